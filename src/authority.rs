@@ -1,0 +1,424 @@
+//! Signing with the CA: create the root, create intermediates, issue leaves, and record
+//! each issued certificate in the ledger, under the CA lock.
+
+use std::path::{Path, PathBuf};
+
+use rcgen::{CertificateParams, Issuer, KeyPair};
+use time::OffsetDateTime;
+
+use crate::certinfo::sha256_hex;
+use crate::error::{Error, Result};
+use crate::keys::{self, KeyType, Passphrase};
+use crate::profile::{self, Profile, Subject};
+use crate::san::SanEntry;
+use crate::serial::Serial;
+use crate::store::ledger::{Ledger, LedgerEntry};
+use crate::store::{CaDir, Issuing, fsutil, validate_intermediate_name};
+use crate::validity::{Validity, ValidityRequest, rfc3339};
+
+/// What was made: enough to tell the user and to render `--json`.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    /// The certificate file.
+    pub cert_path: PathBuf,
+    /// The key file.
+    pub key_path: PathBuf,
+    /// The chain file (leaves only).
+    pub chain_path: Option<PathBuf>,
+    /// Serial number.
+    pub serial: Serial,
+    /// Subject.
+    pub subject: String,
+    /// SANs.
+    pub sans: Vec<SanEntry>,
+    /// Validity.
+    pub validity: Validity,
+    /// SHA-256 of the DER certificate, hex.
+    pub fingerprint_sha256: String,
+    /// The key type.
+    pub key_type: KeyType,
+    /// Whether the key file is encrypted.
+    pub key_encrypted: bool,
+    /// The profile.
+    pub profile: Profile,
+    /// Who signed it ("root", an intermediate's name, or "self" for a root).
+    pub issuer: String,
+    /// Things the user should know (clamped validity, odd names).
+    pub warnings: Vec<String>,
+}
+
+/// `pki ca init`.
+#[derive(Debug)]
+pub struct RootRequest {
+    /// Subject.
+    pub subject: Subject,
+    /// Key type.
+    pub key_type: KeyType,
+    /// Days of validity.
+    pub days: u32,
+    /// pathLenConstraint.
+    pub path_len: Option<u8>,
+    /// Encrypt the key with this.
+    pub passphrase: Option<Passphrase>,
+    /// Replace an existing root.
+    pub force: bool,
+    /// The current time.
+    pub now: OffsetDateTime,
+}
+
+/// Create a self-signed root in `ca`. A fresh directory is built beside its final
+/// place and renamed into it, so a crash leaves either a whole CA or none.
+pub fn init_root(ca: &CaDir, req: &RootRequest) -> Result<Issued> {
+    req.subject.validate()?;
+    let (cert_path, key_path) = (ca.cert_path(), ca.key_path());
+    fsutil::refuse_existing(&[&cert_path, &key_path], req.force)?;
+
+    let key = req.key_type.generate()?;
+    let serial = Serial::random()?;
+    let decided = ValidityRequest {
+        days: req.days,
+        not_before: None,
+        not_after: None,
+    }
+    .decide(req.now, None)?;
+    let params = profile::root(&req.subject, decided.validity, &serial, req.path_len);
+    let cert = params
+        .self_signed(&key)
+        .map_err(|e| Error::crypto("signing the root", e))?;
+    let key_pem = keys::encode_private_key(&key, req.passphrase.as_ref())?;
+    let cert_pem = cert.pem();
+
+    let mut warnings = Vec::new();
+    let dir = ca.path();
+    let fresh = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => return Err(Error::io(dir, "read directory", e)),
+    };
+    if fresh {
+        write_fresh_ca_dir(dir, &key_pem, &cert_pem)?;
+    } else {
+        fsutil::create_private_dir(dir)?;
+        let _lock = ca.lock()?;
+        fsutil::refuse_existing(&[&cert_path, &key_path], req.force)?;
+        let k = fsutil::stage(&key_path, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
+        let c = fsutil::stage(&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
+        k.commit(req.force)?;
+        c.commit(req.force)?;
+        if dir.join("intermediates").exists() {
+            warnings.push(
+                "intermediates in this CA directory were signed by the old root and no longer chain to the new one"
+                    .into(),
+            );
+        }
+    }
+
+    Ok(Issued {
+        cert_path,
+        key_path,
+        chain_path: None,
+        serial,
+        subject: subject_of(cert.der())?,
+        sans: Vec::new(),
+        validity: decided.validity,
+        fingerprint_sha256: sha256_hex(cert.der()),
+        key_type: req.key_type,
+        key_encrypted: req.passphrase.is_some(),
+        profile: Profile::Root,
+        issuer: "self".into(),
+        warnings,
+    })
+}
+
+/// Build the CA directory under a temporary name next to `dir`, then rename it into place.
+fn write_fresh_ca_dir(dir: &Path, key_pem: &str, cert_pem: &str) -> Result<()> {
+    let parent = fsutil::parent_dir(dir);
+    fsutil::create_dir(parent)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".pki-init-")
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, "create a directory in", e))?;
+    fsutil::write_secret(&tmp.path().join("ca-key.pem"), key_pem.as_bytes(), false)?;
+    fsutil::write_public(&tmp.path().join("ca.pem"), cert_pem.as_bytes(), false)?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            tmp.path(),
+            std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE),
+        )
+        .map_err(|e| Error::io(tmp.path(), "set permissions on", e))?;
+    }
+    let staged = tmp.keep();
+    if let Err(e) = std::fs::rename(&staged, dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(
+            if e.kind() == std::io::ErrorKind::DirectoryNotEmpty
+                || e.kind() == std::io::ErrorKind::AlreadyExists
+            {
+                Error::Exists {
+                    path: dir.to_path_buf(),
+                }
+            } else {
+                Error::io(dir, "create directory", e)
+            },
+        );
+    }
+    fsutil::sync_dir(parent);
+    Ok(())
+}
+
+/// `pki ca intermediate`.
+#[derive(Debug)]
+pub struct IntermediateRequest {
+    /// Its name (directory under `intermediates/`).
+    pub name: String,
+    /// Subject.
+    pub subject: Subject,
+    /// Key type.
+    pub key_type: KeyType,
+    /// Days of validity (clamped to the root's notAfter).
+    pub days: u32,
+    /// pathLenConstraint.
+    pub path_len: u8,
+    /// Encrypt the key with this.
+    pub passphrase: Option<Passphrase>,
+    /// Replace an existing intermediate of that name.
+    pub force: bool,
+    /// The current time.
+    pub now: OffsetDateTime,
+}
+
+/// Create an intermediate CA signed by `root`.
+pub fn create_intermediate(
+    ca: &CaDir,
+    root: &Issuing,
+    req: &IntermediateRequest,
+) -> Result<Issued> {
+    validate_intermediate_name(&req.name, "--name")?;
+    req.subject.validate()?;
+    let dir = ca.intermediate_dir(&req.name);
+    let (cert_path, key_path) = (dir.join("ca.pem"), dir.join("ca-key.pem"));
+    fsutil::refuse_existing(&[&cert_path, &key_path], req.force)?;
+
+    let key = req.key_type.generate()?;
+    let decided = ValidityRequest {
+        days: req.days,
+        not_before: None,
+        not_after: None,
+    }
+    .decide(req.now, Some(root.not_after))?;
+    let mut warnings = Vec::new();
+    if let Some(t) = decided.clamped_to {
+        warnings.push(format!(
+            "validity cut to end with the root's, at {}",
+            rfc3339(t)
+        ));
+    }
+    let key_pem = keys::encode_private_key(&key, req.passphrase.as_ref())?;
+
+    let _lock = ca.lock()?;
+    fsutil::create_private_dir(&dir)?;
+    let mut ledger = Ledger::load(&ca.ledger_path())?;
+    let serial = fresh_serial(&ledger)?;
+    let params = profile::intermediate(&req.subject, decided.validity, &serial, req.path_len);
+    let der = sign(&params, &key, root, "signing the intermediate")?;
+    let k = fsutil::stage(&key_path, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
+    let c = fsutil::stage(&cert_path, pem_cert(&der).as_bytes(), fsutil::PUBLIC_MODE)?;
+    k.commit(req.force)?;
+    c.commit(req.force)?;
+
+    let issued = Issued {
+        cert_path,
+        key_path,
+        chain_path: None,
+        serial,
+        subject: subject_of(&der)?,
+        sans: Vec::new(),
+        validity: decided.validity,
+        fingerprint_sha256: sha256_hex(&der),
+        key_type: req.key_type,
+        key_encrypted: req.passphrase.is_some(),
+        profile: Profile::Intermediate,
+        issuer: root.which.label().to_string(),
+        warnings,
+    };
+    record(&mut ledger, ca, &issued, req.now)?;
+    Ok(issued)
+}
+
+/// `pki issue server|client`.
+#[derive(Debug)]
+pub struct LeafRequest {
+    /// Server or client.
+    pub profile: Profile,
+    /// Subject (CN).
+    pub subject: Subject,
+    /// SANs.
+    pub sans: Vec<SanEntry>,
+    /// Key type.
+    pub key_type: KeyType,
+    /// Validity wanted.
+    pub validity: ValidityRequest,
+    /// Encrypt the key with this.
+    pub passphrase: Option<Passphrase>,
+    /// Output directory.
+    pub out_dir: PathBuf,
+    /// Base file name.
+    pub name: String,
+    /// Replace existing files.
+    pub force: bool,
+    /// The current time.
+    pub now: OffsetDateTime,
+}
+
+impl LeafRequest {
+    /// `NAME.pem`, `NAME-key.pem`, `NAME-chain.pem` in the output directory.
+    pub fn paths(&self) -> (PathBuf, PathBuf, PathBuf) {
+        let d = &self.out_dir;
+        (
+            d.join(format!("{}.pem", self.name)),
+            d.join(format!("{}-key.pem", self.name)),
+            d.join(format!("{}-chain.pem", self.name)),
+        )
+    }
+}
+
+/// Issue a leaf signed by `issuer`, write its three files and record it.
+pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Issued> {
+    req.subject.validate()?;
+    let (cert_path, key_path, chain_path) = req.paths();
+    fsutil::refuse_existing(&[&cert_path, &key_path, &chain_path], req.force)?;
+    let decided = req.validity.decide(req.now, Some(issuer.not_after))?;
+    let mut warnings: Vec<String> = req.sans.iter().flat_map(SanEntry::warnings).collect();
+    if let Some(t) = decided.clamped_to {
+        warnings.push(format!(
+            "validity cut to end with the issuer's ({}), at {}",
+            issuer.which.label(),
+            rfc3339(t)
+        ));
+    }
+    let span = (decided.validity.not_after - decided.validity.not_before).whole_days();
+    if req.profile == Profile::Server && span > crate::validity::APPLE_MAX_DAYS {
+        warnings.push(format!(
+            "valid for {span} days: Apple platforms reject TLS server certificates valid for more than {} days",
+            crate::validity::APPLE_MAX_DAYS
+        ));
+    }
+
+    let key = req.key_type.generate()?;
+    let key_pem = keys::encode_private_key(&key, req.passphrase.as_ref())?;
+    fsutil::create_dir(&req.out_dir)?;
+
+    let _lock = ca.lock()?;
+    let mut ledger = Ledger::load(&ca.ledger_path())?;
+    let serial = fresh_serial(&ledger)?;
+    let params = profile::leaf(
+        req.profile,
+        &req.subject,
+        &req.sans,
+        decided.validity,
+        &serial,
+        req.key_type.is_rsa(),
+    )?;
+    let der = sign(&params, &key, issuer, "signing the certificate")?;
+    let cert_pem = pem_cert(&der);
+    let mut chain_pem = cert_pem.clone();
+    for c in &issuer.chain {
+        chain_pem.push_str(&pem_cert(c));
+    }
+
+    let staged = [
+        fsutil::stage(&key_path, key_pem.as_bytes(), fsutil::SECRET_MODE)?,
+        fsutil::stage(&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?,
+        fsutil::stage(&chain_path, chain_pem.as_bytes(), fsutil::PUBLIC_MODE)?,
+    ];
+    let mut done: Vec<PathBuf> = Vec::new();
+    for s in staged {
+        let dest = s.dest().to_path_buf();
+        if let Err(e) = s.commit(req.force) {
+            // Another process created one of our files between the check and now:
+            // take back what this run wrote so no half set is left behind.
+            if !req.force {
+                for p in &done {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            return Err(e);
+        }
+        done.push(dest);
+    }
+
+    let issued = Issued {
+        cert_path,
+        key_path,
+        chain_path: Some(chain_path),
+        serial,
+        subject: subject_of(&der)?,
+        sans: req.sans.clone(),
+        validity: decided.validity,
+        fingerprint_sha256: sha256_hex(&der),
+        key_type: req.key_type,
+        key_encrypted: req.passphrase.is_some(),
+        profile: req.profile,
+        issuer: issuer.which.label().to_string(),
+        warnings,
+    };
+    record(&mut ledger, ca, &issued, req.now)?;
+    Ok(issued)
+}
+
+/// A random serial not already in the ledger (a repeat is astronomically unlikely,
+/// but checking costs nothing under the lock).
+fn fresh_serial(ledger: &Ledger) -> Result<Serial> {
+    loop {
+        let s = Serial::random()?;
+        if !ledger.has_serial(&s.to_hex()) {
+            return Ok(s);
+        }
+    }
+}
+
+fn sign(
+    params: &CertificateParams,
+    key: &KeyPair,
+    issuer: &Issuing,
+    what: &'static str,
+) -> Result<rustls_pki_types::CertificateDer<'static>> {
+    let rc_issuer =
+        Issuer::from_ca_cert_der(&issuer.cert, &issuer.key).map_err(|e| Error::crypto(what, e))?;
+    let cert = params
+        .signed_by(key, &rc_issuer)
+        .map_err(|e| Error::crypto(what, e))?;
+    Ok(cert.der().clone())
+}
+
+/// PEM text of a DER certificate (RFC 7468, LF line endings).
+pub fn pem_cert(der: &[u8]) -> String {
+    pkcs8::der::pem::encode_string("CERTIFICATE", pkcs8::LineEnding::LF, der)
+        .unwrap_or_else(|e| unreachable!("base64 of an in-memory certificate cannot fail: {e}"))
+}
+
+fn subject_of(der: &[u8]) -> Result<String> {
+    crate::certinfo::CertInfo::parse(der)
+        .map(|i| i.subject)
+        .map_err(|e| Error::crypto("reading back the certificate", e))
+}
+
+/// Add `issued` to the ledger and save it (the caller holds the lock).
+fn record(ledger: &mut Ledger, ca: &CaDir, issued: &Issued, now: OffsetDateTime) -> Result<()> {
+    let path = std::path::absolute(&issued.cert_path).unwrap_or_else(|_| issued.cert_path.clone());
+    ledger.certificates.push(LedgerEntry {
+        serial: issued.serial.to_hex(),
+        profile: issued.profile,
+        subject: issued.subject.clone(),
+        sans: issued.sans.iter().map(SanEntry::value).collect(),
+        not_before: rfc3339(issued.validity.not_before),
+        not_after: rfc3339(issued.validity.not_after),
+        issuer: issued.issuer.clone(),
+        fingerprint_sha256: issued.fingerprint_sha256.clone(),
+        path: Some(path.display().to_string()),
+        issued_at: rfc3339(now),
+        revoked: None,
+    });
+    ledger.save(&ca.ledger_path())
+}

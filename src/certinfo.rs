@@ -1,0 +1,51 @@
+//! The few facts about a DER certificate that issuance and the ledger need,
+//! read with x509-parser.
+
+use ::time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+/// Facts read from one certificate.
+#[derive(Debug, Clone)]
+pub struct CertInfo {
+    /// Subject, as x509-parser formats it ("O=Example, CN=Example Root").
+    pub subject: String,
+    /// notBefore.
+    pub not_before: OffsetDateTime,
+    /// notAfter.
+    pub not_after: OffsetDateTime,
+    /// basicConstraints CA:TRUE.
+    pub is_ca: bool,
+    /// The subjectPublicKey bit string's bytes (compare with rcgen's `public_key_raw`).
+    pub public_key: Vec<u8>,
+    /// Serial, lowercase hex.
+    pub serial_hex: String,
+}
+
+impl CertInfo {
+    /// Parse `der`; the error is a sentence for the user.
+    pub fn parse(der: &[u8]) -> Result<CertInfo, String> {
+        let (rest, cert) = X509Certificate::from_der(der)
+            .map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+        if !rest.is_empty() {
+            return Err("trailing data after the certificate".into());
+        }
+        let is_ca = cert
+            .basic_constraints()
+            .ok()
+            .flatten()
+            .is_some_and(|bc| bc.value.ca);
+        Ok(CertInfo {
+            subject: cert.subject().to_string(),
+            not_before: cert.validity().not_before.to_datetime(),
+            not_after: cert.validity().not_after.to_datetime(),
+            is_ca,
+            public_key: cert.public_key().subject_public_key.data.to_vec(),
+            serial_hex: crate::serial::Serial::from_bytes(cert.raw_serial()).to_hex(),
+        })
+    }
+}
+
+/// SHA-256 of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    crate::hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
+}

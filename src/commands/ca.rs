@@ -1,0 +1,214 @@
+//! `pki ca init` and `pki ca intermediate`: create the root CA and intermediates.
+
+use clap::{Args, Subcommand};
+
+use crate::authority::{self, IntermediateRequest, RootRequest};
+use crate::commands::Global;
+use crate::commands::issue::IssuedReport;
+use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs};
+use crate::error::Result;
+use crate::keys::KeyType;
+use crate::profile::{MAX_CN_LEN, Subject};
+use crate::render::Outcome;
+use crate::store::IssuerRef;
+
+/// `pki ca`.
+#[derive(Debug, Args)]
+#[command(
+    about = "Create and manage the certificate authority",
+    long_about = "Create the root CA of the CA directory, and intermediate CAs under it.",
+    after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --cn 'Acme Dev Root' --key-type ecdsa-p384 --encrypt-key\n  pki ca intermediate --name web"
+)]
+pub struct CaArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: CaCommand,
+}
+
+/// `pki ca` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CaCommand {
+    /// Create a self-signed root CA in the CA directory
+    Init(InitArgs),
+    /// Create an intermediate CA signed by the root
+    Intermediate(IntermediateArgs),
+}
+
+/// `pki ca init`.
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Create a self-signed root CA: ca.pem and ca-key.pem (mode 0600) in the CA \
+directory (mode 0700).\n\nThe root has basicConstraints critical CA:TRUE, keyUsage critical \
+keyCertSign, cRLSign and digitalSignature, a subject key identifier and a random 127-bit \
+serial. An existing CA is never replaced without --force.",
+    after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --cn 'Acme Dev Root' --org Acme --days 1825\n  \
+pki --ca-dir ./ci-ca ca init --key-type rsa-4096 --path-len 1\n  \
+pki ca init --passphrase-file ca-pass.txt\n\nEXIT CODES:\n  0 created   1 error (a CA exists: pass --force; bad passphrase source; I/O)   2 usage error"
+)]
+pub struct InitArgs {
+    /// The root's common name
+    ///
+    /// Default: "pki Root CA" followed by the user and host names, as in
+    /// "pki Root CA alice@laptop".
+    #[arg(long, value_name = "NAME")]
+    pub cn: Option<String>,
+
+    /// The root's organisation name (O=)
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+
+    /// The key type
+    #[arg(long, value_name = "T", value_enum, default_value_t = KeyType::EcdsaP256)]
+    pub key_type: KeyType,
+
+    /// Days the root is valid
+    #[arg(long, value_name = "N", default_value_t = 3650, value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: u32,
+
+    /// The root's pathLenConstraint: how many intermediates may follow it
+    ///
+    /// Default: no constraint.
+    #[arg(long, value_name = "N")]
+    pub path_len: Option<u8>,
+
+    #[command(flatten)]
+    /// Key encryption.
+    pub new_key: NewKeyArgs,
+
+    /// Replace an existing root CA (ca.pem and ca-key.pem)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `pki ca intermediate`.
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Create an intermediate CA signed by the root, stored as \
+intermediates/NAME/ca.pem and intermediates/NAME/ca-key.pem in the CA directory. Sign leaves \
+with it through 'pki issue ... --issuer NAME'.\n\nIt carries basicConstraints critical CA:TRUE \
+with a pathLenConstraint (default 0: it signs leaves only), the CA key usages, subject and \
+authority key identifiers, and no extendedKeyUsage. Its validity never passes the root's \
+notAfter: a longer --days is cut short, with a warning.",
+    after_help = "EXAMPLES:\n  pki ca intermediate --name web\n  \
+pki ca intermediate --name k8s --cn 'Cluster Issuing CA' --days 365 --key-type ecdsa-p384\n  \
+pki ca intermediate --name web --ca-passphrase-file root-pass.txt\n\nEXIT CODES:\n  0 created   1 error (no CA; exists: pass --force; wrong passphrase; I/O)   2 usage error"
+)]
+pub struct IntermediateArgs {
+    /// The intermediate's name: its directory under intermediates/ and its --issuer name
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// The intermediate's common name
+    ///
+    /// Default: "pki Intermediate CA NAME".
+    #[arg(long, value_name = "CN")]
+    pub cn: Option<String>,
+
+    /// The key type
+    #[arg(long, value_name = "T", value_enum, default_value_t = KeyType::EcdsaP256)]
+    pub key_type: KeyType,
+
+    /// Days the intermediate is valid (cut to the root's notAfter)
+    #[arg(long, value_name = "N", default_value_t = 1825, value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: u32,
+
+    /// The intermediate's pathLenConstraint
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub path_len: u8,
+
+    #[command(flatten)]
+    /// Key encryption.
+    pub new_key: NewKeyArgs,
+
+    #[command(flatten)]
+    /// Unlocking the root key.
+    pub ca_key: CaKeyArgs,
+
+    /// Replace an existing intermediate of that name
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Run `pki ca ...`.
+pub fn run(args: CaArgs, global: &Global) -> Result<Outcome> {
+    match args.command {
+        CaCommand::Init(a) => init(a, global),
+        CaCommand::Intermediate(a) => intermediate(a, global),
+    }
+}
+
+fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
+    let ca = global.ca();
+    // Refuse before asking for a passphrase that would not be used.
+    crate::store::fsutil::refuse_existing(&[&ca.cert_path(), &ca.key_path()], a.force)?;
+    let passphrase = a.new_key.resolve()?;
+    let cn = a.cn.unwrap_or_else(default_root_cn);
+    let req = RootRequest {
+        subject: Subject {
+            cn: Some(cn),
+            org: a.org,
+        },
+        key_type: a.key_type,
+        days: a.days,
+        path_len: a.path_len,
+        passphrase,
+        force: a.force,
+        now: global.now,
+    };
+    let issued = authority::init_root(&ca, &req)?;
+    Ok(Outcome::new(IssuedReport::from(issued)))
+}
+
+fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
+    let ca = global.ca();
+    crate::store::validate_intermediate_name(&a.name, "--name")?;
+    let dir = ca.intermediate_dir(&a.name);
+    if ca.has_root() {
+        crate::store::fsutil::refuse_existing(
+            &[&dir.join("ca.pem"), &dir.join("ca-key.pem")],
+            a.force,
+        )?;
+    }
+    let root_pass = a.ca_key.resolve_for(&ca, &IssuerRef::Root)?;
+    let root = ca.load_issuer(&IssuerRef::Root, root_pass.as_ref())?;
+    let passphrase = a.new_key.resolve()?;
+    let cn =
+        a.cn.unwrap_or_else(|| format!("pki Intermediate CA {}", a.name));
+    let req = IntermediateRequest {
+        name: a.name,
+        subject: Subject {
+            cn: Some(cn),
+            org: None,
+        },
+        key_type: a.key_type,
+        days: a.days,
+        path_len: a.path_len,
+        passphrase,
+        force: a.force,
+        now: global.now,
+    };
+    let issued = authority::create_intermediate(&ca, &root, &req)?;
+    Ok(Outcome::new(IssuedReport::from(issued)))
+}
+
+/// "pki Root CA user@host", as mkcert names its roots, cut to fit a commonName.
+fn default_root_cn() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default();
+    let who = match (user.is_empty(), host.is_empty()) {
+        (false, false) => format!(" {user}@{host}"),
+        (false, true) => format!(" {user}"),
+        (true, false) => format!(" {host}"),
+        (true, true) => String::new(),
+    };
+    let mut cn = format!("pki Root CA{who}");
+    while cn.chars().count() > MAX_CN_LEN {
+        cn.pop();
+    }
+    cn
+}

@@ -1,0 +1,293 @@
+//! The one error type of `pki`: what went wrong, the fix (`hint`), and the exit code.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Exit code for success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code for an error: bad input, unreadable file, wrong passphrase, refusal, I/O.
+pub const EXIT_ERROR: i32 = 1;
+/// Exit code for a usage error (clap's own).
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code for a yes/no check that said no (`verify`, `check-renewal`).
+pub const EXIT_CHECK_FAILED: i32 = 3;
+
+/// Everything that can go wrong in `pki`, with the context a user needs to act on it.
+#[derive(Debug)]
+pub enum Error {
+    /// An operating-system error on a known file or directory.
+    Io {
+        /// The file or directory, as the user named it.
+        path: PathBuf,
+        /// What we were doing: "read", "write", "create directory", ...
+        action: &'static str,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file that would be overwritten without `--force`.
+    Exists {
+        /// The file that is already there.
+        path: PathBuf,
+    },
+    /// No CA in the CA directory.
+    NoCa {
+        /// The CA directory that was looked in.
+        dir: PathBuf,
+    },
+    /// An intermediate named by `--issuer` that does not exist.
+    UnknownIntermediate {
+        /// The name given.
+        name: String,
+        /// The CA directory that was looked in.
+        dir: PathBuf,
+    },
+    /// A key file that is encrypted, with no way to get its passphrase.
+    KeyEncrypted {
+        /// The key file.
+        path: PathBuf,
+        /// Which flag and variable unlock it, e.g. "--ca-passphrase-file FILE or set PKI_CA_PASSPHRASE".
+        how: &'static str,
+    },
+    /// A passphrase that does not decrypt a key.
+    WrongPassphrase {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// A new key should be encrypted but no passphrase source is available.
+    PassphraseNeeded {
+        /// What needs it ("--encrypt-key").
+        what: &'static str,
+    },
+    /// A passphrase that is unusable (empty, or the two prompts differ).
+    BadPassphrase {
+        /// Where it came from ("--passphrase-file 'pw'", "PKI_PASSPHRASE", "the prompt").
+        source: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A key file that is not a usable private key.
+    BadKey {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A certificate file that is not usable.
+    BadCertificate {
+        /// The certificate file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A key that does not belong to its certificate.
+    KeyMismatch {
+        /// The key file.
+        key: PathBuf,
+        /// The certificate file.
+        cert: PathBuf,
+    },
+    /// An invalid value on the command line (a SAN, a time, a name).
+    InvalidValue {
+        /// The flag, e.g. "--san".
+        flag: &'static str,
+        /// The value as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+        /// How to fix it, when there is something better to say than the reason.
+        hint: Option<String>,
+    },
+    /// A validity period that cannot be issued.
+    Validity {
+        /// What is wrong.
+        reason: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
+    /// The CA ledger cannot be read or is malformed.
+    Ledger {
+        /// The ledger file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A failure of the certificate or key machinery (rcgen, aws-lc).
+    Crypto {
+        /// What was being done.
+        what: &'static str,
+        /// The library's message.
+        reason: String,
+    },
+}
+
+/// The `Result` of everything in `pki`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An I/O error on `path` while doing `action`.
+    pub fn io(path: impl AsRef<Path>, action: &'static str, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            action,
+            source,
+        }
+    }
+
+    /// An invalid command-line value.
+    pub fn invalid(
+        flag: &'static str,
+        value: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::InvalidValue {
+            flag,
+            value: value.into(),
+            reason: reason.into(),
+            hint: None,
+        }
+    }
+
+    /// A crypto-library failure while doing `what`.
+    pub fn crypto(what: &'static str, err: impl fmt::Display) -> Self {
+        Error::Crypto {
+            what,
+            reason: err.to_string(),
+        }
+    }
+
+    /// What the user can do about it, if there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Io { source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound => Some("check the path".into()),
+                std::io::ErrorKind::PermissionDenied => {
+                    Some("check the file's permissions, or choose another location".into())
+                }
+                _ => None,
+            },
+            Error::Exists { .. } => Some("pass --force to replace it".into()),
+            Error::NoCa { .. } => Some(
+                "run 'pki ca init' first, or point --ca-dir (or PKI_CA_DIR) at an existing CA directory"
+                    .into(),
+            ),
+            Error::UnknownIntermediate { name, .. } => Some(format!(
+                "create it with 'pki ca intermediate --name {name}', or drop --issuer to sign with the root"
+            )),
+            Error::KeyEncrypted { how, .. } => Some(format!("pass {how}")),
+            Error::WrongPassphrase { .. } => Some("check the passphrase file or variable".into()),
+            Error::PassphraseNeeded { .. } => Some(
+                "pass --passphrase-file FILE or set PKI_PASSPHRASE (no terminal to prompt on)".into(),
+            ),
+            Error::BadPassphrase { .. } => None,
+            Error::BadKey { .. } => Some(
+                "expected a PEM private key (PRIVATE KEY, EC PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED PRIVATE KEY)"
+                    .into(),
+            ),
+            Error::BadCertificate { .. } => None,
+            Error::KeyMismatch { .. } => Some("check that the key file is the one made with this certificate".into()),
+            Error::InvalidValue { hint, .. } => hint.clone(),
+            Error::Validity { hint, .. } => hint.clone(),
+            Error::Ledger { .. } => Some(
+                "the ledger is damaged; restore it from a backup, or move it aside to start a new one".into(),
+            ),
+            Error::Crypto { .. } => None,
+        }
+    }
+
+    /// The process exit code for this error (see docs/cli.md).
+    pub fn exit_code(&self) -> i32 {
+        EXIT_ERROR
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => {
+                let what = match source.kind() {
+                    std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                    std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                    std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
+                    _ => strip_os_error(&source.to_string()),
+                };
+                write!(f, "cannot {action} '{}': {what}", path.display())
+            }
+            Error::Exists { path } => write!(
+                f,
+                "'{}' already exists; nothing was written",
+                path.display()
+            ),
+            Error::NoCa { dir } => write!(f, "no CA in '{}' (ca.pem not found)", dir.display()),
+            Error::UnknownIntermediate { name, dir } => write!(
+                f,
+                "no intermediate CA named '{name}' in '{}'",
+                dir.join("intermediates").display()
+            ),
+            Error::KeyEncrypted { path, .. } => {
+                write!(f, "cannot read '{}': it is encrypted", path.display())
+            }
+            Error::WrongPassphrase { path } => {
+                write!(f, "wrong passphrase for '{}'", path.display())
+            }
+            Error::PassphraseNeeded { what } => {
+                write!(
+                    f,
+                    "{what} needs a passphrase and there is no terminal to ask for one"
+                )
+            }
+            Error::BadPassphrase { source, reason } => {
+                write!(f, "passphrase from {source}: {reason}")
+            }
+            Error::BadKey { path, reason } => {
+                write!(f, "cannot use key '{}': {reason}", path.display())
+            }
+            Error::BadCertificate { path, reason } => {
+                write!(f, "cannot use certificate '{}': {reason}", path.display())
+            }
+            Error::KeyMismatch { key, cert } => write!(
+                f,
+                "key '{}' does not belong to certificate '{}'",
+                key.display(),
+                cert.display()
+            ),
+            Error::InvalidValue {
+                flag,
+                value,
+                reason,
+                ..
+            } => write!(f, "invalid {flag} '{value}': {reason}"),
+            Error::Validity { reason, .. } => write!(f, "{reason}"),
+            Error::Ledger { path, reason } => {
+                write!(f, "cannot use ledger '{}': {reason}", path.display())
+            }
+            Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// "Read-only file system (os error 30)" -> "read-only file system".
+fn strip_os_error(s: &str) -> String {
+    let base = match s.find(" (os error") {
+        Some(i) => &s[..i],
+        None => s,
+    };
+    let mut out = base.to_string();
+    if let Some(first) = out.get(..1) {
+        let lower = first.to_lowercase();
+        out.replace_range(..1, &lower);
+    }
+    out
+}

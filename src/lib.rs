@@ -1,0 +1,30 @@
+//! `pki`: a local certificate authority and certificate toolkit. The binary (`main.rs`)
+//! is a thin shell over this library, so tests, benchmarks and fuzz targets call the
+//! same code the command line does.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod authority;
+pub mod certinfo;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod keys;
+pub mod profile;
+pub mod render;
+pub mod san;
+pub mod serial;
+pub mod store;
+pub mod validity;
+
+pub use error::{Error, Result};
+
+/// Lowercase hex without separators.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}

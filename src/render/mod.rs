@@ -1,0 +1,92 @@
+//! The only code that prints. Every command returns a report; `--json` serialises it and
+//! the human form renders the same value, so the two cannot disagree.
+
+mod issue;
+mod list;
+pub mod sanitize;
+pub mod style;
+
+use std::io::Write;
+
+use crate::commands::Global;
+use crate::error::{EXIT_OK, Error};
+pub use style::Style;
+
+/// A command's result, renderable as JSON or as text.
+pub trait Report {
+    /// The `--json` document.
+    fn to_json(&self) -> serde_json::Value;
+    /// The human text (ends with a newline when not empty).
+    fn human(&self, style: &Style) -> String;
+    /// Warnings for stderr.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// The exit code (0 unless a check failed).
+    fn exit_code(&self) -> i32 {
+        EXIT_OK
+    }
+}
+
+/// What a command produced.
+pub struct Outcome(Box<dyn Report>);
+
+impl Outcome {
+    /// Wrap a report.
+    pub fn new(report: impl Report + 'static) -> Outcome {
+        Outcome(Box::new(report))
+    }
+
+    /// The report.
+    pub fn report(&self) -> &dyn Report {
+        self.0.as_ref()
+    }
+}
+
+/// Print an outcome as the global flags say; returns the exit code.
+pub fn emit(outcome: &Outcome, global: &Global) -> i32 {
+    let report = outcome.report();
+    let code = report.exit_code();
+    let mut err = std::io::stderr().lock();
+    let err_style = Style::for_stderr(global.no_color);
+    if !global.quiet {
+        for w in report.warnings() {
+            let _ = writeln!(err, "{} {}", err_style.warn("warning:"), sanitize::text(&w));
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let res = if global.json {
+        let mut s =
+            serde_json::to_string_pretty(&report.to_json()).unwrap_or_else(|_| "null".into());
+        s.push('\n');
+        out.write_all(s.as_bytes())
+    } else if !global.quiet || code != EXIT_OK {
+        out.write_all(report.human(&Style::new(!global.no_color)).as_bytes())
+    } else {
+        Ok(())
+    };
+    // A closed pipe (`pki list | head -1`) is not an error worth a message.
+    let _ = res.and_then(|_| out.flush());
+    code
+}
+
+/// Print an error and its hint on stderr; returns the exit code.
+pub fn error(e: &Error, no_color_flag: bool) -> i32 {
+    let style = Style::for_stderr(no_color_flag);
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "{} {}",
+        style.error("error:"),
+        sanitize::text(&e.to_string())
+    );
+    if let Some(h) = e.hint() {
+        let _ = writeln!(err, "{} {}", style.hint("hint:"), sanitize::text(&h));
+    }
+    e.exit_code()
+}
+
+/// Serialise any report struct; a failure here is a bug, shown as a JSON error object.
+fn json_of<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+}

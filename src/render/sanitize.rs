@@ -1,0 +1,55 @@
+//! Strings from certificates come from strangers: escape control, bidi and zero-width
+//! characters before they reach a terminal, so a subject cannot rewrite the screen.
+
+/// Escape characters that could change what a terminal shows: C0/C1 controls (except
+/// newline and tab), bidirectional overrides and isolates, and zero-width characters.
+pub fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if dangerous(c) && c != '\n' && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Like [`text`], but newlines and tabs are escaped too (for one-line fields).
+pub fn field(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if dangerous(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn dangerous(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
+            | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{FEFF}' // zero-width no-break space
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_could_fool_a_terminal() {
+        assert_eq!(field("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(field("evil\u{202E}gpj.exe"), "evil\\u{202e}gpj.exe");
+        assert_eq!(field("a\u{200B}b"), "a\\u{200b}b");
+        assert_eq!(field("line\nbreak"), "line\\u{a}break");
+        assert_eq!(text("line\nbreak"), "line\nbreak");
+        assert_eq!(field("bücher CN=ok"), "bücher CN=ok");
+    }
+}

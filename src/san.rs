@@ -1,0 +1,323 @@
+//! Subject alternative names: parsing `--san` entries by their form, validating them,
+//! and converting internationalised names to A-labels.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// One subject alternative name, validated and normalised.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SanEntry {
+    /// A DNS name in A-label (ASCII) form, lower case; may start with `*.`.
+    Dns(String),
+    /// An IPv4 or IPv6 address.
+    Ip(IpAddr),
+    /// An email address (rfc822Name).
+    Email(String),
+    /// A URI such as `spiffe://cluster.local/ns/default/sa/web`.
+    Uri(String),
+}
+
+impl SanEntry {
+    /// The entry as a plain string (no type prefix): what a CN or a file name is made from.
+    pub fn value(&self) -> String {
+        match self {
+            SanEntry::Dns(s) | SanEntry::Email(s) | SanEntry::Uri(s) => s.clone(),
+            SanEntry::Ip(ip) => ip.to_string(),
+        }
+    }
+
+    /// Whether this is a wildcard DNS name.
+    pub fn is_wildcard(&self) -> bool {
+        matches!(self, SanEntry::Dns(s) if s.starts_with("*."))
+    }
+
+    /// The rcgen form of this entry.
+    pub fn to_rcgen(&self) -> Result<rcgen::SanType> {
+        let ia5 = |s: &str| {
+            rcgen::string::Ia5String::try_from(s.to_string())
+                .map_err(|e| Error::invalid("--san", s, format!("not representable: {e}")))
+        };
+        Ok(match self {
+            SanEntry::Dns(s) => rcgen::SanType::DnsName(ia5(s)?),
+            SanEntry::Ip(ip) => rcgen::SanType::IpAddress(*ip),
+            SanEntry::Email(s) => rcgen::SanType::Rfc822Name(ia5(s)?),
+            SanEntry::Uri(s) => rcgen::SanType::URI(ia5(s)?),
+        })
+    }
+
+    /// Warnings worth telling the user about this entry (they never stop issuance).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if let SanEntry::Dns(s) = self
+            && let Some(base) = s.strip_prefix("*.")
+            && !base.contains('.')
+        {
+            w.push(format!(
+                "'{s}' is a wildcard over a single label: browsers refuse wildcards like '*.localhost' or '*.com'"
+            ));
+        }
+        w
+    }
+}
+
+impl fmt::Display for SanEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SanEntry::Dns(s) => write!(f, "DNS:{s}"),
+            SanEntry::Ip(ip) => write!(f, "IP:{ip}"),
+            SanEntry::Email(s) => write!(f, "email:{s}"),
+            SanEntry::Uri(s) => write!(f, "URI:{s}"),
+        }
+    }
+}
+
+impl FromStr for SanEntry {
+    type Err = Error;
+
+    /// Parse one entry: an explicit `dns:`, `ip:`, `email:` or `uri:` prefix, else by form.
+    fn from_str(raw: &str) -> Result<SanEntry> {
+        let entry = raw.trim();
+        let bad = |reason: &str| Error::invalid("--san", raw, reason);
+        if entry.is_empty() {
+            return Err(bad(
+                "empty entry (two commas in a row, or a trailing comma?)",
+            ));
+        }
+        if let Some((prefix, rest)) = entry.split_once(':') {
+            match prefix.to_ascii_lowercase().as_str() {
+                "dns" => return parse_dns(rest).map(SanEntry::Dns).map_err(|r| bad(&r)),
+                "ip" => {
+                    return parse_ip(rest)
+                        .map(SanEntry::Ip)
+                        .ok_or_else(|| bad("not a valid IPv4 or IPv6 address"));
+                }
+                "email" => return parse_email(rest).map(SanEntry::Email).map_err(|r| bad(&r)),
+                "uri" => return parse_uri(rest).map(SanEntry::Uri).map_err(|r| bad(&r)),
+                _ => {}
+            }
+        }
+        if let Some(ip) = parse_ip(entry) {
+            return Ok(SanEntry::Ip(ip));
+        }
+        if entry.contains("://") {
+            return parse_uri(entry).map(SanEntry::Uri).map_err(|r| bad(&r));
+        }
+        if entry.contains('@') {
+            return parse_email(entry).map(SanEntry::Email).map_err(|r| bad(&r));
+        }
+        parse_dns(entry).map(SanEntry::Dns).map_err(|r| bad(&r))
+    }
+}
+
+/// Parse every comma-separated entry of every `--san` value, in order, without duplicates.
+pub fn parse_san_lists(lists: &[String]) -> Result<Vec<SanEntry>> {
+    let mut out: Vec<SanEntry> = Vec::new();
+    for list in lists {
+        for raw in list.split(',') {
+            let entry: SanEntry = raw.parse()?;
+            if !out.contains(&entry) {
+                out.push(entry);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn parse_ip(s: &str) -> Option<IpAddr> {
+    let s = s
+        .strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .unwrap_or(s);
+    IpAddr::from_str(s).ok()
+}
+
+/// Validate a DNS name (optionally `*.`-prefixed), returning its lower-case A-label form.
+fn parse_dns(name: &str) -> std::result::Result<String, String> {
+    if name.is_empty() {
+        return Err("empty DNS name".into());
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Err("a DNS name cannot contain spaces".into());
+    }
+    if name == "*" {
+        return Err("a bare '*' matches nothing; write '*.example.com'".into());
+    }
+    let (wild, base) = match name.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, name),
+    };
+    if base.contains('*') {
+        return Err("a wildcard must be the whole leftmost label, as in '*.example.com' (wildcards only go one level deep)".into());
+    }
+    if base.ends_with('.') {
+        return Err("remove the trailing dot".into());
+    }
+    let ascii = if base.is_ascii() {
+        base.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(base)
+            .map_err(|_| "not a valid internationalised domain name".to_string())?
+    };
+    if ascii.len() > 253 {
+        return Err("longer than 253 characters".into());
+    }
+    let labels: Vec<&str> = ascii.split('.').collect();
+    for label in &labels {
+        if label.is_empty() {
+            return Err("empty label (two dots in a row, or a leading dot)".into());
+        }
+        if label.len() > 63 {
+            return Err(format!("label '{label}' is longer than 63 characters"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("label '{label}' starts or ends with '-'"));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(format!("'{c}' is not allowed in a DNS name"));
+        }
+    }
+    // No top-level domain is numeric: '1.2.3.999' is a broken IP address, not a host name.
+    if labels
+        .last()
+        .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err("not a valid IP address, and a DNS name cannot end in a numeric label".into());
+    }
+    Ok(if wild { format!("*.{ascii}") } else { ascii })
+}
+
+fn parse_email(addr: &str) -> std::result::Result<String, String> {
+    let Some((local, domain)) = addr.rsplit_once('@') else {
+        return Err("an email address needs a '@'".into());
+    };
+    if local.is_empty() {
+        return Err("empty local part before '@'".into());
+    }
+    if !local.is_ascii()
+        || local
+            .chars()
+            .any(|c| c.is_ascii_control() || c == ' ' || c == '@')
+    {
+        return Err("the part before '@' must be printable ASCII without spaces".into());
+    }
+    if domain.starts_with("*.") {
+        return Err("an email domain cannot be a wildcard".into());
+    }
+    let domain = parse_dns(domain)?;
+    Ok(format!("{local}@{domain}"))
+}
+
+fn parse_uri(uri: &str) -> std::result::Result<String, String> {
+    let Some((scheme, rest)) = uri.split_once(':') else {
+        return Err("a URI needs a scheme, as in 'spiffe://...'".into());
+    };
+    let mut chars = scheme.chars();
+    let scheme_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return Err(format!("'{scheme}' is not a URI scheme"));
+    }
+    if rest.is_empty() {
+        return Err("nothing after the scheme".into());
+    }
+    if !uri.is_ascii()
+        || uri
+            .chars()
+            .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
+    {
+        return Err("a URI must be ASCII without spaces (percent-encode anything else)".into());
+    }
+    Ok(uri.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> SanEntry {
+        s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+    fn err(s: &str) -> String {
+        match s.parse::<SanEntry>() {
+            Ok(v) => panic!("{s} parsed as {v:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn typed_by_form() {
+        assert_eq!(ok("localhost"), SanEntry::Dns("localhost".into()));
+        assert_eq!(ok("Example.COM"), SanEntry::Dns("example.com".into()));
+        assert_eq!(ok("127.0.0.1"), SanEntry::Ip("127.0.0.1".parse().unwrap()));
+        assert_eq!(ok("::1"), SanEntry::Ip("::1".parse().unwrap()));
+        assert_eq!(ok("[::1]"), SanEntry::Ip("::1".parse().unwrap()));
+        assert_eq!(ok("*.example.com"), SanEntry::Dns("*.example.com".into()));
+        assert_eq!(
+            ok("alice@example.com"),
+            SanEntry::Email("alice@example.com".into())
+        );
+        assert_eq!(
+            ok("spiffe://c.local/ns/a"),
+            SanEntry::Uri("spiffe://c.local/ns/a".into())
+        );
+    }
+
+    #[test]
+    fn explicit_prefixes_override_the_guess() {
+        assert_eq!(ok("dns:web"), SanEntry::Dns("web".into()));
+        assert_eq!(ok("ip:10.0.0.1"), SanEntry::Ip("10.0.0.1".parse().unwrap()));
+        assert_eq!(ok("email:a@b.test"), SanEntry::Email("a@b.test".into()));
+        assert_eq!(
+            ok("uri:urn:example:x"),
+            SanEntry::Uri("urn:example:x".into())
+        );
+        assert_eq!(ok("DNS:Web.Test"), SanEntry::Dns("web.test".into()));
+    }
+
+    #[test]
+    fn idn_becomes_a_label() {
+        assert_eq!(
+            ok("bücher.example"),
+            SanEntry::Dns("xn--bcher-kva.example".into())
+        );
+        assert_eq!(
+            ok("*.münchen.de"),
+            SanEntry::Dns("*.xn--mnchen-3ya.de".into())
+        );
+    }
+
+    #[test]
+    fn rejects_named_invalid_forms() {
+        assert!(err("a b.test").contains("spaces"));
+        assert!(err("a..test").contains("empty label"));
+        assert!(err("1.2.3.999").contains("not a valid IP"));
+        assert!(err("*").contains("bare '*'"));
+        assert!(err("www.*.example.com").contains("leftmost"));
+        assert!(err("f*.example.com").contains("leftmost"));
+        assert!(err("ip:1.2.3.999").contains("not a valid IPv4"));
+        assert!(err("").contains("empty entry"));
+        assert!(err("-a.test").contains("starts or ends"));
+        assert!(err("a.test.").contains("trailing dot"));
+        assert!(err("@b.test").contains("local part"));
+        assert!(err(&format!("{}.test", "a".repeat(64))).contains("longer than 63"));
+    }
+
+    #[test]
+    fn lists_split_and_deduplicate() {
+        let v = parse_san_lists(&["a.test,127.0.0.1".into(), "a.test,b.test".into()]).unwrap();
+        assert_eq!(v.len(), 3);
+        assert!(parse_san_lists(&["a.test,,b.test".into()]).is_err());
+    }
+
+    #[test]
+    fn single_label_wildcard_warns() {
+        assert_eq!(ok("*.localhost").warnings().len(), 1);
+        assert!(ok("*.example.com").warnings().is_empty());
+    }
+}

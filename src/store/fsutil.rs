@@ -1,0 +1,173 @@
+//! Atomic file writes with the right modes: every file `pki` writes goes through
+//! [`stage`] then [`Staged::commit`] (temporary file in the same directory, fsync,
+//! rename, fsync of the directory), so an interrupted run leaves no partial file.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Mode of private keys and other secrets.
+pub const SECRET_MODE: u32 = 0o600;
+/// Mode of certificates and other public files.
+pub const PUBLIC_MODE: u32 = 0o644;
+/// Mode of the CA directory and its subdirectories.
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+
+/// A file written to a temporary name beside its destination, not yet in place.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    dest: PathBuf,
+}
+
+/// The directory a path lives in ("." for a bare file name).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Write `bytes` to a temporary file beside `dest`, created with `mode` from the start
+/// (a key is never readable by others, not even for a moment), and fsync it.
+pub fn stage(dest: &Path, bytes: &[u8], mode: u32) -> Result<Staged> {
+    let dir = parent_dir(dest);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".pki-tmp-")
+        .permissions(fs::Permissions::from_mode(mode))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, "write to directory", e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io(dest, "write", e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(dest, "write", e))?;
+    Ok(Staged {
+        tmp,
+        dest: dest.to_path_buf(),
+    })
+}
+
+impl Staged {
+    /// Move the file into place. Without `overwrite`, an existing destination is an
+    /// [`Error::Exists`] and is left untouched (the check and the move are one atomic step).
+    pub fn commit(self, overwrite: bool) -> Result<()> {
+        let Staged { tmp, dest } = self;
+        if overwrite {
+            tmp.persist(&dest)
+                .map_err(|e| Error::io(&dest, "write", e.error))?;
+        } else {
+            tmp.persist_noclobber(&dest).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::Exists { path: dest.clone() }
+                } else {
+                    Error::io(&dest, "write", e.error)
+                }
+            })?;
+        }
+        sync_dir(parent_dir(&dest));
+        Ok(())
+    }
+
+    /// Where the file will go.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+}
+
+/// Best-effort fsync of a directory so a rename in it survives a power cut.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Write a secret (mode 0600) atomically.
+pub fn write_secret(dest: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    stage(dest, bytes, SECRET_MODE)?.commit(overwrite)
+}
+
+/// Write a public file (mode 0644) atomically.
+pub fn write_public(dest: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    stage(dest, bytes, PUBLIC_MODE)?.commit(overwrite)
+}
+
+/// Create `dir` (and missing parents) with mode 0700; an existing directory is kept as is.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => {
+            return Err(Error::io(
+                dir,
+                "create directory",
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "a file of that name exists",
+                ),
+            ));
+        }
+        Err(_) => {}
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(PRIVATE_DIR_MODE)
+        .create(dir)
+        .map_err(|e| Error::io(dir, "create directory", e))
+}
+
+/// Create an output directory (for leaves: mode 0755 as usual for user directories).
+pub fn create_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create directory", e))
+}
+
+/// Fail with [`Error::Exists`] for the first of `paths` that exists (unless `overwrite`).
+pub fn refuse_existing(paths: &[&Path], overwrite: bool) -> Result<()> {
+    if overwrite {
+        return Ok(());
+    }
+    for p in paths {
+        if fs::symlink_metadata(p).is_ok() {
+            return Err(Error::Exists {
+                path: p.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Read a whole file, naming it in the error.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| Error::io(path, "read", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    #[test]
+    fn modes_and_no_clobber() {
+        let d = tempfile::tempdir().unwrap();
+        let k = d.path().join("k.pem");
+        write_secret(&k, b"one", false).unwrap();
+        assert_eq!(fs::metadata(&k).unwrap().mode() & 0o777, 0o600);
+        assert!(matches!(
+            write_secret(&k, b"two", false),
+            Err(Error::Exists { .. })
+        ));
+        assert_eq!(fs::read(&k).unwrap(), b"one");
+        write_secret(&k, b"two", true).unwrap();
+        assert_eq!(fs::read(&k).unwrap(), b"two");
+        let c = d.path().join("c.pem");
+        write_public(&c, b"c", false).unwrap();
+        assert_eq!(fs::metadata(&c).unwrap().mode() & 0o777, 0o644);
+        // No temporary files are left behind.
+        let names: Vec<_> = fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+}
