@@ -1,0 +1,193 @@
+//! Shared test helpers: a hermetic `pki` runner with its own CA directory, and readers
+//! for what it writes.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+/// A temporary world for one test: a CA directory, a HOME, a working directory.
+pub struct Pki {
+    pub dir: tempfile::TempDir,
+}
+
+impl Pki {
+    /// A fresh, empty world.
+    pub fn new() -> Pki {
+        Pki {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// The temp root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The CA directory (`ROOT/ca`).
+    pub fn ca_dir(&self) -> PathBuf {
+        self.root().join("ca")
+    }
+
+    /// The working directory commands run in (`ROOT/work`), where leaves land by default.
+    pub fn work(&self) -> PathBuf {
+        let w = self.root().join("work");
+        std::fs::create_dir_all(&w).unwrap();
+        w
+    }
+
+    /// A path under the working directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.work().join(name)
+    }
+
+    /// `pki` with `--ca-dir`, `HOME` and `XDG_DATA_HOME` inside the temp dir, every
+    /// `PKI_*` and `NO_COLOR` removed, stdin empty (not a terminal), cwd = `work()`.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("pki").expect("pki binary");
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy().to_string();
+            if k.starts_with("PKI_") || k == "NO_COLOR" {
+                c.env_remove(&k);
+            }
+        }
+        c.env("HOME", self.root().join("home"))
+            .env("XDG_DATA_HOME", self.root().join("xdg"))
+            .arg("--ca-dir")
+            .arg(self.ca_dir())
+            .current_dir(self.work())
+            .write_stdin("");
+        c
+    }
+
+    /// Run `pki ARGS...` and return the output (no assertion).
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run pki")
+    }
+
+    /// Run `pki ARGS...`, asserting exit 0; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "pki {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Run `pki ARGS... --json`, asserting exit 0; returns the parsed JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        serde_json::from_str(&self.ok(&a)).expect("valid JSON on stdout")
+    }
+
+    /// Run `pki ARGS...`, asserting exit `code`; returns stderr.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "pki {args:?}: expected exit {code}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).expect("utf-8 stderr")
+    }
+
+    /// `pki ca init` with defaults, plus extra args.
+    pub fn init(&self, extra: &[&str]) -> &Self {
+        let mut a = vec!["ca", "init", "-q"];
+        a.extend_from_slice(extra);
+        self.ok(&a);
+        self
+    }
+
+    /// Files in the working directory, sorted.
+    pub fn work_files(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.work())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+/// The DER certificates in a PEM file, in order.
+pub fn read_certs(path: &Path) -> Vec<Vec<u8>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    CertificateDer::pem_file_iter(path)
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+        .map(|c| c.expect("PEM certificate").to_vec())
+        .collect()
+}
+
+/// The first certificate of a PEM file, DER.
+pub fn read_cert(path: &Path) -> Vec<u8> {
+    read_certs(path)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no certificate in {}", path.display()))
+}
+
+/// Parse DER with x509-parser (the test's own, independent reading).
+pub fn parse(der: &[u8]) -> X509Certificate<'_> {
+    let (rest, cert) = X509Certificate::from_der(der).expect("valid X.509");
+    assert!(rest.is_empty(), "trailing bytes after certificate");
+    cert
+}
+
+/// The file mode bits of a path.
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// Whether an external tool is on PATH.
+pub fn have(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// Require an external tool: under CI its absence fails the test; elsewhere the test
+/// says loudly that it was skipped and returns false.
+pub fn require(tool: &str) -> bool {
+    if have(tool) {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{tool} is required in CI (.ci/run installs it) but is not on PATH");
+    }
+    eprintln!("SKIPPED: {tool} is not installed; install it to run this check");
+    false
+}
+
+/// Run an external command, returning (success, stdout+stderr).
+pub fn run_tool(program: &str, args: &[&str], cwd: &Path) -> (bool, String) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}

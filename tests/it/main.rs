@@ -1,0 +1,10 @@
+//! End-to-end tests: the real `pki` binary, run as a user would run it.
+
+mod common;
+
+mod bad_input;
+mod ca;
+mod concurrency;
+mod handshake;
+mod interop_openssl;
+mod issue;
