@@ -54,13 +54,20 @@ impl std::fmt::Display for ChainError {
             ChainError::Empty => write!(f, "no certificates were given"),
             ChainError::NoLeaf => write!(f, "no leaf: every certificate given issued another one"),
             ChainError::SeveralLeaves { leaves } => {
-                write!(f, "more than one leaf (certificates that issued no other): {}", leaves.join("; "))
+                write!(
+                    f,
+                    "more than one leaf (certificates that issued no other): {}",
+                    leaves.join("; ")
+                )
             }
             ChainError::Strangers { strangers } => {
                 write!(f, "not part of the leaf's chain: {}", strangers.join("; "))
             }
             ChainError::MissingIssuer { subject, issuer } => {
-                write!(f, "missing link: no certificate for '{issuer}', the issuer of '{subject}'")
+                write!(
+                    f,
+                    "missing link: no certificate for '{issuer}', the issuer of '{subject}'"
+                )
             }
         }
     }
@@ -89,12 +96,16 @@ impl Parsed<'_> {
         format!("'{}' ({})", self.cert.subject(), self.cand.origin)
     }
     fn self_signed(&self) -> bool {
-        self.cert.subject().as_raw() == self.cert.issuer().as_raw() && self.cert.verify_signature(None).is_ok()
+        self.cert.subject().as_raw() == self.cert.issuer().as_raw()
+            && self.cert.verify_signature(None).is_ok()
     }
     fn issued(&self, child: &Parsed<'_>) -> bool {
         child.cert.issuer().as_raw() == self.cert.subject().as_raw()
             && !std::ptr::eq(self.cand, child.cand)
-            && child.cert.verify_signature(Some(self.cert.public_key())).is_ok()
+            && child
+                .cert
+                .verify_signature(Some(self.cert.public_key()))
+                .is_ok()
     }
 }
 
@@ -110,8 +121,10 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
     }
     let mut parsed = Vec::new();
     for c in &unique {
-        let (_, cert) = X509Certificate::from_der(&c.der)
-            .map_err(|e| ChainError::Malformed { origin: c.origin.clone(), reason: format!("not a valid certificate: {e}") })?;
+        let (_, cert) = X509Certificate::from_der(&c.der).map_err(|e| ChainError::Malformed {
+            origin: c.origin.clone(),
+            reason: format!("not a valid certificate: {e}"),
+        })?;
         parsed.push(Parsed { cand: c, cert });
     }
     let given: Vec<&Parsed<'_>> = parsed.iter().filter(|p| p.cand.given).collect();
@@ -130,12 +143,19 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
         many => {
             // Several candidates: prefer the non-CA ones; if exactly one is not a CA, it is the leaf
             // and the others are strangers (reported below).
-            let non_ca: Vec<&Parsed<'_>> = many.iter().copied().filter(|p| !p.cert.is_ca()).collect();
+            let non_ca: Vec<&Parsed<'_>> =
+                many.iter().copied().filter(|p| !p.cert.is_ca()).collect();
             if non_ca.len() == 1 {
                 non_ca[0]
             } else {
-                let list = if non_ca.is_empty() { many.to_vec() } else { non_ca };
-                return Err(ChainError::SeveralLeaves { leaves: list.iter().map(|p| p.label()).collect() });
+                let list = if non_ca.is_empty() {
+                    many.to_vec()
+                } else {
+                    non_ca
+                };
+                return Err(ChainError::SeveralLeaves {
+                    leaves: list.iter().map(|p| p.label()).collect(),
+                });
             }
         }
     };
@@ -171,7 +191,10 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
     if let Some(issuer) = &missing
         && (need_root || !strangers.is_empty())
     {
-        return Err(ChainError::MissingIssuer { subject: last.cert.subject().to_string(), issuer: issuer.clone() });
+        return Err(ChainError::MissingIssuer {
+            subject: last.cert.subject().to_string(),
+            issuer: issuer.clone(),
+        });
     }
     if !strangers.is_empty() {
         return Err(ChainError::Strangers { strangers });

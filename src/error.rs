@@ -283,7 +283,9 @@ impl fmt::Display for Error {
             Error::Ledger { path, reason } => {
                 write!(f, "cannot use ledger '{}': {reason}", path.display())
             }
-            Error::BadInput { path, reason } => write!(f, "cannot read '{}': {reason}", path.display()),
+            Error::BadInput { path, reason } => {
+                write!(f, "cannot read '{}': {reason}", path.display())
+            }
             Error::Chain { reason, .. } => write!(f, "cannot build the chain: {reason}"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }

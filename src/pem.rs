@@ -90,14 +90,21 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::TooLarge(n) => {
-                write!(f, "it is {} MiB, more than the {} MiB pki reads", n >> 20, MAX_INPUT_BYTES >> 20)
+                write!(
+                    f,
+                    "it is {} MiB, more than the {} MiB pki reads",
+                    n >> 20,
+                    MAX_INPUT_BYTES >> 20
+                )
             }
             ReadError::Empty => write!(f, "it is empty"),
             ReadError::Unrecognised => write!(
                 f,
                 "it holds nothing recognisable (no PEM block, and not a DER certificate, key, CSR or CRL)"
             ),
-            ReadError::BadPem { block, reason } => write!(f, "PEM block {block} is malformed: {reason}"),
+            ReadError::BadPem { block, reason } => {
+                write!(f, "PEM block {block} is malformed: {reason}")
+            }
             ReadError::TooManyBlocks => write!(f, "it has more than {MAX_BLOCKS} PEM blocks"),
         }
     }
@@ -115,7 +122,14 @@ pub fn read_items(bytes: &[u8]) -> Result<Items, ReadError> {
         return read_pem(bytes);
     }
     match detect_der(bytes) {
-        Some(kind) => Ok(Items { items: vec![Item { kind, der: bytes.to_vec(), index: 1 }], skipped: Vec::new() }),
+        Some(kind) => Ok(Items {
+            items: vec![Item {
+                kind,
+                der: bytes.to_vec(),
+                index: 1,
+            }],
+            skipped: Vec::new(),
+        }),
         None => Err(ReadError::Unrecognised),
     }
 }
@@ -131,10 +145,20 @@ fn read_pem(bytes: &[u8]) -> Result<Items, ReadError> {
         if index > MAX_BLOCKS {
             return Err(ReadError::TooManyBlocks);
         }
-        let pem = block.map_err(|e| ReadError::BadPem { block: index, reason: pem_reason(&e) })?;
+        let pem = block.map_err(|e| ReadError::BadPem {
+            block: index,
+            reason: pem_reason(&e),
+        })?;
         match ItemKind::from_label(pem.label.trim()) {
-            Some(kind) => out.items.push(Item { kind, der: pem.contents, index }),
-            None => out.skipped.push(format!("PEM block {index} ('{}') is not a kind pki reads", pem.label)),
+            Some(kind) => out.items.push(Item {
+                kind,
+                der: pem.contents,
+                index,
+            }),
+            None => out.skipped.push(format!(
+                "PEM block {index} ('{}') is not a kind pki reads",
+                pem.label
+            )),
         }
     }
     if out.items.is_empty() && out.skipped.is_empty() {
@@ -164,7 +188,8 @@ pub fn detect_der(der: &[u8]) -> Option<ItemKind> {
     if matches!(x509_parser::certificate::X509Certificate::from_der(der), Ok((r, _)) if whole(r)) {
         return Some(ItemKind::Certificate);
     }
-    if matches!(x509_parser::revocation_list::CertificateRevocationList::from_der(der), Ok((r, _)) if whole(r)) {
+    if matches!(x509_parser::revocation_list::CertificateRevocationList::from_der(der), Ok((r, _)) if whole(r))
+    {
         return Some(ItemKind::Crl);
     }
     if matches!(x509_parser::certification_request::X509CertificationRequest::from_der(der), Ok((r, _)) if whole(r))
@@ -192,14 +217,18 @@ mod tests {
         assert_eq!(read_items(b"").unwrap_err(), ReadError::Empty);
         assert_eq!(read_items(b" \n\t").unwrap_err(), ReadError::Empty);
         assert_eq!(read_items(b"hello").unwrap_err(), ReadError::Unrecognised);
-        assert_eq!(read_items(&[0x30, 0x03, 0x02, 0x01]).unwrap_err(), ReadError::Unrecognised);
+        assert_eq!(
+            read_items(&[0x30, 0x03, 0x02, 0x01]).unwrap_err(),
+            ReadError::Unrecognised
+        );
     }
 
     #[test]
     fn truncated_and_bad_base64() {
         let e = read_items(b"-----BEGIN CERTIFICATE-----\nMIIB\n").unwrap_err();
         assert!(matches!(e, ReadError::BadPem { block: 1, .. }), "{e:?}");
-        let e = read_items(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n").unwrap_err();
+        let e = read_items(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
+            .unwrap_err();
         assert!(matches!(e, ReadError::BadPem { block: 1, .. }), "{e:?}");
     }
 

@@ -44,7 +44,13 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 
 /// A duration in the largest sensible unit: "3 days", "5 hours", "12 minutes".
 pub fn span(d: Duration) -> String {
-    let plural = |n: i64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
     if d.whole_days() >= 1 {
         plural(d.whole_days(), "day")
     } else if d.whole_hours() >= 1 {

@@ -103,7 +103,11 @@ pub struct Verdict {
 }
 
 fn problem(code: Code, message: impl Into<String>, hint: Option<&str>) -> Problem {
-    Problem { code, message: message.into(), hint: hint.map(str::to_string) }
+    Problem {
+        code,
+        message: message.into(),
+        hint: hint.map(str::to_string),
+    }
 }
 
 fn subject_of(der: &[u8]) -> String {
@@ -124,11 +128,19 @@ pub fn verify(req: &Request) -> Verdict {
             return Verdict {
                 valid: false,
                 chain: vec![leaf_subject],
-                errors: vec![problem(Code::Malformed, format!("the certificate cannot be parsed: {}", describe_error(&e)), None)],
+                errors: vec![problem(
+                    Code::Malformed,
+                    format!("the certificate cannot be parsed: {}", describe_error(&e)),
+                    None,
+                )],
             };
         }
     };
-    let anchors: Vec<_> = req.anchors.iter().filter_map(|a| webpki::anchor_from_trusted_cert(a).ok()).collect();
+    let anchors: Vec<_> = req
+        .anchors
+        .iter()
+        .filter_map(|a| webpki::anchor_from_trusted_cert(a).ok())
+        .collect();
     if anchors.is_empty() {
         errors.push(problem(
             Code::UnknownIssuer,
@@ -139,15 +151,31 @@ pub fn verify(req: &Request) -> Verdict {
     let crls: Vec<webpki::CertRevocationList<'_>> = req
         .crls
         .iter()
-        .filter_map(|c| webpki::BorrowedCertRevocationList::from_der(c).ok().map(Into::into))
+        .filter_map(|c| {
+            webpki::BorrowedCertRevocationList::from_der(c)
+                .ok()
+                .map(Into::into)
+        })
         .collect();
     let crl_refs: Vec<&webpki::CertRevocationList<'_>> = crls.iter().collect();
-    let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(req.at.unix_timestamp().max(0) as u64));
+    let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        req.at.unix_timestamp().max(0) as u64,
+    ));
 
     let attempt = |usage: webpki::KeyUsage| {
-        let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs).ok().map(|b| b.build());
-        ee.verify_for_usage(webpki::ALL_VERIFICATION_ALGS, &anchors, &req.intermediates, time, usage, revocation, None)
-            .map(|path| path_subjects(&path, &req.anchors, &anchors, &leaf_subject))
+        let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs)
+            .ok()
+            .map(|b| b.build());
+        ee.verify_for_usage(
+            webpki::ALL_VERIFICATION_ALGS,
+            &anchors,
+            &req.intermediates,
+            time,
+            usage,
+            revocation,
+            None,
+        )
+        .map(|path| path_subjects(&path, &req.anchors, &anchors, &leaf_subject))
     };
     let result = if anchors.is_empty() {
         Err(webpki::Error::UnknownIssuer)
@@ -206,7 +234,11 @@ pub fn verify(req: &Request) -> Verdict {
         ));
     }
 
-    Verdict { valid: errors.is_empty(), chain, errors }
+    Verdict {
+        valid: errors.is_empty(),
+        chain,
+        errors,
+    }
 }
 
 /// The names to check: `--host` and `--ip`, each with its parsed form (None if invalid).
@@ -235,7 +267,12 @@ fn path_subjects(
     let idx = anchors.iter().position(|a| std::ptr::eq(a, path.anchor()));
     // anchors were built from anchor_ders in order, skipping unparseable ones.
     let anchor_subject = idx
-        .and_then(|i| anchor_ders.iter().filter(|d| webpki::anchor_from_trusted_cert(d).is_ok()).nth(i))
+        .and_then(|i| {
+            anchor_ders
+                .iter()
+                .filter(|d| webpki::anchor_from_trusted_cert(d).is_ok())
+                .nth(i)
+        })
         .map(|d| subject_of(d))
         .unwrap_or_else(|| "(trust anchor)".into());
     v.push(anchor_subject);
@@ -245,17 +282,21 @@ fn path_subjects(
 /// The leaf and its issuers found by subject name among the intermediates and anchors
 /// (no signature checks: this only names things for messages).
 fn name_chain(req: &Request) -> Vec<String> {
-    let pool: Vec<&CertificateDer<'_>> = req.intermediates.iter().chain(req.anchors.iter()).collect();
+    let pool: Vec<&CertificateDer<'_>> =
+        req.intermediates.iter().chain(req.anchors.iter()).collect();
     let mut out = Vec::new();
     let mut current = req.leaf.clone();
     for _ in 0..8 {
-        let Ok((_, c)) = X509Certificate::from_der(&current) else { break };
+        let Ok((_, c)) = X509Certificate::from_der(&current) else {
+            break;
+        };
         out.push(c.subject().to_string());
         if c.subject().as_raw() == c.issuer().as_raw() {
             break;
         }
         let next = pool.iter().find(|p| {
-            X509Certificate::from_der(p).is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw())
+            X509Certificate::from_der(p)
+                .is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw())
         });
         match next {
             Some(n) => current = (*n).clone(),
@@ -267,12 +308,14 @@ fn name_chain(req: &Request) -> Vec<String> {
 
 /// The issuer name at the top of what could be chained by name, for unknown_issuer.
 fn missing_issuer(req: &Request) -> Option<(String, String)> {
-    let pool: Vec<&CertificateDer<'_>> = req.intermediates.iter().chain(req.anchors.iter()).collect();
+    let pool: Vec<&CertificateDer<'_>> =
+        req.intermediates.iter().chain(req.anchors.iter()).collect();
     let mut current = req.leaf.clone();
     for _ in 0..8 {
         let (_, c) = X509Certificate::from_der(&current).ok()?;
         let next = pool.iter().find(|p| {
-            X509Certificate::from_der(p).is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw())
+            X509Certificate::from_der(p)
+                .is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw())
         });
         match next {
             Some(n) if n.as_ref() != current.as_ref() => current = (*n).clone(),
@@ -284,8 +327,12 @@ fn missing_issuer(req: &Request) -> Option<(String, String)> {
 
 /// The DNS and IP SANs of a certificate, for messages.
 fn leaf_names(der: &[u8]) -> Vec<String> {
-    let Ok((_, c)) = X509Certificate::from_der(der) else { return Vec::new() };
-    let Ok(Some(san)) = c.subject_alternative_name() else { return Vec::new() };
+    let Ok((_, c)) = X509Certificate::from_der(der) else {
+        return Vec::new();
+    };
+    let Ok(Some(san)) = c.subject_alternative_name() else {
+        return Vec::new();
+    };
     let lists = crate::describe::names::SanLists::from_names(&san.value.general_names);
     lists.dns.into_iter().chain(lists.ip).collect()
 }
@@ -296,22 +343,29 @@ fn diagnose_signatures(req: &Request, errors: &mut Vec<Problem>) {
     if errors.iter().any(|p| p.code == Code::BadSignature) {
         return;
     }
-    let pool: Vec<&CertificateDer<'_>> = req.intermediates.iter().chain(req.anchors.iter()).collect();
+    let pool: Vec<&CertificateDer<'_>> =
+        req.intermediates.iter().chain(req.anchors.iter()).collect();
     let mut current = req.leaf.clone();
     for _ in 0..8 {
-        let Ok((_, c)) = X509Certificate::from_der(&current) else { return };
+        let Ok((_, c)) = X509Certificate::from_der(&current) else {
+            return;
+        };
         if c.subject().as_raw() == c.issuer().as_raw() {
             return;
         }
         let candidates: Vec<&&CertificateDer<'_>> = pool
             .iter()
-            .filter(|p| X509Certificate::from_der(p).is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw()))
+            .filter(|p| {
+                X509Certificate::from_der(p)
+                    .is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw())
+            })
             .collect();
         if candidates.is_empty() {
             return;
         }
         let good = candidates.iter().find(|p| {
-            X509Certificate::from_der(p).is_ok_and(|(_, pc)| c.verify_signature(Some(pc.public_key())).is_ok())
+            X509Certificate::from_der(p)
+                .is_ok_and(|(_, pc)| c.verify_signature(Some(pc.public_key())).is_ok())
         });
         match good {
             Some(g) => current = (**g).clone(),
@@ -333,7 +387,9 @@ fn diagnose_signatures(req: &Request, errors: &mut Vec<Problem>) {
 
 /// Checks of the leaf alone, run when webpki failed, so every problem is listed.
 fn diagnose_leaf(req: &Request, errors: &mut Vec<Problem>) {
-    let Ok((_, leaf)) = X509Certificate::from_der(&req.leaf) else { return };
+    let Ok((_, leaf)) = X509Certificate::from_der(&req.leaf) else {
+        return;
+    };
     let has = |errors: &Vec<Problem>, c: Code| errors.iter().any(|p| p.code == c);
     let nb = leaf.validity().not_before.to_datetime();
     let na = leaf.validity().not_after.to_datetime();
@@ -353,7 +409,10 @@ fn diagnose_leaf(req: &Request, errors: &mut Vec<Problem>) {
             Purpose::Any => eku.value.server_auth || eku.value.client_auth,
         };
         if !ok {
-            errors.push(wrong_purpose(req.purpose, &crate::describe::names::extended_key_usages(eku.value)));
+            errors.push(wrong_purpose(
+                req.purpose,
+                &crate::describe::names::extended_key_usages(eku.value),
+            ));
         }
     }
 }
@@ -388,7 +447,11 @@ fn wrong_purpose(purpose: Purpose, present: &[String]) -> Problem {
         Purpose::Client => "TLS client authentication (client_auth)",
         Purpose::Any => "TLS server or client authentication",
     };
-    let has = if present.is_empty() { "none".to_string() } else { present.join(", ") };
+    let has = if present.is_empty() {
+        "none".to_string()
+    } else {
+        present.join(", ")
+    };
     problem(
         Code::WrongPurpose,
         format!("the certificate's extended key usage ({has}) does not allow {want}"),
@@ -399,11 +462,18 @@ fn wrong_purpose(purpose: Purpose, present: &[String]) -> Problem {
 /// Find the certificate (leaf, intermediate or anchor) whose notAfter/notBefore is `t`.
 fn cert_with_time(req: &Request, t: UnixTime, after: bool) -> Option<(String, OffsetDateTime)> {
     let secs = t.as_secs() as i64;
-    std::iter::once(&req.leaf).chain(req.intermediates.iter()).chain(req.anchors.iter()).find_map(|d| {
-        let (_, c) = X509Certificate::from_der(d).ok()?;
-        let v = if after { c.validity().not_after } else { c.validity().not_before };
-        (v.timestamp() == secs).then(|| (c.subject().to_string(), v.to_datetime()))
-    })
+    std::iter::once(&req.leaf)
+        .chain(req.intermediates.iter())
+        .chain(req.anchors.iter())
+        .find_map(|d| {
+            let (_, c) = X509Certificate::from_der(d).ok()?;
+            let v = if after {
+                c.validity().not_after
+            } else {
+                c.validity().not_before
+            };
+            (v.timestamp() == secs).then(|| (c.subject().to_string(), v.to_datetime()))
+        })
 }
 
 /// Turn webpki's one error into the contract's code, a sentence and a hint.
@@ -413,24 +483,38 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
     match e {
         E::CertExpired { not_after, .. } => match cert_with_time(req, *not_after, true) {
             Some((s, t)) => expired_problem(&s, t, at),
-            None => problem(Code::Expired, "a certificate in the chain has expired", Some("renew it")),
+            None => problem(
+                Code::Expired,
+                "a certificate in the chain has expired",
+                Some("renew it"),
+            ),
         },
         E::CertNotValidYet { not_before, .. } => match cert_with_time(req, *not_before, false) {
             Some((s, t)) => not_yet_problem(&s, t, at),
-            None => problem(Code::NotYetValid, "a certificate in the chain is not valid yet", None),
+            None => problem(
+                Code::NotYetValid,
+                "a certificate in the chain is not valid yet",
+                None,
+            ),
         },
         E::UnknownIssuer => {
             let msg = match missing_issuer(req) {
                 Some((subj, iss)) if subj == iss => {
-                    format!("the chain ends at the self-signed '{subj}', which is not a trust anchor given")
+                    format!(
+                        "the chain ends at the self-signed '{subj}', which is not a trust anchor given"
+                    )
                 }
-                Some((subj, iss)) => format!("no trust anchor matches: '{subj}' is issued by '{iss}', which was not given"),
+                Some((subj, iss)) => format!(
+                    "no trust anchor matches: '{subj}' is issued by '{iss}', which was not given"
+                ),
                 None => "no path to a trust anchor was found".into(),
             };
             problem(
                 Code::UnknownIssuer,
                 msg,
-                Some("pass the issuing root with --ca FILE and any intermediates with --untrusted FILE"),
+                Some(
+                    "pass the issuing root with --ca FILE and any intermediates with --untrusted FILE",
+                ),
             )
         }
         E::InvalidSignatureForPublicKey
@@ -438,7 +522,9 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
         | E::SignatureAlgorithmMismatch => problem(
             Code::BadSignature,
             "a signature in the chain does not verify with its issuer's key",
-            Some("the certificate was altered, or signed by a different key with the same issuer name"),
+            Some(
+                "the certificate was altered, or signed by a different key with the same issuer name",
+            ),
         ),
         E::UnsupportedSignatureAlgorithmContext(_) => problem(
             Code::BadSignature,
@@ -452,17 +538,28 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
                 _ => "the name asked for".into(),
             };
             let presented = leaf_names(&req.leaf);
-            let names = if presented.is_empty() { "no names at all (no SAN)".to_string() } else { presented.join(", ") };
+            let names = if presented.is_empty() {
+                "no names at all (no SAN)".to_string()
+            } else {
+                presented.join(", ")
+            };
             problem(
                 Code::NameMismatch,
                 format!("the certificate is for {names}, not {expected}"),
-                Some("clients match host names against the SANs only; issue one with --san for this name"),
+                Some(
+                    "clients match host names against the SANs only; issue one with --san for this name",
+                ),
             )
         }
         E::RequiredEkuNotFoundContext(_) => {
             let present = X509Certificate::from_der(&req.leaf)
                 .ok()
-                .and_then(|(_, c)| c.extended_key_usage().ok().flatten().map(|e| crate::describe::names::extended_key_usages(e.value)))
+                .and_then(|(_, c)| {
+                    c.extended_key_usage()
+                        .ok()
+                        .flatten()
+                        .map(|e| crate::describe::names::extended_key_usages(e.value))
+                })
                 .unwrap_or_default();
             wrong_purpose(req.purpose, &present)
         }
@@ -486,17 +583,32 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
             "a name in the certificate is outside a CA's name constraints",
             None,
         ),
-        E::CertRevoked => problem(Code::Revoked, "a certificate in the chain is revoked by a CRL given", None),
+        E::CertRevoked => problem(
+            Code::Revoked,
+            "a certificate in the chain is revoked by a CRL given",
+            None,
+        ),
         E::UnknownRevocationStatus => problem(
             Code::Other,
             "no CRL was given for an issuer in the chain, so revocation cannot be checked",
             Some("pass a --crl for every CA in the chain, or none at all"),
         ),
-        E::BadDer | E::BadDerTime | E::TrailingData(_) | E::UnsupportedCertVersion | E::MalformedExtensions
-        | E::ExtensionValueInvalid | E::InvalidSerialNumber | E::InvalidCertValidity | E::EmptyEkuExtension
-        | E::MalformedNameConstraint | E::MalformedDnsIdentifier => problem(
+        E::BadDer
+        | E::BadDerTime
+        | E::TrailingData(_)
+        | E::UnsupportedCertVersion
+        | E::MalformedExtensions
+        | E::ExtensionValueInvalid
+        | E::InvalidSerialNumber
+        | E::InvalidCertValidity
+        | E::EmptyEkuExtension
+        | E::MalformedNameConstraint
+        | E::MalformedDnsIdentifier => problem(
             Code::Malformed,
-            format!("a certificate in the chain is malformed: {}", describe_error(e)),
+            format!(
+                "a certificate in the chain is malformed: {}",
+                describe_error(e)
+            ),
             None,
         ),
         E::UnsupportedCriticalExtension => problem(
@@ -518,8 +630,12 @@ fn describe_error(e: &webpki::Error) -> String {
         E::UnsupportedCertVersion => "not an X.509 v3 certificate".into(),
         E::MalformedExtensions => "its extensions are malformed (e.g. a duplicate)".into(),
         E::ExtensionValueInvalid => "an extension's value is invalid".into(),
-        E::InvalidSerialNumber => "its serial number is invalid (negative, zero or over 20 octets)".into(),
-        E::InvalidCertValidity => "its validity period is invalid (notAfter before notBefore)".into(),
+        E::InvalidSerialNumber => {
+            "its serial number is invalid (negative, zero or over 20 octets)".into()
+        }
+        E::InvalidCertValidity => {
+            "its validity period is invalid (notAfter before notBefore)".into()
+        }
         E::EmptyEkuExtension => "its extendedKeyUsage extension is empty".into(),
         E::MalformedNameConstraint => "its name constraints are malformed".into(),
         E::MalformedDnsIdentifier => "a DNS name in it is malformed".into(),
@@ -527,13 +643,19 @@ fn describe_error(e: &webpki::Error) -> String {
         E::MaximumPathBuildCallsExceeded | E::MaximumSignatureChecksExceeded => {
             "too many possible paths to try (path building gave up)".into()
         }
-        E::MaximumNameConstraintComparisonsExceeded => "too many name constraint comparisons".into(),
+        E::MaximumNameConstraintComparisonsExceeded => {
+            "too many name constraint comparisons".into()
+        }
         E::CertDistrusted => "a certificate in the chain is distrusted".into(),
         E::UnsupportedNameType => "the name asked for is of an unsupported type".into(),
         other => {
             // Fall back on the variant's name, turned into words.
             let dbg = format!("{other:?}");
-            let name = dbg.split(['(', ' ', '{']).next().unwrap_or("error").to_string();
+            let name = dbg
+                .split(['(', ' ', '{'])
+                .next()
+                .unwrap_or("error")
+                .to_string();
             let mut words = String::new();
             for (i, ch) in name.chars().enumerate() {
                 if ch.is_uppercase() && i > 0 {

@@ -70,11 +70,22 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
     for path in &args.files {
         let items = read_items(path)?;
         let before = candidates.len();
-        for item in items.items.into_iter().filter(|i| i.kind == ItemKind::Certificate) {
-            candidates.push(Candidate { der: item.der, origin: format!("{}[{}]", path.display(), item.index), given: true });
+        for item in items
+            .items
+            .into_iter()
+            .filter(|i| i.kind == ItemKind::Certificate)
+        {
+            candidates.push(Candidate {
+                der: item.der,
+                origin: format!("{}[{}]", path.display(), item.index),
+                given: true,
+            });
         }
         if candidates.len() == before {
-            return Err(Error::BadInput { path: path.clone(), reason: "it holds no certificate".into() });
+            return Err(Error::BadInput {
+                path: path.clone(),
+                reason: "it holds no certificate".into(),
+            });
         }
     }
     if global.ca_dir_explicit {
@@ -85,12 +96,18 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
         }
         for p in extra.into_iter().filter(|p| p.exists()) {
             for c in crate::commands::input::read_certs(&p)? {
-                candidates.push(Candidate { der: c.to_vec(), origin: p.display().to_string(), given: false });
+                candidates.push(Candidate {
+                    der: c.to_vec(),
+                    origin: p.display().to_string(),
+                    given: false,
+                });
             }
         }
     }
-    let chain = chain::build(&candidates, args.include_root)
-        .map_err(|e| Error::Chain { reason: e.to_string(), hint: chain_hint(&e) })?;
+    let chain = chain::build(&candidates, args.include_root).map_err(|e| Error::Chain {
+        reason: e.to_string(),
+        hint: chain_hint(&e),
+    })?;
     let mut notes = Vec::new();
     let mut certs = chain.certs.clone();
     let mut subjects = chain.subjects.clone();
@@ -112,7 +129,13 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
         None => None,
     };
     let pem = if out.is_none() { Some(pem) } else { None };
-    Ok(Outcome::new(BundleReport { chain: subjects, out, includes_root: args.include_root, pem, notes }))
+    Ok(Outcome::new(BundleReport {
+        chain: subjects,
+        out,
+        includes_root: args.include_root,
+        pem,
+        notes,
+    }))
 }
 
 fn chain_hint(e: &chain::ChainError) -> Option<String> {

@@ -14,11 +14,19 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     let limit = MAX_INPUT_BYTES as u64 + 1;
     if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut buf).map_err(|e| Error::io("-", "read", e))?;
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io("-", "read", e))?;
     } else {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
         if meta.is_dir() {
-            return Err(Error::io(path, "read", std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+            return Err(Error::io(
+                path,
+                "read",
+                std::io::Error::from(std::io::ErrorKind::IsADirectory),
+            ));
         }
         std::fs::File::open(path)
             .and_then(|f| f.take(limit).read_to_end(&mut buf))
@@ -30,7 +38,10 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
 /// Read and split one input into items, naming it in errors.
 pub fn read_items(path: &Path) -> Result<pem::Items> {
     let bytes = read_input(path)?;
-    pem::read_items(&bytes).map_err(|e| Error::BadInput { path: path.to_path_buf(), reason: e.to_string() })
+    pem::read_items(&bytes).map_err(|e| Error::BadInput {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 /// The certificates of one input, in order; none is an error naming the file.
@@ -43,7 +54,10 @@ pub fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
         .map(|i| CertificateDer::from(i.der))
         .collect();
     if certs.is_empty() {
-        return Err(Error::BadInput { path: path.to_path_buf(), reason: "it holds no certificate".into() });
+        return Err(Error::BadInput {
+            path: path.to_path_buf(),
+            reason: "it holds no certificate".into(),
+        });
     }
     Ok(certs)
 }
@@ -51,9 +65,17 @@ pub fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
 /// The CRLs of one input; none is an error naming the file.
 pub fn read_crls(path: &Path) -> Result<Vec<Vec<u8>>> {
     let items = read_items(path)?;
-    let crls: Vec<_> = items.items.into_iter().filter(|i| i.kind == ItemKind::Crl).map(|i| i.der).collect();
+    let crls: Vec<_> = items
+        .items
+        .into_iter()
+        .filter(|i| i.kind == ItemKind::Crl)
+        .map(|i| i.der)
+        .collect();
     if crls.is_empty() {
-        return Err(Error::BadInput { path: path.to_path_buf(), reason: "it holds no CRL".into() });
+        return Err(Error::BadInput {
+            path: path.to_path_buf(),
+            reason: "it holds no CRL".into(),
+        });
     }
     Ok(crls)
 }

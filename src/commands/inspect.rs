@@ -7,9 +7,9 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::commands::Global;
+use crate::commands::input::read_items;
 use crate::describe::{self, Description};
 use crate::error::{Error, Result};
-use crate::commands::input::read_items;
 use crate::render::Outcome;
 use crate::validity::parse_time;
 
@@ -64,13 +64,22 @@ pub fn run(args: InspectArgs, global: &Global) -> Result<Outcome> {
         Some(t) => parse_time("--at", t)?,
         None => global.now,
     };
-    let mut report = InspectReport { items: Vec::new(), errors: Vec::new(), notes: Vec::new(), now };
+    let mut report = InspectReport {
+        items: Vec::new(),
+        errors: Vec::new(),
+        notes: Vec::new(),
+        now,
+    };
     for path in &args.files {
         let source = path.display().to_string();
         match read_items(path) {
             Ok(items) => {
-                report.notes.extend(items.skipped.iter().map(|s| format!("{source}: {s}")));
-                report.items.extend(items.items.iter().map(|i| describe::describe(i, &source)));
+                report
+                    .notes
+                    .extend(items.skipped.iter().map(|s| format!("{source}: {s}")));
+                report
+                    .items
+                    .extend(items.items.iter().map(|i| describe::describe(i, &source)));
             }
             Err(e) => report.errors.push(e),
         }

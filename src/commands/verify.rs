@@ -95,7 +95,11 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
         None => global.now,
     };
     if at.unix_timestamp() < 0 {
-        return Err(Error::invalid("--at", args.at.clone().unwrap_or_default(), "must be after 1970"));
+        return Err(Error::invalid(
+            "--at",
+            args.at.clone().unwrap_or_default(),
+            "must be after 1970",
+        ));
     }
     let mut certs = read_certs(&args.cert)?;
     let leaf = certs.remove(0);
@@ -113,7 +117,10 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
             return Err(Error::InvalidValue {
                 flag: "--ca",
                 value: String::new(),
-                reason: format!("no trust anchor: no --ca given and no CA root at '{}'", root.display()),
+                reason: format!(
+                    "no trust anchor: no --ca given and no CA root at '{}'",
+                    root.display()
+                ),
                 hint: Some("pass --ca FILE with the root certificate to trust".into()),
             });
         }
@@ -151,7 +158,11 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
         Purpose::Client => "client",
         Purpose::Any => "any purpose",
     };
-    let asked = if asked.is_empty() { purpose.to_string() } else { format!("{} ({purpose})", asked.join(", ")) };
+    let asked = if asked.is_empty() {
+        purpose.to_string()
+    } else {
+        format!("{} ({purpose})", asked.join(", "))
+    };
     Ok(Outcome::new(VerifyReport { verdict, asked }))
 }
 
@@ -164,10 +175,16 @@ fn key_bits(path: &std::path::Path) -> Result<Vec<u8>> {
         .find(|i| {
             matches!(
                 i.kind,
-                ItemKind::PrivateKey | ItemKind::EcPrivateKey | ItemKind::RsaPrivateKey | ItemKind::EncryptedPrivateKey
+                ItemKind::PrivateKey
+                    | ItemKind::EcPrivateKey
+                    | ItemKind::RsaPrivateKey
+                    | ItemKind::EncryptedPrivateKey
             )
         })
-        .ok_or_else(|| Error::BadKey { path: path.to_path_buf(), reason: "no private key found in the file".into() })?;
+        .ok_or_else(|| Error::BadKey {
+            path: path.to_path_buf(),
+            reason: "no private key found in the file".into(),
+        })?;
     match describe::describe(item, &path.display().to_string()) {
         Description::Key(k) => k.public_key_bits.ok_or_else(|| Error::BadKey {
             path: path.to_path_buf(),

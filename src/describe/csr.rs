@@ -56,10 +56,14 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CsrDescription
     let signature_valid = csr.verify_signature().is_ok();
     let mut warnings = Vec::new();
     if !signature_valid {
-        warnings.push("the self-signature does not verify: the request was altered or is broken".into());
+        warnings.push(
+            "the self-signature does not verify: the request was altered or is broken".into(),
+        );
     }
     if sans.is_empty() {
-        warnings.push("no SAN requested: a TLS certificate needs one (pki sign --san can add it)".into());
+        warnings.push(
+            "no SAN requested: a TLS certificate needs one (pki sign --san can add it)".into(),
+        );
     }
     Ok(CsrDescription {
         kind: "csr",

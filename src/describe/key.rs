@@ -62,7 +62,11 @@ pub fn public_key_info(spki: &SubjectPublicKeyInfo<'_>) -> PublicKeyInfo {
         "1.2.840.10040.4.1" => ("dsa".to_string(), None, bits()),
         other => (other.to_string(), None, None),
     };
-    PublicKeyInfo { algorithm, curve, bits }
+    PublicKeyInfo {
+        algorithm,
+        curve,
+        bits,
+    }
 }
 
 fn curve_name(oid: &str) -> String {
@@ -132,8 +136,13 @@ pub struct PublicKeyDescription {
 }
 
 /// Describe a `PUBLIC KEY` item.
-pub fn describe_public(der: &[u8], source: &str, index: usize) -> Result<PublicKeyDescription, String> {
-    let (_, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|e| format!("not a valid public key: {e}"))?;
+pub fn describe_public(
+    der: &[u8],
+    source: &str,
+    index: usize,
+) -> Result<PublicKeyDescription, String> {
+    let (_, spki) =
+        SubjectPublicKeyInfo::from_der(der).map_err(|e| format!("not a valid public key: {e}"))?;
     Ok(PublicKeyDescription {
         kind: "public_key",
         source: source.into(),
@@ -174,20 +183,23 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
         }
         ItemKind::EcPrivateKey => {
             d.format = "sec1";
-            let (info, bits) = via_rcgen(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der.as_slice())))
-                .ok_or("not a valid EC private key (or an unsupported curve)")?;
+            let (info, bits) =
+                via_rcgen(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der.as_slice())))
+                    .ok_or("not a valid EC private key (or an unsupported curve)")?;
             d.public_key = Some(info);
             d.public_key_bits = Some(bits);
         }
         _ => {
-            let info = pkcs8::PrivateKeyInfo::from_der(&der).map_err(|e| format!("not a valid PKCS#8 key: {e}"))?;
+            let info = pkcs8::PrivateKeyInfo::from_der(&der)
+                .map_err(|e| format!("not a valid PKCS#8 key: {e}"))?;
             let alg = info.algorithm.oid.to_string();
             if alg == "1.2.840.113549.1.1.1" {
                 let (pk, bits) = rsa_public(info.private_key)?;
                 d.public_key = Some(pk);
                 d.public_key_bits = Some(bits);
-            } else if let Some((pk, bits)) = via_rcgen(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der.as_slice())))
-            {
+            } else if let Some((pk, bits)) = via_rcgen(PrivateKeyDer::Pkcs8(
+                PrivatePkcs8KeyDer::from(der.as_slice()),
+            )) {
                 d.public_key = Some(pk);
                 d.public_key_bits = Some(bits);
             } else {
@@ -203,7 +215,11 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
                     "1.3.101.113" => "ed448".to_string(),
                     other => other.to_string(),
                 };
-                d.public_key = Some(PublicKeyInfo { algorithm, curve, bits: None });
+                d.public_key = Some(PublicKeyInfo {
+                    algorithm,
+                    curve,
+                    bits: None,
+                });
             }
         }
     }
@@ -212,19 +228,35 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
 
 /// The public half of an RSA key from its PKCS#1 RSAPrivateKey.
 fn rsa_public(pkcs1_der: &[u8]) -> Result<(PublicKeyInfo, Vec<u8>), String> {
-    let k = pkcs1::RsaPrivateKey::from_der(pkcs1_der).map_err(|e| format!("not a valid RSA private key: {e}"))?;
-    let public = pkcs1::RsaPublicKey { modulus: k.modulus, public_exponent: k.public_exponent };
-    let bytes = public.to_der().map_err(|e| format!("cannot encode the RSA public key: {e}"))?;
+    let k = pkcs1::RsaPrivateKey::from_der(pkcs1_der)
+        .map_err(|e| format!("not a valid RSA private key: {e}"))?;
+    let public = pkcs1::RsaPublicKey {
+        modulus: k.modulus,
+        public_exponent: k.public_exponent,
+    };
+    let bytes = public
+        .to_der()
+        .map_err(|e| format!("cannot encode the RSA public key: {e}"))?;
     let m = k.modulus.as_bytes();
     let bits = m.len() * 8 - m.first().map_or(0, |b| b.leading_zeros() as usize);
-    Ok((PublicKeyInfo { algorithm: "rsa".into(), curve: None, bits: Some(bits) }, bytes))
+    Ok((
+        PublicKeyInfo {
+            algorithm: "rsa".into(),
+            curve: None,
+            bits: Some(bits),
+        },
+        bytes,
+    ))
 }
 
 fn via_rcgen(key: PrivateKeyDer<'_>) -> Option<(PublicKeyInfo, Vec<u8>)> {
     let kp = rcgen::KeyPair::try_from(&key).ok()?;
     let spki_der = kp.subject_public_key_info();
     let (_, spki) = SubjectPublicKeyInfo::from_der(&spki_der).ok()?;
-    Some((public_key_info(&spki), spki.subject_public_key.data.to_vec()))
+    Some((
+        public_key_info(&spki),
+        spki.subject_public_key.data.to_vec(),
+    ))
 }
 
 fn encryption_scheme(alg: &pkcs8::pkcs5::EncryptionScheme<'_>) -> String {
@@ -243,7 +275,12 @@ fn encryption_scheme(alg: &pkcs8::pkcs5::EncryptionScheme<'_>) -> String {
                     };
                     format!("PBKDF2-HMAC-{prf}, {} iterations", k.iteration_count)
                 }
-                Kdf::Scrypt(s) => format!("scrypt N=2^{} r={} p={}", s.cost_parameter.trailing_zeros(), s.block_size, s.parallelization),
+                Kdf::Scrypt(s) => format!(
+                    "scrypt N=2^{} r={} p={}",
+                    s.cost_parameter.trailing_zeros(),
+                    s.block_size,
+                    s.parallelization
+                ),
                 _ => "unknown KDF".into(),
             };
             let cipher = match p.encryption {
@@ -269,12 +306,21 @@ pub fn match_keys(descs: &mut [super::Description]) {
         .filter_map(|d| match d {
             super::Description::Certificate(c) => Some((
                 c.public_key_bits.clone(),
-                CertRef { source: c.source.clone(), index: c.index, subject: c.subject.clone() },
+                CertRef {
+                    source: c.source.clone(),
+                    index: c.index,
+                    subject: c.subject.clone(),
+                },
             )),
             _ => None,
         })
         .collect();
-    let find = |bits: &[u8]| certs.iter().find(|(b, _)| b == bits).map(|(_, r)| r.clone());
+    let find = |bits: &[u8]| {
+        certs
+            .iter()
+            .find(|(b, _)| b == bits)
+            .map(|(_, r)| r.clone())
+    };
     for d in descs.iter_mut() {
         match d {
             super::Description::Key(k) => {

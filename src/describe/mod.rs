@@ -63,19 +63,25 @@ pub fn kind_name(kind: ItemKind) -> &'static str {
 /// certificates given in the same call) afterwards, by [`key::match_keys`].
 pub fn describe(item: &Item, source: &str) -> Description {
     let malformed = |error: String| {
-        Description::Malformed(MalformedDescription { kind: kind_name(item.kind), source: source.into(), index: item.index, error })
+        Description::Malformed(MalformedDescription {
+            kind: kind_name(item.kind),
+            source: source.into(),
+            index: item.index,
+            error,
+        })
     };
     match item.kind {
         ItemKind::Certificate => match cert::describe(&item.der, source, item.index) {
             Ok(c) => Description::Certificate(Box::new(c)),
             Err(e) => malformed(e),
         },
-        ItemKind::PrivateKey | ItemKind::EcPrivateKey | ItemKind::RsaPrivateKey | ItemKind::EncryptedPrivateKey => {
-            match key::describe_private(item, source) {
-                Ok(k) => Description::Key(k),
-                Err(e) => malformed(e),
-            }
-        }
+        ItemKind::PrivateKey
+        | ItemKind::EcPrivateKey
+        | ItemKind::RsaPrivateKey
+        | ItemKind::EncryptedPrivateKey => match key::describe_private(item, source) {
+            Ok(k) => Description::Key(k),
+            Err(e) => malformed(e),
+        },
         ItemKind::Csr => match csr::describe(&item.der, source, item.index) {
             Ok(c) => Description::Csr(c),
             Err(e) => malformed(e),

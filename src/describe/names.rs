@@ -106,8 +106,12 @@ impl SanLists {
                 GeneralName::URI(u) => s.uri.push(u.to_string()),
                 GeneralName::IPAddress(b) => s.ip.push(ip_string(b)),
                 GeneralName::DirectoryName(dn) => s.other.push(format!("dirName:{dn}")),
-                GeneralName::OtherName(oid, _) => s.other.push(format!("otherName:{}", oid.to_id_string())),
-                GeneralName::RegisteredID(oid) => s.other.push(format!("registeredID:{}", oid.to_id_string())),
+                GeneralName::OtherName(oid, _) => {
+                    s.other.push(format!("otherName:{}", oid.to_id_string()))
+                }
+                GeneralName::RegisteredID(oid) => {
+                    s.other.push(format!("registeredID:{}", oid.to_id_string()))
+                }
                 other => s.other.push(format!("{other:?}")),
             }
         }
@@ -116,7 +120,11 @@ impl SanLists {
 
     /// Whether there are none at all.
     pub fn is_empty(&self) -> bool {
-        self.dns.is_empty() && self.ip.is_empty() && self.email.is_empty() && self.uri.is_empty() && self.other.is_empty()
+        self.dns.is_empty()
+            && self.ip.is_empty()
+            && self.email.is_empty()
+            && self.uri.is_empty()
+            && self.other.is_empty()
     }
 }
 

@@ -5,9 +5,9 @@ mod bundle;
 mod inspect;
 mod issue;
 mod list;
-mod verify;
 pub mod sanitize;
 pub mod style;
+mod verify;
 
 use std::io::Write;
 
@@ -88,7 +88,12 @@ pub fn error(e: &Error, no_color_flag: bool) -> i32 {
 }
 
 fn write_error(err: &mut dyn Write, e: &Error, style: &Style) {
-    let _ = writeln!(err, "{} {}", style.error("error:"), sanitize::text(&e.to_string()));
+    let _ = writeln!(
+        err,
+        "{} {}",
+        style.error("error:"),
+        sanitize::text(&e.to_string())
+    );
     if let Some(h) = e.hint() {
         let _ = writeln!(err, "{} {}", style.hint("hint:"), sanitize::text(&h));
     }
