@@ -220,7 +220,8 @@ mod tests {
         assert!(
             Subject {
                 cn: Some("x".repeat(65)),
-                org: None
+                org: None,
+                unit: None
             }
             .validate()
             .is_err()
@@ -228,7 +229,8 @@ mod tests {
         assert!(
             Subject {
                 cn: Some(" ".into()),
-                org: None
+                org: None,
+                unit: None
             }
             .validate()
             .is_err()
@@ -236,7 +238,8 @@ mod tests {
         assert!(
             Subject {
                 cn: Some("ok".into()),
-                org: Some("Org".into())
+                org: Some("Org".into()),
+                unit: None
             }
             .validate()
             .is_ok()
