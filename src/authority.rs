@@ -99,6 +99,14 @@ pub fn init_root(ca: &CaDir, req: &RootRequest) -> Result<Issued> {
         write_fresh_ca_dir(dir, &key_pem, &cert_pem)?;
     } else {
         fsutil::create_private_dir(dir)?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dir,
+                std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE),
+            )
+            .map_err(|e| Error::io(dir, "set permissions on", e))?;
+        }
         let _lock = ca.lock()?;
         fsutil::refuse_existing(&[&cert_path, &key_path], req.force)?;
         let k = fsutil::stage(&key_path, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
@@ -288,6 +296,7 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
     req.subject.validate()?;
     let (cert_path, key_path, chain_path) = req.paths();
     fsutil::refuse_existing(&[&cert_path, &key_path, &chain_path], req.force)?;
+    fsutil::refuse_non_files(&[&cert_path, &key_path, &chain_path])?;
     let decided = req.validity.decide(req.now, Some(issuer.not_after))?;
     let mut warnings: Vec<String> = req.sans.iter().flat_map(SanEntry::warnings).collect();
     if let Some(t) = decided.clamped_to {
@@ -332,26 +341,10 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
         fsutil::stage(&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?,
         fsutil::stage(&chain_path, chain_pem.as_bytes(), fsutil::PUBLIC_MODE)?,
     ];
-    let mut done: Vec<PathBuf> = Vec::new();
-    for s in staged {
-        let dest = s.dest().to_path_buf();
-        if let Err(e) = s.commit(req.force) {
-            // Another process created one of our files between the check and now:
-            // take back what this run wrote so no half set is left behind.
-            if !req.force {
-                for p in &done {
-                    let _ = std::fs::remove_file(p);
-                }
-            }
-            return Err(e);
-        }
-        done.push(dest);
-    }
-
     let issued = Issued {
-        cert_path,
-        key_path,
-        chain_path: Some(chain_path),
+        cert_path: cert_path.clone(),
+        key_path: key_path.clone(),
+        chain_path: Some(chain_path.clone()),
         serial,
         subject: subject_of(&der)?,
         sans: req.sans.clone(),
@@ -363,10 +356,26 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
         issuer: issuer.which.label().to_string(),
         warnings,
     };
+    // Record first: a certificate is never handed out without a ledger entry.
     record(&mut ledger, ca, &issued, req.now)?;
+    let mut done: Vec<PathBuf> = Vec::new();
+    for s in staged {
+        let dest = s.dest().to_path_buf();
+        if let Err(e) = s.commit(req.force) {
+            // Another process created one of our files between the check and now, or the
+            // rename failed: take back what this run wrote and its ledger entry, so no half
+            // set is left behind.
+            for p in &done {
+                let _ = std::fs::remove_file(p);
+            }
+            ledger.certificates.pop();
+            let _ = ledger.save(&ca.ledger_path());
+            return Err(e);
+        }
+        done.push(dest);
+    }
     Ok(issued)
 }
-
 /// A random serial not already in the ledger (a repeat is astronomically unlikely,
 /// but checking costs nothing under the lock).
 fn fresh_serial(ledger: &Ledger) -> Result<Serial> {

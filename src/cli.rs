@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-use crate::commands::{ca, issue, list};
+use crate::commands::{bundle, ca, inspect, issue, list, verify};
 
 /// One-line description shown by `pki -h`.
 const ABOUT: &str = "A local certificate authority and certificate toolkit";
@@ -74,4 +74,10 @@ pub enum Command {
     Issue(issue::IssueArgs),
     /// List the certificates this CA issued
     List(list::ListArgs),
+    /// Explain certificates, keys, CSRs and CRLs in PEM or DER files
+    Inspect(inspect::InspectArgs),
+    /// Validate a certificate for a host, an IP and a purpose, and say why not
+    Verify(verify::VerifyArgs),
+    /// Order and complete a certificate chain
+    Bundle(bundle::BundleArgs),
 }

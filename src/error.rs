@@ -111,6 +111,20 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// An input file that is not usable (empty, malformed, unrecognised).
+    BadInput {
+        /// The file, as the user named it (`-` for stdin).
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No chain could be built from the certificates given.
+    Chain {
+        /// What is wrong.
+        reason: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
     /// A failure of the certificate or key machinery (rcgen, aws-lc).
     Crypto {
         /// What was being done.
@@ -190,6 +204,11 @@ impl Error {
             Error::Ledger { .. } => Some(
                 "the ledger is damaged; restore it from a backup, or move it aside to start a new one".into(),
             ),
+            Error::BadInput { .. } => Some(
+                "pki reads PEM (CERTIFICATE, PRIVATE KEY, CERTIFICATE REQUEST, X509 CRL, PUBLIC KEY, ...) or one DER object"
+                    .into(),
+            ),
+            Error::Chain { hint, .. } => hint.clone(),
             Error::Crypto { .. } => None,
         }
     }
@@ -264,6 +283,10 @@ impl fmt::Display for Error {
             Error::Ledger { path, reason } => {
                 write!(f, "cannot use ledger '{}': {reason}", path.display())
             }
+            Error::BadInput { path, reason } => {
+                write!(f, "cannot read '{}': {reason}", path.display())
+            }
+            Error::Chain { reason, .. } => write!(f, "cannot build the chain: {reason}"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }
     }

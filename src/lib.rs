@@ -6,16 +6,20 @@
 
 pub mod authority;
 pub mod certinfo;
+pub mod chain;
 pub mod cli;
 pub mod commands;
+pub mod describe;
 pub mod error;
 pub mod keys;
+pub mod pem;
 pub mod profile;
 pub mod render;
 pub mod san;
 pub mod serial;
 pub mod store;
 pub mod validity;
+pub mod verify;
 
 pub use error::{Error, Result};
 

@@ -53,12 +53,18 @@ pub struct Subject {
     pub cn: Option<String>,
     /// organizationName, if any.
     pub org: Option<String>,
+    /// organizationalUnitName, if any.
+    pub unit: Option<String>,
 }
 
 impl Subject {
     /// Check the lengths X.520 allows; `flag` names the option in errors.
     pub fn validate(&self) -> Result<()> {
-        for (flag, v) in [("--cn", &self.cn), ("--org", &self.org)] {
+        for (flag, v) in [
+            ("--cn", &self.cn),
+            ("--org", &self.org),
+            ("--cn", &self.unit),
+        ] {
             if let Some(v) = v {
                 if v.trim().is_empty() {
                     return Err(Error::invalid(flag, v.as_str(), "must not be empty"));
@@ -86,6 +92,9 @@ impl Subject {
         let mut dn = DistinguishedName::new();
         if let Some(o) = &self.org {
             dn.push(DnType::OrganizationName, o.as_str());
+        }
+        if let Some(ou) = &self.unit {
+            dn.push(DnType::OrganizationalUnitName, ou.as_str());
         }
         if let Some(cn) = &self.cn {
             dn.push(DnType::CommonName, cn.as_str());
@@ -211,7 +220,8 @@ mod tests {
         assert!(
             Subject {
                 cn: Some("x".repeat(65)),
-                org: None
+                org: None,
+                unit: None
             }
             .validate()
             .is_err()
@@ -219,7 +229,8 @@ mod tests {
         assert!(
             Subject {
                 cn: Some(" ".into()),
-                org: None
+                org: None,
+                unit: None
             }
             .validate()
             .is_err()
@@ -227,7 +238,8 @@ mod tests {
         assert!(
             Subject {
                 cn: Some("ok".into()),
-                org: Some("Org".into())
+                org: Some("Org".into()),
+                unit: None
             }
             .validate()
             .is_ok()

@@ -42,6 +42,24 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
+/// A duration in the largest sensible unit: "3 days", "5 hours", "12 minutes".
+pub fn span(d: Duration) -> String {
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    if d.whole_days() >= 1 {
+        plural(d.whole_days(), "day")
+    } else if d.whole_hours() >= 1 {
+        plural(d.whole_hours(), "hour")
+    } else {
+        plural(d.whole_minutes().max(0), "minute")
+    }
+}
+
 /// A certificate's validity period, decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Validity {

@@ -49,7 +49,8 @@ pub struct InitArgs {
     /// The root's common name
     ///
     /// Default: "pki Root CA" followed by the user and host names, as in
-    /// "pki Root CA alice@laptop".
+    /// "pki Root CA alice@laptop", with a random OU ("pki 1a2b3c4d") so that two
+    /// default roots never share a name.
     #[arg(long, value_name = "NAME")]
     pub cn: Option<String>,
 
@@ -142,11 +143,21 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
     // Refuse before asking for a passphrase that would not be used.
     crate::store::fsutil::refuse_existing(&[&ca.cert_path(), &ca.key_path()], a.force)?;
     let passphrase = a.new_key.resolve()?;
+    // A defaulted name gets a random unit, so two default roots (same user, same host) never
+    // share a subject: validators tell CAs apart by name first.
+    let unit = match &a.cn {
+        Some(_) => None,
+        None => Some(format!(
+            "pki {}",
+            &crate::serial::Serial::random()?.to_hex()[..8]
+        )),
+    };
     let cn = a.cn.unwrap_or_else(default_root_cn);
     let req = RootRequest {
         subject: Subject {
             cn: Some(cn),
             org: a.org,
+            unit,
         },
         key_type: a.key_type,
         days: a.days,
@@ -178,7 +189,7 @@ fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
         name: a.name,
         subject: Subject {
             cn: Some(cn),
-            org: None,
+            ..Default::default()
         },
         key_type: a.key_type,
         days: a.days,

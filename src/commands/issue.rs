@@ -222,7 +222,10 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
             a.common,
         ),
     };
-    let subject = Subject { cn, org: None };
+    let subject = Subject {
+        cn,
+        ..Default::default()
+    };
     subject.validate()?;
     let name = match &common.name {
         Some(n) => {

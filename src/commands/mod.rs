@@ -2,10 +2,14 @@
 //! action. Commands resolve everything that comes from outside (environment,
 //! terminal, clock) and hand plain values to the domain.
 
+pub mod bundle;
 pub mod ca;
+pub mod input;
+pub mod inspect;
 pub mod issue;
 pub mod list;
 pub mod passphrase;
+pub mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -22,6 +26,8 @@ use crate::store::CaDir;
 pub struct Global {
     /// The CA directory.
     pub ca_dir: PathBuf,
+    /// Whether the CA directory was named (`--ca-dir` or `PKI_CA_DIR`) rather than defaulted.
+    pub ca_dir_explicit: bool,
     /// `--json`.
     pub json: bool,
     /// `--quiet`.
@@ -42,8 +48,13 @@ impl Global {
         let no_color = args.no_color
             || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
             || !std::io::stdout().is_terminal();
+        let ca_dir_explicit = args
+            .ca_dir
+            .as_ref()
+            .is_some_and(|d| !d.as_os_str().is_empty());
         Ok(Global {
             ca_dir,
+            ca_dir_explicit,
             json: args.json,
             quiet: args.quiet,
             no_color,
@@ -82,5 +93,8 @@ pub fn run(cmd: Command, global: &Global) -> Result<Outcome> {
         Command::Ca(a) => ca::run(a, global),
         Command::Issue(a) => issue::run(a, global),
         Command::List(a) => list::run(a, global),
+        Command::Inspect(a) => inspect::run(a, global),
+        Command::Verify(a) => verify::run(a, global),
+        Command::Bundle(a) => bundle::run(a, global),
     }
 }

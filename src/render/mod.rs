@@ -1,10 +1,13 @@
 //! The only code that prints. Every command returns a report; `--json` serialises it and
 //! the human form renders the same value, so the two cannot disagree.
 
+mod bundle;
+mod inspect;
 mod issue;
 mod list;
 pub mod sanitize;
 pub mod style;
+mod verify;
 
 use std::io::Write;
 
@@ -21,6 +24,10 @@ pub trait Report {
     /// Warnings for stderr.
     fn warnings(&self) -> Vec<String> {
         Vec::new()
+    }
+    /// Errors for stderr from a command that goes on past them (one bad file of many).
+    fn errors(&self) -> &[Error] {
+        &[]
     }
     /// The exit code (0 unless a check failed).
     fn exit_code(&self) -> i32 {
@@ -49,6 +56,9 @@ pub fn emit(outcome: &Outcome, global: &Global) -> i32 {
     let code = report.exit_code();
     let mut err = std::io::stderr().lock();
     let err_style = Style::for_stderr(global.no_color);
+    for e in report.errors() {
+        write_error(&mut err, e, &err_style);
+    }
     if !global.quiet {
         for w in report.warnings() {
             let _ = writeln!(err, "{} {}", err_style.warn("warning:"), sanitize::text(&w));
@@ -73,7 +83,11 @@ pub fn emit(outcome: &Outcome, global: &Global) -> i32 {
 /// Print an error and its hint on stderr; returns the exit code.
 pub fn error(e: &Error, no_color_flag: bool) -> i32 {
     let style = Style::for_stderr(no_color_flag);
-    let mut err = std::io::stderr().lock();
+    write_error(&mut std::io::stderr().lock(), e, &style);
+    e.exit_code()
+}
+
+fn write_error(err: &mut dyn Write, e: &Error, style: &Style) {
     let _ = writeln!(
         err,
         "{} {}",
@@ -83,8 +97,24 @@ pub fn error(e: &Error, no_color_flag: bool) -> i32 {
     if let Some(h) = e.hint() {
         let _ = writeln!(err, "{} {}", style.hint("hint:"), sanitize::text(&h));
     }
-    e.exit_code()
 }
+
+/// "expires in 364 days", "EXPIRED 3 days ago", "NOT YET VALID: starts in 2 days".
+pub fn relative_validity(
+    now: time::OffsetDateTime,
+    not_before: time::OffsetDateTime,
+    not_after: time::OffsetDateTime,
+) -> String {
+    if now < not_before {
+        format!("NOT YET VALID: starts in {}", span(not_before - now))
+    } else if now > not_after {
+        format!("EXPIRED {} ago", span(now - not_after))
+    } else {
+        format!("expires in {}", span(not_after - now))
+    }
+}
+
+pub use crate::validity::span;
 
 /// Serialise any report struct; a failure here is a bug, shown as a JSON error object.
 fn json_of<T: serde::Serialize>(v: &T) -> serde_json::Value {

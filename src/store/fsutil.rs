@@ -137,6 +137,21 @@ pub fn refuse_existing(paths: &[&Path], overwrite: bool) -> Result<()> {
     Ok(())
 }
 
+/// Fail when one of `paths` exists but is a directory, which a rename cannot replace,
+/// so a forced run fails before writing anything.
+pub fn refuse_non_files(paths: &[&Path]) -> Result<()> {
+    for p in paths {
+        if fs::metadata(p).is_ok_and(|m| m.is_dir()) {
+            return Err(Error::io(
+                p,
+                "write",
+                std::io::Error::from(std::io::ErrorKind::IsADirectory),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Read a whole file, naming it in the error.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::io(path, "read", e))

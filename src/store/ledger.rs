@@ -56,7 +56,7 @@ pub struct Revocation {
 pub enum Status {
     /// Within its validity period and not revoked.
     Valid,
-    /// Past its notAfter (or not yet valid).
+    /// Past its notAfter.
     Expired,
     /// Revoked.
     Revoked,

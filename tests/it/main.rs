@@ -8,3 +8,4 @@ mod concurrency;
 mod handshake;
 mod interop_openssl;
 mod issue;
+mod limbo;

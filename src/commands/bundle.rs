@@ -1,0 +1,150 @@
+//! `pki bundle`: order and complete a certificate chain from files in any order.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueHint};
+use serde::Serialize;
+
+use crate::authority::pem_cert;
+use crate::chain::{self, Candidate};
+use crate::commands::Global;
+use crate::commands::input::read_items;
+use crate::error::{Error, Result};
+use crate::pem::ItemKind;
+use crate::render::Outcome;
+use crate::store::fsutil;
+
+/// `pki bundle`.
+#[derive(Debug, Args)]
+#[command(
+    about = "Order and complete a certificate chain",
+    long_about = "Read certificates from any number of files, in any order, and write the chain \
+for the leaf (the one certificate that issued no other): the leaf, then each issuer, up to but \
+not including the self-signed root (unless --include-root). Every link's signature is checked.\n\n\
+When --ca-dir or PKI_CA_DIR is given, the CA directory's root and intermediates complete the \
+chain. A missing link names the missing issuer; two leaves, or certificates that belong to no \
+chain, are errors naming them.",
+    after_help = "EXAMPLES:\n  pki bundle root.pem leaf.pem inter.pem -o fullchain.pem\n  \
+pki bundle --ca-dir ~/.local/share/pki api.pem -o api-fullchain.pem\n  \
+pki bundle leaf.pem inter.pem root.pem --include-root\n\n\
+EXIT CODES:\n  0 written   1 error (missing link, two leaves, strangers, unreadable file, output exists)   2 usage error"
+)]
+pub struct BundleArgs {
+    /// Files holding the certificates, in any order ('-' for stdin)
+    #[arg(value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+
+    /// Also write the self-signed root at the end (it must then be found)
+    #[arg(long)]
+    pub include_root: bool,
+
+    /// Write the chain to OUT instead of stdout
+    #[arg(short = 'o', long = "out", value_name = "OUT", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+
+    /// Replace OUT if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What `bundle` reports.
+#[derive(Debug, Serialize)]
+pub struct BundleReport {
+    /// Subjects, leaf first.
+    pub chain: Vec<String>,
+    /// Where the chain was written (null: stdout).
+    pub out: Option<String>,
+    /// Whether the root is included.
+    pub includes_root: bool,
+    /// The PEM text (printed on stdout when there is no -o and no --json).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pem: Option<String>,
+    /// Notes for stderr.
+    #[serde(skip)]
+    pub notes: Vec<String>,
+}
+
+/// Run `pki bundle`.
+pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
+    let mut candidates = Vec::new();
+    for path in &args.files {
+        let items = read_items(path)?;
+        let before = candidates.len();
+        for item in items
+            .items
+            .into_iter()
+            .filter(|i| i.kind == ItemKind::Certificate)
+        {
+            candidates.push(Candidate {
+                der: item.der,
+                origin: format!("{}[{}]", path.display(), item.index),
+                given: true,
+            });
+        }
+        if candidates.len() == before {
+            return Err(Error::BadInput {
+                path: path.clone(),
+                reason: "it holds no certificate".into(),
+            });
+        }
+    }
+    if global.ca_dir_explicit {
+        let ca = global.ca();
+        let mut extra = vec![ca.cert_path()];
+        if let Ok(entries) = std::fs::read_dir(ca.path().join("intermediates")) {
+            extra.extend(entries.flatten().map(|e| e.path().join("ca.pem")));
+        }
+        for p in extra.into_iter().filter(|p| p.exists()) {
+            for c in crate::commands::input::read_certs(&p)? {
+                candidates.push(Candidate {
+                    der: c.to_vec(),
+                    origin: p.display().to_string(),
+                    given: false,
+                });
+            }
+        }
+    }
+    let chain = chain::build(&candidates, args.include_root).map_err(|e| Error::Chain {
+        reason: e.to_string(),
+        hint: chain_hint(&e),
+    })?;
+    let mut notes = Vec::new();
+    let mut certs = chain.certs.clone();
+    let mut subjects = chain.subjects.clone();
+    if chain.ends_at_root && !args.include_root && certs.len() > 1 {
+        certs.pop();
+        subjects.pop();
+    }
+    if let Some(issuer) = &chain.missing_issuer {
+        notes.push(format!(
+            "the chain ends below '{issuer}', which was not given: fine when clients already trust it"
+        ));
+    }
+    let pem: String = certs.iter().map(|c| pem_cert(&c.der)).collect();
+    let out = match &args.out {
+        Some(path) => {
+            fsutil::write_public(path, pem.as_bytes(), args.force)?;
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
+    let pem = if out.is_none() { Some(pem) } else { None };
+    Ok(Outcome::new(BundleReport {
+        chain: subjects,
+        out,
+        includes_root: args.include_root,
+        pem,
+        notes,
+    }))
+}
+
+fn chain_hint(e: &chain::ChainError) -> Option<String> {
+    match e {
+        chain::ChainError::MissingIssuer { .. } => {
+            Some("add the file with that certificate, or pass --ca-dir to complete the chain from a pki CA".into())
+        }
+        chain::ChainError::SeveralLeaves { .. } => Some("bundle one leaf at a time".into()),
+        chain::ChainError::Strangers { .. } => Some("leave out the certificates that do not belong to this chain".into()),
+        _ => None,
+    }
+}

@@ -1,0 +1,238 @@
+//! Describing a certificate: every field `inspect` shows, and the warnings a person
+//! should see (no SAN, SHA-1, too long for Apple, weak keys, broken extensions).
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use x509_parser::extensions::ParsedExtension;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use super::key::{PublicKeyInfo, public_key_info};
+use super::names::{
+    SanLists, extended_key_usages, is_weak_signature, key_usages, signature_algorithm,
+};
+use crate::validity::rfc3339;
+
+/// A certificate, described. The serialised fields are the contract's `--json` keys
+/// (plus `index`, `version`, key identifiers and `warnings`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CertDescription {
+    /// Always `certificate`.
+    pub kind: &'static str,
+    /// The file it came from (`-` for stdin).
+    pub source: String,
+    /// Its position in the file, from 1.
+    pub index: usize,
+    /// Subject, RFC 4514-style.
+    pub subject: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Serial, lowercase hex.
+    pub serial: String,
+    /// notBefore, RFC 3339.
+    pub not_before: String,
+    /// notAfter, RFC 3339.
+    pub not_after: String,
+    /// DNS SANs.
+    pub dns_names: Vec<String>,
+    /// IP SANs.
+    pub ip_addresses: Vec<String>,
+    /// Email SANs.
+    pub emails: Vec<String>,
+    /// URI SANs.
+    pub uris: Vec<String>,
+    /// basicConstraints cA.
+    pub is_ca: bool,
+    /// pathLenConstraint, null when absent.
+    pub path_len: Option<u32>,
+    /// Key usage names.
+    pub key_usage: Vec<String>,
+    /// Extended key usage names.
+    pub extended_key_usage: Vec<String>,
+    /// Public key algorithm and size.
+    pub public_key: PublicKeyInfo,
+    /// Signature algorithm.
+    pub signature_algorithm: String,
+    /// SHA-256 of the DER, lowercase hex.
+    pub fingerprint_sha256: String,
+    /// Issuer == subject and the signature verifies with its own key.
+    pub self_signed: bool,
+    /// X.509 version (1 or 3).
+    pub version: u32,
+    /// Subject key identifier, hex.
+    pub subject_key_id: Option<String>,
+    /// Authority key identifier's keyIdentifier, hex.
+    pub authority_key_id: Option<String>,
+    /// Other SAN kinds (directoryName, otherName, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
+    /// What a person should know.
+    pub warnings: Vec<String>,
+    /// Which extensions are critical, by name, for the human rendering.
+    #[serde(skip)]
+    pub critical: Vec<&'static str>,
+    /// notBefore as a time.
+    #[serde(skip)]
+    pub not_before_t: OffsetDateTime,
+    /// notAfter as a time.
+    #[serde(skip)]
+    pub not_after_t: OffsetDateTime,
+    /// The subjectPublicKey bytes, for key matching.
+    #[serde(skip)]
+    pub public_key_bits: Vec<u8>,
+}
+
+/// Apple's limit on TLS server certificate validity (support.apple.com/HT210176).
+const APPLE_MAX_DAYS: i64 = crate::validity::APPLE_MAX_DAYS;
+
+/// Describe a DER certificate. The error is a sentence for the user.
+pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescription, String> {
+    let (rest, cert) = X509Certificate::from_der(der)
+        .map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+    let mut warnings = Vec::new();
+    if !rest.is_empty() {
+        warnings.push(format!(
+            "{} bytes of trailing data after the certificate",
+            rest.len()
+        ));
+    }
+    let mut critical = Vec::new();
+    let mut sans = SanLists::default();
+    let mut is_ca = false;
+    let mut path_len = None;
+    let mut ku = Vec::new();
+    let mut eku = Vec::new();
+    let mut ski = None;
+    let mut aki = None;
+    let mut seen = std::collections::HashSet::new();
+    for ext in cert.extensions() {
+        let oid = ext.oid.to_id_string();
+        if !seen.insert(oid.clone()) {
+            warnings.push(format!("duplicate extension {oid}: RFC 5280 forbids it and validators reject the certificate"));
+        }
+        let name = match ext.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(s) => {
+                sans = SanLists::from_names(&s.general_names);
+                "subjectAltName"
+            }
+            ParsedExtension::BasicConstraints(bc) => {
+                is_ca = bc.ca;
+                path_len = bc.path_len_constraint;
+                "basicConstraints"
+            }
+            ParsedExtension::KeyUsage(k) => {
+                ku = key_usages(k);
+                "keyUsage"
+            }
+            ParsedExtension::ExtendedKeyUsage(e) => {
+                eku = extended_key_usages(e);
+                "extendedKeyUsage"
+            }
+            ParsedExtension::SubjectKeyIdentifier(k) => {
+                ski = Some(crate::hex(k.0));
+                "subjectKeyIdentifier"
+            }
+            ParsedExtension::AuthorityKeyIdentifier(a) => {
+                aki = a.key_identifier.as_ref().map(|k| crate::hex(k.0));
+                "authorityKeyIdentifier"
+            }
+            ParsedExtension::NameConstraints(_) => "nameConstraints",
+            ParsedExtension::ParseError { error } => {
+                warnings.push(format!(
+                    "extension {oid} could not be parsed ({error}): validators will reject it"
+                ));
+                "unparsed"
+            }
+            ParsedExtension::UnsupportedExtension { .. } => {
+                if ext.critical {
+                    warnings.push(format!(
+                        "unknown critical extension {oid}: validators that do not know it must reject the certificate"
+                    ));
+                }
+                "other"
+            }
+            _ => "other",
+        };
+        if ext.critical && name != "other" && name != "unparsed" {
+            critical.push(name);
+        }
+    }
+
+    let version = cert.version().0 + 1;
+    let sig = signature_algorithm(&cert.signature_algorithm.algorithm);
+    let public_key = public_key_info(cert.public_key());
+    let not_before_t = cert.validity().not_before.to_datetime();
+    let not_after_t = cert.validity().not_after.to_datetime();
+    let self_issued = cert.subject().as_raw() == cert.issuer().as_raw();
+    let self_signed = self_issued && cert.verify_signature(None).is_ok();
+
+    if version < 3 {
+        warnings.push(format!("X.509 v{version}: no extensions, so modern validators will not accept it as a CA or a TLS leaf"));
+    }
+    if let Some(h) = is_weak_signature(&sig) {
+        warnings.push(format!(
+            "{h} signature: rejected by every modern TLS client"
+        ));
+    }
+    if let (Some(bits), "rsa") = (public_key.bits, public_key.algorithm.as_str())
+        && bits < 2048
+    {
+        warnings.push(format!(
+            "RSA-{bits} key: too weak; modern clients require at least 2048 bits"
+        ));
+    }
+    if !is_ca {
+        if sans.is_empty() {
+            warnings.push("no SAN: modern clients will reject this for any host name".into());
+        }
+        let days = (not_after_t - not_before_t).whole_days();
+        if days > APPLE_MAX_DAYS
+            && (eku.is_empty() || eku.iter().any(|e| e == "server_auth" || e == "any"))
+        {
+            warnings.push(format!("validity over {APPLE_MAX_DAYS} days ({days}): Apple platforms reject it for TLS servers"));
+        }
+        if ku.iter().any(|k| k == "key_encipherment")
+            && matches!(public_key.algorithm.as_str(), "ecdsa" | "ed25519" | "ed448")
+        {
+            warnings.push("keyEncipherment on an EC or EdDSA key: RFC 5280 forbids it (some clients reject it)".into());
+        }
+    } else if !ku.is_empty() && !ku.iter().any(|k| k == "key_cert_sign") {
+        warnings.push(
+            "a CA without keyUsage keyCertSign: validators will not accept what it signs".into(),
+        );
+    }
+    if is_ca && !critical.contains(&"basicConstraints") {
+        warnings.push("basicConstraints is not critical on a CA (RFC 5280 requires it)".into());
+    }
+
+    Ok(CertDescription {
+        kind: "certificate",
+        source: source.into(),
+        index,
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        serial: crate::serial::Serial::from_bytes(cert.raw_serial()).to_hex(),
+        not_before: rfc3339(not_before_t),
+        not_after: rfc3339(not_after_t),
+        dns_names: sans.dns,
+        ip_addresses: sans.ip,
+        emails: sans.email,
+        uris: sans.uri,
+        is_ca,
+        path_len,
+        key_usage: ku,
+        extended_key_usage: eku,
+        public_key,
+        signature_algorithm: sig,
+        fingerprint_sha256: crate::certinfo::sha256_hex(der),
+        self_signed,
+        version,
+        subject_key_id: ski,
+        authority_key_id: aki,
+        other_names: sans.other,
+        warnings,
+        critical,
+        not_before_t,
+        not_after_t,
+        public_key_bits: cert.public_key().subject_public_key.data.to_vec(),
+    })
+}

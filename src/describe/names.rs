@@ -1,0 +1,142 @@
+//! Names for OIDs, key usages and general names, shared by the describers.
+
+use x509_parser::der_parser::oid::Oid;
+use x509_parser::extensions::{GeneralName, KeyUsage};
+
+/// A signature algorithm's name, as openssl spells it, or the dotted OID.
+pub fn signature_algorithm(oid: &Oid<'_>) -> String {
+    let s = oid.to_id_string();
+    match s.as_str() {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "rsassaPss",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "ed25519",
+        "1.3.101.113" => "ed448",
+        "1.2.840.10040.4.3" => "dsa-with-SHA1",
+        "2.16.840.1.101.3.4.3.2" => "dsa-with-SHA256",
+        _ => return s,
+    }
+    .to_string()
+}
+
+/// Whether a signature algorithm hashes with SHA-1 or MD5 (which modern clients reject).
+pub fn is_weak_signature(name: &str) -> Option<&'static str> {
+    if name.starts_with("sha1") || name.ends_with("SHA1") {
+        Some("SHA-1")
+    } else if name.starts_with("md5") || name.starts_with("md2") {
+        Some("MD5")
+    } else {
+        None
+    }
+}
+
+/// Key usage bits by name (`digital_signature`, `key_cert_sign`, ...).
+pub fn key_usages(ku: &KeyUsage) -> Vec<String> {
+    let mut v = Vec::new();
+    let mut add = |on: bool, name: &str| {
+        if on {
+            v.push(name.to_string());
+        }
+    };
+    add(ku.digital_signature(), "digital_signature");
+    add(ku.non_repudiation(), "content_commitment");
+    add(ku.key_encipherment(), "key_encipherment");
+    add(ku.data_encipherment(), "data_encipherment");
+    add(ku.key_agreement(), "key_agreement");
+    add(ku.key_cert_sign(), "key_cert_sign");
+    add(ku.crl_sign(), "crl_sign");
+    add(ku.encipher_only(), "encipher_only");
+    add(ku.decipher_only(), "decipher_only");
+    v
+}
+
+/// Extended key usages by name (`server_auth`, `client_auth`, ...; others as dotted OIDs).
+pub fn extended_key_usages(eku: &x509_parser::extensions::ExtendedKeyUsage<'_>) -> Vec<String> {
+    let mut v = Vec::new();
+    let mut add = |on: bool, name: &str| {
+        if on {
+            v.push(name.to_string());
+        }
+    };
+    add(eku.any, "any");
+    add(eku.server_auth, "server_auth");
+    add(eku.client_auth, "client_auth");
+    add(eku.code_signing, "code_signing");
+    add(eku.email_protection, "email_protection");
+    add(eku.time_stamping, "time_stamping");
+    add(eku.ocsp_signing, "ocsp_signing");
+    for o in &eku.other {
+        v.push(o.to_id_string());
+    }
+    v
+}
+
+/// SANs sorted into the contract's four lists, plus anything else as text.
+#[derive(Debug, Default, Clone)]
+pub struct SanLists {
+    /// dNSName entries.
+    pub dns: Vec<String>,
+    /// iPAddress entries.
+    pub ip: Vec<String>,
+    /// rfc822Name entries.
+    pub email: Vec<String>,
+    /// uniformResourceIdentifier entries.
+    pub uri: Vec<String>,
+    /// Other kinds (directoryName, otherName, ...), described.
+    pub other: Vec<String>,
+}
+
+impl SanLists {
+    /// Sort general names into lists.
+    pub fn from_names(names: &[GeneralName<'_>]) -> SanLists {
+        let mut s = SanLists::default();
+        for n in names {
+            match n {
+                GeneralName::DNSName(d) => s.dns.push(d.to_string()),
+                GeneralName::RFC822Name(e) => s.email.push(e.to_string()),
+                GeneralName::URI(u) => s.uri.push(u.to_string()),
+                GeneralName::IPAddress(b) => s.ip.push(ip_string(b)),
+                GeneralName::DirectoryName(dn) => s.other.push(format!("dirName:{dn}")),
+                GeneralName::OtherName(oid, _) => {
+                    s.other.push(format!("otherName:{}", oid.to_id_string()))
+                }
+                GeneralName::RegisteredID(oid) => {
+                    s.other.push(format!("registeredID:{}", oid.to_id_string()))
+                }
+                other => s.other.push(format!("{other:?}")),
+            }
+        }
+        s
+    }
+
+    /// Whether there are none at all.
+    pub fn is_empty(&self) -> bool {
+        self.dns.is_empty()
+            && self.ip.is_empty()
+            && self.email.is_empty()
+            && self.uri.is_empty()
+            && self.other.is_empty()
+    }
+}
+
+/// An IP address from its SAN bytes (4 or 16), or hex for anything else.
+pub fn ip_string(b: &[u8]) -> String {
+    match b.len() {
+        4 => std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
+        16 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(b);
+            std::net::Ipv6Addr::from(a).to_string()
+        }
+        _ => format!("invalid({})", crate::hex(b)),
+    }
+}

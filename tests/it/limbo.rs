@@ -1,0 +1,323 @@
+//! The x509-limbo path-validation suite (../shared/limbo, 9,780 cases): `pki verify` must
+//! do at least as well as rustls-webpki, with no more false accepts.
+//!
+//! Cases run in-process through `pki::verify::verify`, the function behind `pki verify`,
+//! mapped as limbo's README says (`--ca T... --untrusted U... --host/--ip --purpose --at
+//! --crl`); a sample also runs through the real binary to prove the mapping.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use serde_json::Value;
+
+use crate::common::*;
+
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/limbo")
+}
+
+fn xz_json(path: &Path) -> Option<Value> {
+    if !path.exists() {
+        return None;
+    }
+    let out = std::process::Command::new("xz")
+        .arg("-dc")
+        .arg(path)
+        .output()
+        .expect("run xz (install xz-utils)");
+    assert!(out.status.success(), "xz -dc {} failed", path.display());
+    Some(serde_json::from_slice(&out.stdout).expect("limbo JSON"))
+}
+
+fn der(pem: &str) -> CertificateDer<'static> {
+    CertificateDer::from_pem_slice(pem.as_bytes()).expect("limbo PEM certificate")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Success,
+    Failure,
+    Skipped,
+}
+
+/// Why a case cannot be expressed with `pki verify`'s flags, if it cannot.
+fn skip_reason(tc: &Value) -> Option<&'static str> {
+    if tc["features"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|x| x == "max-chain-depth"))
+    {
+        return Some("a binding max-chain-depth has no pki verify flag");
+    }
+    if tc["key_usage"].as_array().is_some_and(|a| !a.is_empty()) {
+        return Some("required key usages have no pki verify flag");
+    }
+    if tc["signature_algorithms"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+    {
+        return Some("signature algorithm limits have no pki verify flag");
+    }
+    if tc["expected_peer_name"]["kind"] == "RFC822" {
+        return Some("email peer names have no pki verify flag");
+    }
+    None
+}
+
+fn request(tc: &Value) -> pki::verify::Request {
+    let certs = |k: &str| {
+        tc[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| der(p.as_str().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let crls = tc["crls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            rustls::pki_types::CertificateRevocationListDer::from_pem_slice(
+                p.as_str().unwrap().as_bytes(),
+            )
+            .expect("limbo CRL")
+            .to_vec()
+        })
+        .collect();
+    let at = match tc["validation_time"].as_str() {
+        Some(t) => pki::validity::parse_time("--at", t).unwrap(),
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let (mut host, mut ip) = (None, None);
+    match (
+        tc["expected_peer_name"]["kind"].as_str(),
+        tc["expected_peer_name"]["value"].as_str(),
+    ) {
+        (Some("DNS"), Some(v)) => host = Some(v.to_string()),
+        (Some("IP"), Some(v)) => ip = Some(v.parse().expect("limbo IP")),
+        _ => {}
+    }
+    let purpose = if tc["validation_kind"] == "CLIENT" {
+        pki::verify::Purpose::Client
+    } else {
+        pki::verify::Purpose::Server
+    };
+    pki::verify::Request {
+        leaf: der(tc["peer_certificate"].as_str().unwrap()),
+        intermediates: certs("untrusted_intermediates"),
+        anchors: certs("trusted_certs"),
+        crls,
+        host,
+        ip,
+        purpose,
+        at,
+        key: None,
+    }
+}
+
+fn run_case(tc: &Value) -> Outcome {
+    if skip_reason(tc).is_some() {
+        return Outcome::Skipped;
+    }
+    if pki::verify::verify(&request(tc)).valid {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    }
+}
+
+#[derive(Default, Debug)]
+struct Score {
+    pass: usize,
+    false_accept: usize,
+    false_reject: usize,
+    skipped: usize,
+}
+
+fn score(results: &HashMap<String, Outcome>, expected: &HashMap<String, Outcome>) -> Score {
+    let mut s = Score::default();
+    for (id, want) in expected {
+        match results.get(id).copied().unwrap_or(Outcome::Skipped) {
+            Outcome::Skipped => s.skipped += 1,
+            got if got == *want => s.pass += 1,
+            Outcome::Success => s.false_accept += 1,
+            Outcome::Failure => s.false_reject += 1,
+        }
+    }
+    s
+}
+
+fn outcome(v: &Value) -> Outcome {
+    match v.as_str() {
+        Some("SUCCESS") => Outcome::Success,
+        Some("FAILURE") => Outcome::Failure,
+        _ => Outcome::Skipped,
+    }
+}
+
+#[test]
+fn limbo_suite_scores_at_least_as_well_as_rustls_webpki() {
+    let Some(limbo) = xz_json(&shared().join("limbo.json.xz")) else {
+        if std::env::var_os("CI").is_some() {
+            panic!("../shared/limbo/limbo.json.xz is missing");
+        }
+        eprintln!("SKIPPED: ../shared/limbo/limbo.json.xz not found");
+        return;
+    };
+    let webpki = xz_json(&shared().join("anchors/rustls-webpki.json.xz"))
+        .expect("rustls-webpki anchor results");
+    let cases = limbo["testcases"].as_array().unwrap();
+    assert_eq!(cases.len(), 9780, "the suite changed size");
+
+    let expected: HashMap<String, Outcome> = cases
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap().to_string(),
+                outcome(&t["expected_result"]),
+            )
+        })
+        .collect();
+    let ours: HashMap<String, Outcome> = cases
+        .iter()
+        .map(|t| (t["id"].as_str().unwrap().to_string(), run_case(t)))
+        .collect();
+    let theirs: HashMap<String, Outcome> = webpki["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                outcome(&r["actual_result"]),
+            )
+        })
+        .collect();
+
+    let (a, b) = (score(&ours, &expected), score(&theirs, &expected));
+    eprintln!("limbo: pki verify   {a:?}");
+    eprintln!("limbo: rustls-webpki {b:?}");
+    let mut worse: Vec<&String> = expected
+        .keys()
+        .filter(|id| theirs.get(*id) == expected.get(*id) && ours.get(*id) != expected.get(*id))
+        .collect();
+    worse.sort();
+    eprintln!("cases rustls-webpki gets right and pki does not: {worse:?}");
+    let fa_ours: Vec<&String> = expected
+        .keys()
+        .filter(|id| expected[*id] == Outcome::Failure && ours.get(*id) == Some(&Outcome::Success))
+        .collect();
+    let fa_new: Vec<&&String> = fa_ours
+        .iter()
+        .filter(|id| theirs.get(**id) != Some(&Outcome::Success))
+        .collect();
+    assert!(
+        fa_new.is_empty(),
+        "false accepts that rustls-webpki does not make: {fa_new:?}"
+    );
+    assert!(
+        a.pass >= b.pass,
+        "pki passes {} cases, rustls-webpki {}",
+        a.pass,
+        b.pass
+    );
+    assert!(
+        a.false_accept <= b.false_accept,
+        "pki falsely accepts {} cases, rustls-webpki {}",
+        a.false_accept,
+        b.false_accept
+    );
+}
+
+/// A sample of cases through the real binary: files on disk, flags as the README maps them,
+/// exit 0 for SUCCESS and 3 for FAILURE, never anything else.
+#[test]
+fn limbo_sample_through_the_binary_agrees_with_the_library() {
+    let Some(limbo) = xz_json(&shared().join("limbo.json.xz")) else {
+        eprintln!("SKIPPED: ../shared/limbo/limbo.json.xz not found");
+        return;
+    };
+    let cases = limbo["testcases"].as_array().unwrap();
+    let pki = Pki::new();
+    let dir = pki.work();
+    let mut checked = 0;
+    for (n, tc) in cases.iter().enumerate().filter(|(n, _)| n % 97 == 0) {
+        if skip_reason(tc).is_some() {
+            continue;
+        }
+        let write = |name: String, pems: Vec<&str>| {
+            let p = dir.join(name);
+            std::fs::write(&p, pems.join("\n")).unwrap();
+            p
+        };
+        let leaf = write(
+            format!("{n}-leaf.pem"),
+            vec![tc["peer_certificate"].as_str().unwrap()],
+        );
+        let mut args: Vec<String> = vec!["verify".into(), leaf.display().to_string()];
+        for (i, t) in tc["trusted_certs"].as_array().unwrap().iter().enumerate() {
+            args.push("--ca".into());
+            args.push(
+                write(format!("{n}-ca{i}.pem"), vec![t.as_str().unwrap()])
+                    .display()
+                    .to_string(),
+            );
+        }
+        for (i, t) in tc["untrusted_intermediates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            args.push("--untrusted".into());
+            args.push(
+                write(format!("{n}-u{i}.pem"), vec![t.as_str().unwrap()])
+                    .display()
+                    .to_string(),
+            );
+        }
+        for (i, t) in tc["crls"].as_array().unwrap().iter().enumerate() {
+            args.push("--crl".into());
+            args.push(
+                write(format!("{n}-crl{i}.pem"), vec![t.as_str().unwrap()])
+                    .display()
+                    .to_string(),
+            );
+        }
+        match (
+            tc["expected_peer_name"]["kind"].as_str(),
+            tc["expected_peer_name"]["value"].as_str(),
+        ) {
+            (Some("DNS"), Some(v)) => args.extend(["--host".into(), v.into()]),
+            (Some("IP"), Some(v)) => args.extend(["--ip".into(), v.into()]),
+            _ => {}
+        }
+        args.push("--purpose".into());
+        args.push(
+            if tc["validation_kind"] == "CLIENT" {
+                "client"
+            } else {
+                "server"
+            }
+            .into(),
+        );
+        if let Some(t) = tc["validation_time"].as_str() {
+            args.extend(["--at".into(), t.into()]);
+        }
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = pki.run(&argv);
+        let lib = run_case(tc);
+        let want = if lib == Outcome::Success { 0 } else { 3 };
+        assert_eq!(
+            out.status.code(),
+            Some(want),
+            "case {}: binary and library disagree\nstderr: {}",
+            tc["id"],
+            String::from_utf8_lossy(&out.stderr)
+        );
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} cases checked");
+}
