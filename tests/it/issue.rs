@@ -959,7 +959,6 @@ fn json_stdout_stays_clean_when_there_are_warnings() {
 /// certificate is recorded in the ledger" for `--force`: when the last of the three
 /// writes fails, the first two must not be left behind as an unrecorded half set.
 #[test]
-#[ignore = "pki bug: with --force, a failed chain write leaves NAME.pem and NAME-key.pem behind, unrecorded in the ledger"]
 fn failed_forced_issue_leaves_no_half_set() {
     let pki = with_root();
     std::fs::create_dir(pki.path("half.test-chain.pem")).unwrap();
