@@ -9,3 +9,6 @@ mod handshake;
 mod interop_openssl;
 mod issue;
 mod limbo;
+mod bundle;
+mod inspect;
+mod verify;
