@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-use crate::commands::{bundle, ca, inspect, issue, list, verify};
+use crate::commands::{bundle, ca, completions, inspect, issue, list, verify};
 
 /// One-line description shown by `pki -h`.
 const ABOUT: &str = "A local certificate authority and certificate toolkit";
@@ -30,9 +30,16 @@ EXIT CODES:
   0 success   1 error (bad input, I/O, wrong passphrase, refusal)   2 usage error
   3 a check failed (verify)";
 
+/// `pki --version`: the version and what does the cryptography.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncrypto backend: aws-lc-rs (AWS-LC), through rcgen, rustls-webpki and rustls",
+    "\nparsing: x509-parser, rustls-pki-types, pkcs8"
+);
+
 /// The `pki` command line.
 #[derive(Debug, Parser)]
-#[command(name = "pki", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(name = "pki", version, long_version = LONG_VERSION, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
 #[command(propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     /// Flags every command takes.
@@ -66,18 +73,24 @@ pub struct GlobalArgs {
 }
 
 /// The subcommands.
+#[allow(missing_docs)] // each variant is documented by its Args struct
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create and manage the certificate authority
+    // Create and manage the certificate authority
     Ca(ca::CaArgs),
-    /// Issue a TLS server or client certificate
+    // Issue a TLS server or client certificate
     Issue(issue::IssueArgs),
-    /// List the certificates this CA issued
+    // List the certificates this CA issued
     List(list::ListArgs),
-    /// Explain certificates, keys, CSRs and CRLs in PEM or DER files
+    // Explain certificates, keys, CSRs and CRLs in PEM or DER files
     Inspect(inspect::InspectArgs),
-    /// Validate a certificate for a host, an IP and a purpose, and say why not
+    // Validate a certificate for a host, an IP and a purpose, and say why not
     Verify(verify::VerifyArgs),
-    /// Order and complete a certificate chain
+    // Order and complete a certificate chain
     Bundle(bundle::BundleArgs),
+    // Print a shell completion script
+    Completions(completions::CompletionsArgs),
+    // Write man pages to a directory
+    #[command(hide = true)]
+    Man(completions::ManArgs),
 }

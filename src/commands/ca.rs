@@ -26,17 +26,19 @@ pub struct CaArgs {
 }
 
 /// `pki ca` subcommands.
+#[allow(missing_docs)] // each variant is documented by its Args struct
 #[derive(Debug, Subcommand)]
 pub enum CaCommand {
-    /// Create a self-signed root CA in the CA directory
+    // Create a self-signed root CA in the CA directory
     Init(InitArgs),
-    /// Create an intermediate CA signed by the root
+    // Create an intermediate CA signed by the root
     Intermediate(IntermediateArgs),
 }
 
 /// `pki ca init`.
 #[derive(Debug, Args)]
 #[command(
+    about = "Create a self-signed root CA in the CA directory",
     long_about = "Create a self-signed root CA: ca.pem and ca-key.pem (mode 0600) in the CA \
 directory (mode 0700).\n\nThe root has basicConstraints critical CA:TRUE, keyUsage critical \
 keyCertSign, cRLSign and digitalSignature, a subject key identifier and a random 127-bit \
@@ -84,6 +86,7 @@ pub struct InitArgs {
 /// `pki ca intermediate`.
 #[derive(Debug, Args)]
 #[command(
+    about = "Create an intermediate CA signed by the root",
     long_about = "Create an intermediate CA signed by the root, stored as \
 intermediates/NAME/ca.pem and intermediates/NAME/ca-key.pem in the CA directory. Sign leaves \
 with it through 'pki issue ... --issuer NAME'.\n\nIt carries basicConstraints critical CA:TRUE \

@@ -32,11 +32,12 @@ pub struct IssueArgs {
 }
 
 /// `pki issue` subcommands.
+#[allow(missing_docs)] // each variant is documented by its Args struct
 #[derive(Debug, Subcommand)]
 pub enum IssueCommand {
-    /// Issue a TLS server certificate (EKU serverAuth)
+    // Issue a TLS server certificate (EKU serverAuth)
     Server(ServerArgs),
-    /// Issue a TLS client certificate (EKU clientAuth)
+    // Issue a TLS client certificate (EKU clientAuth)
     Client(ClientArgs),
 }
 
@@ -49,6 +50,7 @@ A-labels (punycode).";
 /// `pki issue server`.
 #[derive(Debug, Args)]
 #[command(
+    about = "Issue a TLS server certificate (EKU serverAuth)",
     long_about = "Issue a TLS server certificate: EKU serverAuth, basicConstraints CA:FALSE, \
 keyUsage critical digitalSignature (plus keyEncipherment for RSA keys), subject and authority \
 key identifiers, a random serial, and the SANs given (at least one). The CN defaults to the \
@@ -76,6 +78,7 @@ pub struct ServerArgs {
 /// `pki issue client`.
 #[derive(Debug, Args)]
 #[command(
+    about = "Issue a TLS client certificate (EKU clientAuth)",
     long_about = "Issue a TLS client certificate for mutual TLS: EKU clientAuth, \
 basicConstraints CA:FALSE, keyUsage critical digitalSignature (plus keyEncipherment for RSA \
 keys), subject and authority key identifiers and a random serial. Servers usually identify the \

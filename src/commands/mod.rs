@@ -4,6 +4,7 @@
 
 pub mod bundle;
 pub mod ca;
+pub mod completions;
 pub mod input;
 pub mod inspect;
 pub mod issue;
@@ -96,5 +97,7 @@ pub fn run(cmd: Command, global: &Global) -> Result<Outcome> {
         Command::Inspect(a) => inspect::run(a, global),
         Command::Verify(a) => verify::run(a, global),
         Command::Bundle(a) => bundle::run(a, global),
+        Command::Completions(a) => completions::run(a, global),
+        Command::Man(a) => completions::run_man(a, global),
     }
 }

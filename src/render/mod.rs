@@ -2,6 +2,7 @@
 //! the human form renders the same value, so the two cannot disagree.
 
 mod bundle;
+mod generated;
 mod inspect;
 mod issue;
 mod list;

@@ -3,12 +3,12 @@
 mod common;
 
 mod bad_input;
+mod bundle;
 mod ca;
 mod concurrency;
 mod handshake;
+mod inspect;
 mod interop_openssl;
 mod issue;
 mod limbo;
-mod bundle;
-mod inspect;
 mod verify;
