@@ -6,6 +6,7 @@ mod bad_input;
 mod bundle;
 mod ca;
 mod concurrency;
+mod generated;
 mod handshake;
 mod inspect;
 mod interop_openssl;

@@ -1,0 +1,216 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pki_global_optspecs
+    string join \n ca-dir= json q/quiet no-color h/help V/version
+end
+
+function __fish_pki_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pki_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pki_using_subcommand
+    set -l cmd (__fish_pki_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pki -n "__fish_pki_needs_command" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_needs_command" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_needs_command" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_needs_command" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_needs_command" -f -a "ca" -d 'Create and manage the certificate authority'
+complete -c pki -n "__fish_pki_needs_command" -f -a "issue" -d 'Issue a TLS server or client certificate'
+complete -c pki -n "__fish_pki_needs_command" -f -a "list" -d 'List the certificates this CA issued'
+complete -c pki -n "__fish_pki_needs_command" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
+complete -c pki -n "__fish_pki_needs_command" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
+complete -c pki -n "__fish_pki_needs_command" -f -a "bundle" -d 'Order and complete a certificate chain'
+complete -c pki -n "__fish_pki_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c pki -n "__fish_pki_needs_command" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
+complete -c pki -n "__fish_pki_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l cn -d 'The root\'s common name' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l org -d 'The root\'s organisation name (O=)' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
+ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'
+ed25519\t'Ed25519 (pure)'
+rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l days -d 'Days the root is valid' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l path-len -d 'The root\'s pathLenConstraint: how many intermediates may follow it' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing root CA (ca.pem and ca-key.pem)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l name -d 'The intermediate\'s name: its directory under intermediates/ and its --issuer name' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l cn -d 'The intermediate\'s common name' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
+ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'
+ed25519\t'Ed25519 (pure)'
+rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l days -d 'Days the intermediate is valid (cut to the root\'s notAfter)' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l path-len -d 'The intermediate\'s pathLenConstraint' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l force -d 'Replace an existing intermediate of that name'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l san -d 'Subject alternative names (DNS names, IPs, emails, URIs)' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l cn -d 'The subject common name (default: the first SAN)' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
+ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'
+ed25519\t'Ed25519 (pure)'
+rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l days -d 'Days the certificate is valid' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l not-after -d 'End of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l force -d 'Replace existing output files'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l cn -d 'The subject common name: who the client is' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l san -d 'Subject alternative names (optional for clients)' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
+ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'
+ed25519\t'Ed25519 (pure)'
+rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l days -d 'Days the certificate is valid' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l not-after -d 'End of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l force -d 'Replace existing output files'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand list" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand list" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand list" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand list" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand list" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand inspect" -l at -d 'Judge validity at TIME instead of now (RFC 3339 or a date)' -r
+complete -c pki -n "__fish_pki_using_subcommand inspect" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand inspect" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand inspect" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand verify" -l ca -d 'Trust anchors (repeatable; default: the CA directory\'s root)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand verify" -l untrusted -d 'Untrusted intermediates to build the chain with (repeatable)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand verify" -l host -d 'The host name the certificate must be valid for (DNS SANs, wildcards allowed)' -r
+complete -c pki -n "__fish_pki_using_subcommand verify" -l ip -d 'The IP address the certificate must be valid for (IP SANs)' -r
+complete -c pki -n "__fish_pki_using_subcommand verify" -l purpose -d 'What the certificate must be good for' -r -f -a "server\t'TLS server authentication (EKU serverAuth, or no EKU)'
+client\t'TLS client authentication (EKU clientAuth, or no EKU)'
+any\t'Either of the two'"
+complete -c pki -n "__fish_pki_using_subcommand verify" -l at -d 'Check validity at TIME instead of now (RFC 3339 or a date)' -r
+complete -c pki -n "__fish_pki_using_subcommand verify" -l key -d 'A private key that must belong to the leaf' -r -F
+complete -c pki -n "__fish_pki_using_subcommand verify" -l crl -d 'CRLs to check revocation against (repeatable)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand verify" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand verify" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand verify" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand verify" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -s o -l out -d 'Write the chain to OUT instead of stdout' -r -F
+complete -c pki -n "__fish_pki_using_subcommand bundle" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand bundle" -l include-root -d 'Also write the self-signed root at the end (it must then be found)'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -l force -d 'Replace OUT if it exists'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand completions" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand completions" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand man" -l out-dir -d 'Where to write the pages' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand man" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand man" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand man" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand man" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "ca" -d 'Create and manage the certificate authority'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "issue" -d 'Issue a TLS server or client certificate'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "list" -d 'List the certificates this CA issued'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "bundle" -d 'Order and complete a certificate chain'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
+complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
+complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
+complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
