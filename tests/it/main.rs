@@ -12,4 +12,5 @@ mod inspect;
 mod interop_openssl;
 mod issue;
 mod limbo;
+mod recipes;
 mod verify;
