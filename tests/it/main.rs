@@ -13,4 +13,5 @@ mod interop_openssl;
 mod issue;
 mod limbo;
 mod recipes;
+mod terminal;
 mod verify;
