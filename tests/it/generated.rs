@@ -142,3 +142,57 @@ fn version_names_the_crypto_backend() {
     );
     assert!(v.contains("aws-lc-rs"), "{v}");
 }
+
+fn fixture(name: &str) -> String {
+    repo()
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn inspect_human_output_is_snapshot_tested() {
+    let pki = Pki::new();
+    let text = pki.ok(&[
+        "inspect",
+        &fixture("server.pem"),
+        &fixture("server-key.pem"),
+        &fixture("root.pem"),
+        "--at",
+        "2026-06-01",
+    ]);
+    let text = text.replace(&format!("{}/", repo().join("tests/fixtures").display()), "");
+    insta::assert_snapshot!("inspect-fixtures", text);
+}
+
+#[test]
+fn verify_human_output_is_snapshot_tested() {
+    let pki = Pki::new();
+    let root = fixture("root.pem");
+    let ok = pki.ok(&[
+        "verify",
+        &fixture("server.pem"),
+        "--ca",
+        &root,
+        "--host",
+        "fixture.test",
+        "--at",
+        "2026-06-01",
+    ]);
+    insta::assert_snapshot!("verify-valid", ok);
+    let out = pki.run(&[
+        "verify",
+        &fixture("server.pem"),
+        "--ca",
+        &root,
+        "--host",
+        "other.test",
+        "--purpose",
+        "client",
+        "--at",
+        "2027-03-01",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    insta::assert_snapshot!("verify-invalid", String::from_utf8_lossy(&out.stdout));
+}
