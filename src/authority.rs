@@ -75,16 +75,9 @@ pub fn init_root(ca: &CaDir, req: &RootRequest) -> Result<Issued> {
 
     let key = req.key_type.generate()?;
     let serial = Serial::random()?;
-    let decided = ValidityRequest {
-        days: req.days,
-        not_before: None,
-        not_after: None,
-    }
-    .decide(req.now, None)?;
+    let decided = ValidityRequest { days: req.days, not_before: None, not_after: None }.decide(req.now, None)?;
     let params = profile::root(&req.subject, decided.validity, &serial, req.path_len);
-    let cert = params
-        .self_signed(&key)
-        .map_err(|e| Error::crypto("signing the root", e))?;
+    let cert = params.self_signed(&key).map_err(|e| Error::crypto("signing the root", e))?;
     let key_pem = keys::encode_private_key(&key, req.passphrase.as_ref())?;
     let cert_pem = cert.pem();
 
@@ -101,11 +94,8 @@ pub fn init_root(ca: &CaDir, req: &RootRequest) -> Result<Issued> {
         fsutil::create_private_dir(dir)?;
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(
-                dir,
-                std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE),
-            )
-            .map_err(|e| Error::io(dir, "set permissions on", e))?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE))
+                .map_err(|e| Error::io(dir, "set permissions on", e))?;
         }
         let _lock = ca.lock()?;
         fsutil::refuse_existing(&[&cert_path, &key_path], req.force)?;
@@ -150,22 +140,15 @@ fn write_fresh_ca_dir(dir: &Path, key_pem: &str, cert_pem: &str) -> Result<()> {
     fsutil::write_public(&tmp.path().join("ca.pem"), cert_pem.as_bytes(), false)?;
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(
-            tmp.path(),
-            std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE),
-        )
-        .map_err(|e| Error::io(tmp.path(), "set permissions on", e))?;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE))
+            .map_err(|e| Error::io(tmp.path(), "set permissions on", e))?;
     }
     let staged = tmp.keep();
     if let Err(e) = std::fs::rename(&staged, dir) {
         let _ = std::fs::remove_dir_all(&staged);
         return Err(
-            if e.kind() == std::io::ErrorKind::DirectoryNotEmpty
-                || e.kind() == std::io::ErrorKind::AlreadyExists
-            {
-                Error::Exists {
-                    path: dir.to_path_buf(),
-                }
+            if e.kind() == std::io::ErrorKind::DirectoryNotEmpty || e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Exists { path: dir.to_path_buf() }
             } else {
                 Error::io(dir, "create directory", e)
             },
@@ -197,34 +180,31 @@ pub struct IntermediateRequest {
 }
 
 /// Create an intermediate CA signed by `root`.
-pub fn create_intermediate(
-    ca: &CaDir,
-    root: &Issuing,
-    req: &IntermediateRequest,
-) -> Result<Issued> {
+pub fn create_intermediate(ca: &CaDir, root: &Issuing, req: &IntermediateRequest) -> Result<Issued> {
     validate_intermediate_name(&req.name, "--name")?;
     req.subject.validate()?;
+    if root.path_len == Some(0) {
+        return Err(Error::Usage {
+            message: "the root's pathLenConstraint is 0: it may not have intermediates".into(),
+            hint: Some("issue leaves from the root, or create a root without --path-len 0".into()),
+        });
+    }
     let dir = ca.intermediate_dir(&req.name);
     let (cert_path, key_path) = (dir.join("ca.pem"), dir.join("ca-key.pem"));
     fsutil::refuse_existing(&[&cert_path, &key_path], req.force)?;
 
     let key = req.key_type.generate()?;
-    let decided = ValidityRequest {
-        days: req.days,
-        not_before: None,
-        not_after: None,
-    }
-    .decide(req.now, Some(root.not_after))?;
+    let decided =
+        ValidityRequest { days: req.days, not_before: None, not_after: None }.decide(req.now, Some(root.not_after))?;
     let mut warnings = Vec::new();
     if let Some(t) = decided.clamped_to {
-        warnings.push(format!(
-            "validity cut to end with the root's, at {}",
-            rfc3339(t)
-        ));
+        warnings.push(format!("validity cut to end with the root's, at {}", rfc3339(t)));
     }
     let key_pem = keys::encode_private_key(&key, req.passphrase.as_ref())?;
 
     let _lock = ca.lock()?;
+    // Read the ledger before creating anything, so a damaged one leaves no trace.
+    Ledger::load(&ca.ledger_path())?;
     fsutil::create_private_dir(&dir)?;
     let mut ledger = Ledger::load(&ca.ledger_path())?;
     let serial = fresh_serial(&ledger)?;
@@ -300,11 +280,7 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
     let decided = req.validity.decide(req.now, Some(issuer.not_after))?;
     let mut warnings: Vec<String> = req.sans.iter().flat_map(SanEntry::warnings).collect();
     if let Some(t) = decided.clamped_to {
-        warnings.push(format!(
-            "validity cut to end with the issuer's ({}), at {}",
-            issuer.which.label(),
-            rfc3339(t)
-        ));
+        warnings.push(format!("validity cut to end with the issuer's ({}), at {}", issuer.which.label(), rfc3339(t)));
     }
     let span = (decided.validity.not_after - decided.validity.not_before).whole_days();
     if req.profile == Profile::Server && span > crate::validity::APPLE_MAX_DAYS {
@@ -316,19 +292,14 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
 
     let key = req.key_type.generate()?;
     let key_pem = keys::encode_private_key(&key, req.passphrase.as_ref())?;
+    // Read the ledger before creating anything, so a damaged one leaves no trace.
+    Ledger::load(&ca.ledger_path())?;
     fsutil::create_dir(&req.out_dir)?;
 
     let _lock = ca.lock()?;
     let mut ledger = Ledger::load(&ca.ledger_path())?;
     let serial = fresh_serial(&ledger)?;
-    let params = profile::leaf(
-        req.profile,
-        &req.subject,
-        &req.sans,
-        decided.validity,
-        &serial,
-        req.key_type.is_rsa(),
-    )?;
+    let params = profile::leaf(req.profile, &req.subject, &req.sans, decided.validity, &serial, req.key_type.is_rsa())?;
     let der = sign(&params, &key, issuer, "signing the certificate")?;
     let cert_pem = pem_cert(&der);
     let mut chain_pem = cert_pem.clone();
@@ -393,11 +364,8 @@ fn sign(
     issuer: &Issuing,
     what: &'static str,
 ) -> Result<rustls_pki_types::CertificateDer<'static>> {
-    let rc_issuer =
-        Issuer::from_ca_cert_der(&issuer.cert, &issuer.key).map_err(|e| Error::crypto(what, e))?;
-    let cert = params
-        .signed_by(key, &rc_issuer)
-        .map_err(|e| Error::crypto(what, e))?;
+    let rc_issuer = Issuer::from_ca_cert_der(&issuer.cert, &issuer.key).map_err(|e| Error::crypto(what, e))?;
+    let cert = params.signed_by(key, &rc_issuer).map_err(|e| Error::crypto(what, e))?;
     Ok(cert.der().clone())
 }
 

@@ -15,6 +15,8 @@ pub struct CertInfo {
     pub not_after: OffsetDateTime,
     /// basicConstraints CA:TRUE.
     pub is_ca: bool,
+    /// basicConstraints pathLenConstraint.
+    pub path_len: Option<u32>,
     /// The subjectPublicKey bit string's bytes (compare with rcgen's `public_key_raw`).
     pub public_key: Vec<u8>,
     /// Serial, lowercase hex.
@@ -24,21 +26,19 @@ pub struct CertInfo {
 impl CertInfo {
     /// Parse `der`; the error is a sentence for the user.
     pub fn parse(der: &[u8]) -> Result<CertInfo, String> {
-        let (rest, cert) = X509Certificate::from_der(der)
-            .map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+        let (rest, cert) = X509Certificate::from_der(der).map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
         if !rest.is_empty() {
             return Err("trailing data after the certificate".into());
         }
-        let is_ca = cert
-            .basic_constraints()
-            .ok()
-            .flatten()
-            .is_some_and(|bc| bc.value.ca);
+        let bc = cert.basic_constraints().ok().flatten();
+        let is_ca = bc.as_ref().is_some_and(|bc| bc.value.ca);
+        let path_len = bc.and_then(|bc| bc.value.path_len_constraint);
         Ok(CertInfo {
             subject: cert.subject().to_string(),
             not_before: cert.validity().not_before.to_datetime(),
             not_after: cert.validity().not_after.to_datetime(),
             is_ca,
+            path_len,
             public_key: cert.public_key().subject_public_key.data.to_vec(),
             serial_hex: crate::serial::Serial::from_bytes(cert.raw_serial()).to_hex(),
         })

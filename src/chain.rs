@@ -54,20 +54,13 @@ impl std::fmt::Display for ChainError {
             ChainError::Empty => write!(f, "no certificates were given"),
             ChainError::NoLeaf => write!(f, "no leaf: every certificate given issued another one"),
             ChainError::SeveralLeaves { leaves } => {
-                write!(
-                    f,
-                    "more than one leaf (certificates that issued no other): {}",
-                    leaves.join("; ")
-                )
+                write!(f, "more than one leaf (certificates that issued no other): {}", leaves.join("; "))
             }
             ChainError::Strangers { strangers } => {
                 write!(f, "not part of the leaf's chain: {}", strangers.join("; "))
             }
             ChainError::MissingIssuer { subject, issuer } => {
-                write!(
-                    f,
-                    "missing link: no certificate for '{issuer}', the issuer of '{subject}'"
-                )
+                write!(f, "missing link: no certificate for '{issuer}', the issuer of '{subject}'")
             }
         }
     }
@@ -96,16 +89,12 @@ impl Parsed<'_> {
         format!("'{}' ({})", self.cert.subject(), self.cand.origin)
     }
     fn self_signed(&self) -> bool {
-        self.cert.subject().as_raw() == self.cert.issuer().as_raw()
-            && self.cert.verify_signature(None).is_ok()
+        self.cert.subject().as_raw() == self.cert.issuer().as_raw() && self.cert.verify_signature(None).is_ok()
     }
     fn issued(&self, child: &Parsed<'_>) -> bool {
         child.cert.issuer().as_raw() == self.cert.subject().as_raw()
             && !std::ptr::eq(self.cand, child.cand)
-            && child
-                .cert
-                .verify_signature(Some(self.cert.public_key()))
-                .is_ok()
+            && child.cert.verify_signature(Some(self.cert.public_key())).is_ok()
     }
 }
 
@@ -132,30 +121,19 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
         return Err(ChainError::Empty);
     }
     // A leaf issued no other given certificate (self-signed roots issue themselves only).
-    let leaves: Vec<&Parsed<'_>> = given
-        .iter()
-        .copied()
-        .filter(|p| !given.iter().any(|q| p.issued(q)))
-        .collect();
+    let leaves: Vec<&Parsed<'_>> = given.iter().copied().filter(|p| !given.iter().any(|q| p.issued(q))).collect();
     let leaf = match leaves.as_slice() {
         [] => return Err(ChainError::NoLeaf),
         [one] => *one,
         many => {
             // Several candidates: prefer the non-CA ones; if exactly one is not a CA, it is the leaf
             // and the others are strangers (reported below).
-            let non_ca: Vec<&Parsed<'_>> =
-                many.iter().copied().filter(|p| !p.cert.is_ca()).collect();
+            let non_ca: Vec<&Parsed<'_>> = many.iter().copied().filter(|p| !p.cert.is_ca()).collect();
             if non_ca.len() == 1 {
                 non_ca[0]
             } else {
-                let list = if non_ca.is_empty() {
-                    many.to_vec()
-                } else {
-                    non_ca
-                };
-                return Err(ChainError::SeveralLeaves {
-                    leaves: list.iter().map(|p| p.label()).collect(),
-                });
+                let list = if non_ca.is_empty() { many.to_vec() } else { non_ca };
+                return Err(ChainError::SeveralLeaves { leaves: list.iter().map(|p| p.label()).collect() });
             }
         }
     };
@@ -181,20 +159,16 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
         }
     }
     let last = chain.last().copied().unwrap_or(leaf);
-    let strangers: Vec<String> = given
-        .iter()
-        .filter(|g| !chain.iter().any(|c| std::ptr::eq(c.cand, g.cand)))
-        .map(|g| g.label())
-        .collect();
-    // A gap with certificates left over (leaf + root without the intermediate) or a root
-    // that was asked for: name the missing issuer.
+    let strangers: Vec<String> =
+        given.iter().filter(|g| !chain.iter().any(|c| std::ptr::eq(c.cand, g.cand))).map(|g| g.label()).collect();
+    // A gap is a missing link when the root was asked for, or when certificates are left
+    // over below a leaf whose own issuer is missing (leaf + root without the intermediate).
+    // A chain that reaches a CA and stops there only lacks its root, which is optional: then
+    // left-over certificates are strangers.
     if let Some(issuer) = &missing
-        && (need_root || !strangers.is_empty())
+        && (need_root || (!strangers.is_empty() && !last.cert.is_ca()))
     {
-        return Err(ChainError::MissingIssuer {
-            subject: last.cert.subject().to_string(),
-            issuer: issuer.clone(),
-        });
+        return Err(ChainError::MissingIssuer { subject: last.cert.subject().to_string(), issuer: issuer.clone() });
     }
     if !strangers.is_empty() {
         return Err(ChainError::Strangers { strangers });

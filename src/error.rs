@@ -118,6 +118,13 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A request that cannot be carried out as asked (and is not clap's to catch).
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
     /// No chain could be built from the certificates given.
     Chain {
         /// What is wrong.
@@ -140,33 +147,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An I/O error on `path` while doing `action`.
     pub fn io(path: impl AsRef<Path>, action: &'static str, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.as_ref().to_path_buf(),
-            action,
-            source,
-        }
+        Error::Io { path: path.as_ref().to_path_buf(), action, source }
     }
 
     /// An invalid command-line value.
-    pub fn invalid(
-        flag: &'static str,
-        value: impl Into<String>,
-        reason: impl Into<String>,
-    ) -> Self {
-        Error::InvalidValue {
-            flag,
-            value: value.into(),
-            reason: reason.into(),
-            hint: None,
-        }
+    pub fn invalid(flag: &'static str, value: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidValue { flag, value: value.into(), reason: reason.into(), hint: None }
     }
 
     /// A crypto-library failure while doing `what`.
     pub fn crypto(what: &'static str, err: impl fmt::Display) -> Self {
-        Error::Crypto {
-            what,
-            reason: err.to_string(),
-        }
+        Error::Crypto { what, reason: err.to_string() }
     }
 
     /// What the user can do about it, if there is something to say.
@@ -209,6 +200,7 @@ impl Error {
                     .into(),
             ),
             Error::Chain { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. } => hint.clone(),
             Error::Crypto { .. } => None,
         }
     }
@@ -222,11 +214,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io {
-                path,
-                action,
-                source,
-            } => {
+            Error::Io { path, action, source } => {
                 let what = match source.kind() {
                     std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
                     std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
@@ -235,17 +223,11 @@ impl fmt::Display for Error {
                 };
                 write!(f, "cannot {action} '{}': {what}", path.display())
             }
-            Error::Exists { path } => write!(
-                f,
-                "'{}' already exists; nothing was written",
-                path.display()
-            ),
+            Error::Exists { path } => write!(f, "'{}' already exists; nothing was written", path.display()),
             Error::NoCa { dir } => write!(f, "no CA in '{}' (ca.pem not found)", dir.display()),
-            Error::UnknownIntermediate { name, dir } => write!(
-                f,
-                "no intermediate CA named '{name}' in '{}'",
-                dir.join("intermediates").display()
-            ),
+            Error::UnknownIntermediate { name, dir } => {
+                write!(f, "no intermediate CA named '{name}' in '{}'", dir.join("intermediates").display())
+            }
             Error::KeyEncrypted { path, .. } => {
                 write!(f, "cannot read '{}': it is encrypted", path.display())
             }
@@ -253,10 +235,7 @@ impl fmt::Display for Error {
                 write!(f, "wrong passphrase for '{}'", path.display())
             }
             Error::PassphraseNeeded { what } => {
-                write!(
-                    f,
-                    "{what} needs a passphrase and there is no terminal to ask for one"
-                )
+                write!(f, "{what} needs a passphrase and there is no terminal to ask for one")
             }
             Error::BadPassphrase { source, reason } => {
                 write!(f, "passphrase from {source}: {reason}")
@@ -267,18 +246,10 @@ impl fmt::Display for Error {
             Error::BadCertificate { path, reason } => {
                 write!(f, "cannot use certificate '{}': {reason}", path.display())
             }
-            Error::KeyMismatch { key, cert } => write!(
-                f,
-                "key '{}' does not belong to certificate '{}'",
-                key.display(),
-                cert.display()
-            ),
-            Error::InvalidValue {
-                flag,
-                value,
-                reason,
-                ..
-            } => write!(f, "invalid {flag} '{value}': {reason}"),
+            Error::KeyMismatch { key, cert } => {
+                write!(f, "key '{}' does not belong to certificate '{}'", key.display(), cert.display())
+            }
+            Error::InvalidValue { flag, value, reason, .. } => write!(f, "invalid {flag} '{value}': {reason}"),
             Error::Validity { reason, .. } => write!(f, "{reason}"),
             Error::Ledger { path, reason } => {
                 write!(f, "cannot use ledger '{}': {reason}", path.display())
@@ -287,6 +258,7 @@ impl fmt::Display for Error {
                 write!(f, "cannot read '{}': {reason}", path.display())
             }
             Error::Chain { reason, .. } => write!(f, "cannot build the chain: {reason}"),
+            Error::Usage { message, .. } => write!(f, "{message}"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }
     }

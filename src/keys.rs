@@ -140,22 +140,15 @@ impl fmt::Debug for Passphrase {
 /// Encode a private key as PKCS#8 PEM: `PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY`
 /// (PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC, which `openssl pkey -passin` reads)
 /// when a passphrase is given.
-pub fn encode_private_key(
-    key: &KeyPair,
-    passphrase: Option<&Passphrase>,
-) -> Result<Zeroizing<String>> {
+pub fn encode_private_key(key: &KeyPair, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
     use pkcs8::der::Encode;
     let der = Zeroizing::new(key.serialize_der());
-    let mut info =
-        pkcs8::PrivateKeyInfo::from_der(&der).map_err(|e| Error::crypto("key encoding", e))?;
+    let mut info = pkcs8::PrivateKeyInfo::from_der(&der).map_err(|e| Error::crypto("key encoding", e))?;
     // Write PKCS#8 v1 (RFC 5208), without the optional public key of v2 (RFC 5958):
     // OpenSSL 3.0 cannot read aws-lc's v2 Ed25519 keys, and nothing needs the copy.
     info.public_key = None;
     let Some(pass) = passphrase else {
-        let v1 = Zeroizing::new(
-            info.to_der()
-                .map_err(|e| Error::crypto("key encoding", e))?,
-        );
+        let v1 = Zeroizing::new(info.to_der().map_err(|e| Error::crypto("key encoding", e))?);
         let pem = pkcs8::der::pem::encode_string("PRIVATE KEY", pkcs8::LineEnding::LF, &v1)
             .map_err(|e| Error::crypto("key encoding", e))?;
         return Ok(Zeroizing::new(pem));
@@ -164,15 +157,11 @@ pub fn encode_private_key(
     let mut iv = [0u8; 16];
     fill_random(&mut salt)?;
     fill_random(&mut iv)?;
-    let params =
-        pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(PBKDF2_ITERATIONS, &salt, &iv)
-            .map_err(|e| Error::crypto("key encryption", e))?;
-    let doc = info
-        .encrypt_with_params(params, pass.as_bytes())
+    let params = pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(PBKDF2_ITERATIONS, &salt, &iv)
         .map_err(|e| Error::crypto("key encryption", e))?;
-    let pem = doc
-        .to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
-        .map_err(|e| Error::crypto("key encoding", e))?;
+    let doc = info.encrypt_with_params(params, pass.as_bytes()).map_err(|e| Error::crypto("key encryption", e))?;
+    let pem =
+        doc.to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF).map_err(|e| Error::crypto("key encoding", e))?;
     Ok(Zeroizing::new(pem.to_string()))
 }
 
@@ -195,11 +184,7 @@ pub enum KeyFileKind {
 
 /// Whether a key file's text is encrypted.
 pub fn key_file_kind(pem: &[u8]) -> KeyFileKind {
-    if memfind(pem, b"-----BEGIN ENCRYPTED PRIVATE KEY-----") {
-        KeyFileKind::Encrypted
-    } else {
-        KeyFileKind::Plain
-    }
+    if memfind(pem, b"-----BEGIN ENCRYPTED PRIVATE KEY-----") { KeyFileKind::Encrypted } else { KeyFileKind::Plain }
 }
 
 fn memfind(hay: &[u8], needle: &[u8]) -> bool {
@@ -217,33 +202,22 @@ pub fn decode_private_key(
     use rustls_pki_types::PrivateKeyDer;
     use rustls_pki_types::pem::PemObject;
 
-    let bad = |reason: String| Error::BadKey {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let bad = |reason: String| Error::BadKey { path: path.to_path_buf(), reason };
     let der: Zeroizing<Vec<u8>> = match key_file_kind(pem) {
         KeyFileKind::Encrypted => {
             let Some(pass) = passphrase else {
-                return Err(Error::KeyEncrypted {
-                    path: path.to_path_buf(),
-                    how,
-                });
+                return Err(Error::KeyEncrypted { path: path.to_path_buf(), how });
             };
-            let text =
-                std::str::from_utf8(pem).map_err(|_| bad("the file is not PEM text".into()))?;
-            let (label, doc) =
-                pkcs8::SecretDocument::from_pem(text.trim_start_matches(|c: char| c != '-'))
-                    .map_err(|e| bad(format!("malformed encrypted key: {e}")))?;
+            let text = std::str::from_utf8(pem).map_err(|_| bad("the file is not PEM text".into()))?;
+            let (label, doc) = pkcs8::SecretDocument::from_pem(text.trim_start_matches(|c: char| c != '-'))
+                .map_err(|e| bad(format!("malformed encrypted key: {e}")))?;
             if label != "ENCRYPTED PRIVATE KEY" {
                 return Err(bad(format!("unexpected PEM label '{label}'")));
             }
             let enc = pkcs8::EncryptedPrivateKeyInfo::from_der(doc.as_bytes())
                 .map_err(|e| bad(format!("malformed encrypted key: {e}")))?;
-            let plain = enc
-                .decrypt(pass.as_bytes())
-                .map_err(|_| Error::WrongPassphrase {
-                    path: path.to_path_buf(),
-                })?;
+            let plain =
+                enc.decrypt(pass.as_bytes()).map_err(|_| Error::WrongPassphrase { path: path.to_path_buf() })?;
             Zeroizing::new(plain.as_bytes().to_vec())
         }
         KeyFileKind::Plain => match PrivateKeyDer::from_pem_slice(pem) {
@@ -280,13 +254,7 @@ mod tests {
         let back = decode_private_key(pem.as_bytes(), p, Some(&pass), "x").unwrap();
         assert_eq!(back.public_key_raw(), key.public_key_raw());
         let wrong = Passphrase::new("nope".into());
-        assert!(matches!(
-            decode_private_key(pem.as_bytes(), p, Some(&wrong), "x"),
-            Err(Error::WrongPassphrase { .. })
-        ));
-        assert!(matches!(
-            decode_private_key(pem.as_bytes(), p, None, "x"),
-            Err(Error::KeyEncrypted { .. })
-        ));
+        assert!(matches!(decode_private_key(pem.as_bytes(), p, Some(&wrong), "x"), Err(Error::WrongPassphrase { .. })));
+        assert!(matches!(decode_private_key(pem.as_bytes(), p, None, "x"), Err(Error::KeyEncrypted { .. })));
     }
 }

@@ -28,6 +28,10 @@ pub enum ItemKind {
     Crl,
     /// `PUBLIC KEY` (SubjectPublicKeyInfo).
     PublicKey,
+    /// A private key block encrypted the old OpenSSL way (RFC 1421 `Proc-Type: 4,ENCRYPTED`
+    /// and `DEK-Info` headers). Its item's `der` holds the DEK-Info value, not DER: the key
+    /// itself cannot be read without its passphrase.
+    LegacyEncryptedKey,
 }
 
 impl ItemKind {
@@ -89,19 +93,13 @@ pub enum ReadError {
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReadError::TooLarge(n) => {
-                write!(
-                    f,
-                    "it is {} MiB, more than the {} MiB pki reads",
-                    n >> 20,
-                    MAX_INPUT_BYTES >> 20
-                )
+            ReadError::TooLarge(_) => {
+                write!(f, "it is more than the {} MiB pki reads", MAX_INPUT_BYTES >> 20)
             }
             ReadError::Empty => write!(f, "it is empty"),
-            ReadError::Unrecognised => write!(
-                f,
-                "it holds nothing recognisable (no PEM block, and not a DER certificate, key, CSR or CRL)"
-            ),
+            ReadError::Unrecognised => {
+                write!(f, "it holds nothing recognisable (no PEM block, and not a DER certificate, key, CSR or CRL)")
+            }
             ReadError::BadPem { block, reason } => {
                 write!(f, "PEM block {block} is malformed: {reason}")
             }
@@ -122,14 +120,7 @@ pub fn read_items(bytes: &[u8]) -> Result<Items, ReadError> {
         return read_pem(bytes);
     }
     match detect_der(bytes) {
-        Some(kind) => Ok(Items {
-            items: vec![Item {
-                kind,
-                der: bytes.to_vec(),
-                index: 1,
-            }],
-            skipped: Vec::new(),
-        }),
+        Some(kind) => Ok(Items { items: vec![Item { kind, der: bytes.to_vec(), index: 1 }], skipped: Vec::new() }),
         None => Err(ReadError::Unrecognised),
     }
 }
@@ -145,26 +136,55 @@ fn read_pem(bytes: &[u8]) -> Result<Items, ReadError> {
         if index > MAX_BLOCKS {
             return Err(ReadError::TooManyBlocks);
         }
-        let pem = block.map_err(|e| ReadError::BadPem {
-            block: index,
-            reason: pem_reason(&e),
-        })?;
+        let pem = match block {
+            Ok(pem) => pem,
+            Err(e) => match legacy_encryption(bytes, index) {
+                Some(dek) => {
+                    out.items.push(Item { kind: ItemKind::LegacyEncryptedKey, der: dek.into_bytes(), index });
+                    continue;
+                }
+                None => return Err(ReadError::BadPem { block: index, reason: pem_reason(&e) }),
+            },
+        };
         match ItemKind::from_label(pem.label.trim()) {
-            Some(kind) => out.items.push(Item {
-                kind,
-                der: pem.contents,
-                index,
-            }),
-            None => out.skipped.push(format!(
-                "PEM block {index} ('{}') is not a kind pki reads",
-                pem.label
-            )),
+            Some(kind) => out.items.push(Item { kind, der: pem.contents, index }),
+            None => out.skipped.push(format!("PEM block {index} ('{}') is not a kind pki reads", pem.label)),
         }
     }
     if out.items.is_empty() && out.skipped.is_empty() {
         return Err(ReadError::Unrecognised);
     }
     Ok(out)
+}
+
+/// The DEK-Info header of PEM block `index` (from 1) when that block is a legacy
+/// encrypted key (`Proc-Type: 4,ENCRYPTED`), which the PEM reader cannot decode.
+fn legacy_encryption(bytes: &[u8], index: usize) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut seen = 0;
+    let mut it = text.lines();
+    for line in it.by_ref() {
+        if line.starts_with("-----BEGIN ") {
+            seen += 1;
+            if seen == index {
+                break;
+            }
+        }
+    }
+    if seen != index {
+        return None;
+    }
+    let mut encrypted = false;
+    let mut dek = None;
+    for line in it.take(4) {
+        let line = line.trim();
+        if line.starts_with("Proc-Type:") && line.contains("ENCRYPTED") {
+            encrypted = true;
+        } else if let Some(v) = line.strip_prefix("DEK-Info:") {
+            dek = Some(v.trim().to_string());
+        }
+    }
+    encrypted.then(|| dek.unwrap_or_default())
 }
 
 fn pem_reason(e: &x509_parser::error::PEMError) -> String {
@@ -188,12 +208,10 @@ pub fn detect_der(der: &[u8]) -> Option<ItemKind> {
     if matches!(x509_parser::certificate::X509Certificate::from_der(der), Ok((r, _)) if whole(r)) {
         return Some(ItemKind::Certificate);
     }
-    if matches!(x509_parser::revocation_list::CertificateRevocationList::from_der(der), Ok((r, _)) if whole(r))
-    {
+    if matches!(x509_parser::revocation_list::CertificateRevocationList::from_der(der), Ok((r, _)) if whole(r)) {
         return Some(ItemKind::Crl);
     }
-    if matches!(x509_parser::certification_request::X509CertificationRequest::from_der(der), Ok((r, _)) if whole(r))
-    {
+    if matches!(x509_parser::certification_request::X509CertificationRequest::from_der(der), Ok((r, _)) if whole(r)) {
         return Some(ItemKind::Csr);
     }
     if pkcs8::EncryptedPrivateKeyInfo::from_der(der).is_ok() {
@@ -204,6 +222,13 @@ pub fn detect_der(der: &[u8]) -> Option<ItemKind> {
     }
     if matches!(x509_parser::x509::SubjectPublicKeyInfo::from_der(der), Ok((r, _)) if whole(r)) {
         return Some(ItemKind::PublicKey);
+    }
+    if pkcs1::RsaPrivateKey::from_der(der).is_ok() {
+        return Some(ItemKind::RsaPrivateKey);
+    }
+    let sec1 = rustls_pki_types::PrivateKeyDer::Sec1(rustls_pki_types::PrivateSec1KeyDer::from(der));
+    if rcgen::KeyPair::try_from(&sec1).is_ok() {
+        return Some(ItemKind::EcPrivateKey);
     }
     None
 }
@@ -217,18 +242,14 @@ mod tests {
         assert_eq!(read_items(b"").unwrap_err(), ReadError::Empty);
         assert_eq!(read_items(b" \n\t").unwrap_err(), ReadError::Empty);
         assert_eq!(read_items(b"hello").unwrap_err(), ReadError::Unrecognised);
-        assert_eq!(
-            read_items(&[0x30, 0x03, 0x02, 0x01]).unwrap_err(),
-            ReadError::Unrecognised
-        );
+        assert_eq!(read_items(&[0x30, 0x03, 0x02, 0x01]).unwrap_err(), ReadError::Unrecognised);
     }
 
     #[test]
     fn truncated_and_bad_base64() {
         let e = read_items(b"-----BEGIN CERTIFICATE-----\nMIIB\n").unwrap_err();
         assert!(matches!(e, ReadError::BadPem { block: 1, .. }), "{e:?}");
-        let e = read_items(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
-            .unwrap_err();
+        let e = read_items(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n").unwrap_err();
         assert!(matches!(e, ReadError::BadPem { block: 1, .. }), "{e:?}");
     }
 

@@ -5,8 +5,8 @@
 use std::fmt;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyIdMethod, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyIdMethod,
+    KeyUsagePurpose,
 };
 
 use crate::error::{Error, Result};
@@ -18,9 +18,7 @@ use crate::validity::Validity;
 pub const MAX_CN_LEN: usize = 64;
 
 /// What a certificate is for.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// A self-signed root CA.
@@ -60,11 +58,7 @@ pub struct Subject {
 impl Subject {
     /// Check the lengths X.520 allows; `flag` names the option in errors.
     pub fn validate(&self) -> Result<()> {
-        for (flag, v) in [
-            ("--cn", &self.cn),
-            ("--org", &self.org),
-            ("--cn", &self.unit),
-        ] {
+        for (flag, v) in [("--cn", &self.cn), ("--org", &self.org), ("--cn", &self.unit)] {
             if let Some(v) = v {
                 if v.trim().is_empty() {
                     return Err(Error::invalid(flag, v.as_str(), "must not be empty"));
@@ -77,11 +71,7 @@ impl Subject {
                     ));
                 }
                 if v.chars().any(char::is_control) {
-                    return Err(Error::invalid(
-                        flag,
-                        v.as_str(),
-                        "contains control characters",
-                    ));
+                    return Err(Error::invalid(flag, v.as_str(), "contains control characters"));
                 }
             }
         }
@@ -120,22 +110,13 @@ fn base(subject: &Subject, validity: Validity, serial: &Serial) -> CertificatePa
 }
 
 fn ca_key_usages() -> Vec<KeyUsagePurpose> {
-    vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-    ]
+    vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign]
 }
 
 /// A self-signed root: basicConstraints critical CA:TRUE (pathLen when given), keyUsage
 /// critical keyCertSign+cRLSign+digitalSignature, a subject key identifier, no AKI
 /// (RFC 5280 4.2.1.1 lets a self-signed certificate omit it), no EKU.
-pub fn root(
-    subject: &Subject,
-    validity: Validity,
-    serial: &Serial,
-    path_len: Option<u8>,
-) -> CertificateParams {
+pub fn root(subject: &Subject, validity: Validity, serial: &Serial, path_len: Option<u8>) -> CertificateParams {
     let mut p = base(subject, validity, serial);
     p.is_ca = IsCa::Ca(match path_len {
         Some(n) => BasicConstraints::Constrained(n),
@@ -148,12 +129,7 @@ pub fn root(
 
 /// An intermediate CA: as a root but with an authority key identifier and a pathLen, and
 /// no extendedKeyUsage (Go checks EKU along the whole chain).
-pub fn intermediate(
-    subject: &Subject,
-    validity: Validity,
-    serial: &Serial,
-    path_len: u8,
-) -> CertificateParams {
+pub fn intermediate(subject: &Subject, validity: Validity, serial: &Serial, path_len: u8) -> CertificateParams {
     let mut p = base(subject, validity, serial);
     p.is_ca = IsCa::Ca(BasicConstraints::Constrained(path_len));
     p.key_usages = ca_key_usages();
@@ -182,10 +158,7 @@ pub fn leaf(
         Profile::Server => ExtendedKeyUsagePurpose::ServerAuth,
         Profile::Client => ExtendedKeyUsagePurpose::ClientAuth,
         Profile::Root | Profile::Intermediate => {
-            return Err(Error::crypto(
-                "leaf profile",
-                format!("'{profile}' is not a leaf profile"),
-            ));
+            return Err(Error::crypto("leaf profile", format!("'{profile}' is not a leaf profile")));
         }
     }];
     p.subject_alt_names = sans.iter().map(SanEntry::to_rcgen).collect::<Result<_>>()?;
@@ -195,9 +168,7 @@ pub fn leaf(
 
 /// The default CN of a server certificate: the first SAN that fits in a commonName.
 pub fn default_server_cn(sans: &[SanEntry]) -> Option<String> {
-    sans.iter()
-        .map(SanEntry::value)
-        .find(|v| v.len() <= MAX_CN_LEN)
+    sans.iter().map(SanEntry::value).find(|v| v.len() <= MAX_CN_LEN)
 }
 
 #[cfg(test)]
@@ -208,41 +179,14 @@ mod tests {
     fn long_first_san_is_skipped_for_the_default_cn() {
         let long = SanEntry::Dns(format!("{}.test", "a".repeat(62)));
         let short = SanEntry::Dns("b.test".into());
-        assert_eq!(
-            default_server_cn(&[long.clone(), short]),
-            Some("b.test".into())
-        );
+        assert_eq!(default_server_cn(&[long.clone(), short]), Some("b.test".into()));
         assert_eq!(default_server_cn(&[long]), None);
     }
 
     #[test]
     fn subject_limits() {
-        assert!(
-            Subject {
-                cn: Some("x".repeat(65)),
-                org: None,
-                unit: None
-            }
-            .validate()
-            .is_err()
-        );
-        assert!(
-            Subject {
-                cn: Some(" ".into()),
-                org: None,
-                unit: None
-            }
-            .validate()
-            .is_err()
-        );
-        assert!(
-            Subject {
-                cn: Some("ok".into()),
-                org: Some("Org".into()),
-                unit: None
-            }
-            .validate()
-            .is_ok()
-        );
+        assert!(Subject { cn: Some("x".repeat(65)), org: None, unit: None }.validate().is_err());
+        assert!(Subject { cn: Some(" ".into()), org: None, unit: None }.validate().is_err());
+        assert!(Subject { cn: Some("ok".into()), org: Some("Org".into()), unit: None }.validate().is_ok());
     }
 }

@@ -82,17 +82,13 @@ impl FromStr for SanEntry {
         let entry = raw.trim();
         let bad = |reason: &str| Error::invalid("--san", raw, reason);
         if entry.is_empty() {
-            return Err(bad(
-                "empty entry (two commas in a row, or a trailing comma?)",
-            ));
+            return Err(bad("empty entry (two commas in a row, or a trailing comma?)"));
         }
         if let Some((prefix, rest)) = entry.split_once(':') {
             match prefix.to_ascii_lowercase().as_str() {
                 "dns" => return parse_dns(rest).map(SanEntry::Dns).map_err(|r| bad(&r)),
                 "ip" => {
-                    return parse_ip(rest)
-                        .map(SanEntry::Ip)
-                        .ok_or_else(|| bad("not a valid IPv4 or IPv6 address"));
+                    return parse_ip(rest).map(SanEntry::Ip).ok_or_else(|| bad("not a valid IPv4 or IPv6 address"));
                 }
                 "email" => return parse_email(rest).map(SanEntry::Email).map_err(|r| bad(&r)),
                 "uri" => return parse_uri(rest).map(SanEntry::Uri).map_err(|r| bad(&r)),
@@ -127,10 +123,7 @@ pub fn parse_san_lists(lists: &[String]) -> Result<Vec<SanEntry>> {
 }
 
 fn parse_ip(s: &str) -> Option<IpAddr> {
-    let s = s
-        .strip_prefix('[')
-        .and_then(|x| x.strip_suffix(']'))
-        .unwrap_or(s);
+    let s = s.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(s);
     IpAddr::from_str(s).ok()
 }
 
@@ -150,7 +143,10 @@ fn parse_dns(name: &str) -> std::result::Result<String, String> {
         None => (false, name),
     };
     if base.contains('*') {
-        return Err("a wildcard must be the whole leftmost label, as in '*.example.com' (wildcards only go one level deep)".into());
+        return Err(
+            "a wildcard must be the whole leftmost label, as in '*.example.com' (wildcards only go one level deep)"
+                .into(),
+        );
     }
     if base.ends_with('.') {
         return Err("remove the trailing dot".into());
@@ -158,8 +154,7 @@ fn parse_dns(name: &str) -> std::result::Result<String, String> {
     let ascii = if base.is_ascii() {
         base.to_ascii_lowercase()
     } else {
-        idna::domain_to_ascii(base)
-            .map_err(|_| "not a valid internationalised domain name".to_string())?
+        idna::domain_to_ascii(base).map_err(|_| "not a valid internationalised domain name".to_string())?
     };
     if ascii.len() > 253 {
         return Err("longer than 253 characters".into());
@@ -175,18 +170,12 @@ fn parse_dns(name: &str) -> std::result::Result<String, String> {
         if label.starts_with('-') || label.ends_with('-') {
             return Err(format!("label '{label}' starts or ends with '-'"));
         }
-        if let Some(c) = label
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-        {
+        if let Some(c) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
             return Err(format!("'{c}' is not allowed in a DNS name"));
         }
     }
     // No top-level domain is numeric: '1.2.3.999' is a broken IP address, not a host name.
-    if labels
-        .last()
-        .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
-    {
+    if labels.last().is_some_and(|l| l.chars().all(|c| c.is_ascii_digit())) {
         return Err("not a valid IP address, and a DNS name cannot end in a numeric label".into());
     }
     Ok(if wild { format!("*.{ascii}") } else { ascii })
@@ -199,11 +188,7 @@ fn parse_email(addr: &str) -> std::result::Result<String, String> {
     if local.is_empty() {
         return Err("empty local part before '@'".into());
     }
-    if !local.is_ascii()
-        || local
-            .chars()
-            .any(|c| c.is_ascii_control() || c == ' ' || c == '@')
-    {
+    if !local.is_ascii() || local.chars().any(|c| c.is_ascii_control() || c == ' ' || c == '@') {
         return Err("the part before '@' must be printable ASCII without spaces".into());
     }
     if domain.starts_with("*.") {
@@ -226,11 +211,7 @@ fn parse_uri(uri: &str) -> std::result::Result<String, String> {
     if rest.is_empty() {
         return Err("nothing after the scheme".into());
     }
-    if !uri.is_ascii()
-        || uri
-            .chars()
-            .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
-    {
+    if !uri.is_ascii() || uri.chars().any(|c| c.is_ascii_whitespace() || c.is_ascii_control()) {
         return Err("a URI must be ASCII without spaces (percent-encode anything else)".into());
     }
     Ok(uri.to_string())
@@ -258,14 +239,8 @@ mod tests {
         assert_eq!(ok("::1"), SanEntry::Ip("::1".parse().unwrap()));
         assert_eq!(ok("[::1]"), SanEntry::Ip("::1".parse().unwrap()));
         assert_eq!(ok("*.example.com"), SanEntry::Dns("*.example.com".into()));
-        assert_eq!(
-            ok("alice@example.com"),
-            SanEntry::Email("alice@example.com".into())
-        );
-        assert_eq!(
-            ok("spiffe://c.local/ns/a"),
-            SanEntry::Uri("spiffe://c.local/ns/a".into())
-        );
+        assert_eq!(ok("alice@example.com"), SanEntry::Email("alice@example.com".into()));
+        assert_eq!(ok("spiffe://c.local/ns/a"), SanEntry::Uri("spiffe://c.local/ns/a".into()));
     }
 
     #[test]
@@ -273,23 +248,14 @@ mod tests {
         assert_eq!(ok("dns:web"), SanEntry::Dns("web".into()));
         assert_eq!(ok("ip:10.0.0.1"), SanEntry::Ip("10.0.0.1".parse().unwrap()));
         assert_eq!(ok("email:a@b.test"), SanEntry::Email("a@b.test".into()));
-        assert_eq!(
-            ok("uri:urn:example:x"),
-            SanEntry::Uri("urn:example:x".into())
-        );
+        assert_eq!(ok("uri:urn:example:x"), SanEntry::Uri("urn:example:x".into()));
         assert_eq!(ok("DNS:Web.Test"), SanEntry::Dns("web.test".into()));
     }
 
     #[test]
     fn idn_becomes_a_label() {
-        assert_eq!(
-            ok("bücher.example"),
-            SanEntry::Dns("xn--bcher-kva.example".into())
-        );
-        assert_eq!(
-            ok("*.münchen.de"),
-            SanEntry::Dns("*.xn--mnchen-3ya.de".into())
-        );
+        assert_eq!(ok("bücher.example"), SanEntry::Dns("xn--bcher-kva.example".into()));
+        assert_eq!(ok("*.münchen.de"), SanEntry::Dns("*.xn--mnchen-3ya.de".into()));
     }
 
     #[test]

@@ -28,10 +28,7 @@ impl Serial {
 
     /// A serial from its big-endian bytes (leading zero octets are dropped).
     pub fn from_bytes(bytes: &[u8]) -> Serial {
-        let start = bytes
-            .iter()
-            .position(|&b| b != 0)
-            .unwrap_or(bytes.len().saturating_sub(1));
+        let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len().saturating_sub(1));
         Serial(bytes[start..].to_vec())
     }
 

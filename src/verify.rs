@@ -103,11 +103,7 @@ pub struct Verdict {
 }
 
 fn problem(code: Code, message: impl Into<String>, hint: Option<&str>) -> Problem {
-    Problem {
-        code,
-        message: message.into(),
-        hint: hint.map(str::to_string),
-    }
+    Problem { code, message: message.into(), hint: hint.map(str::to_string) }
 }
 
 fn subject_of(der: &[u8]) -> String {
@@ -136,11 +132,14 @@ pub fn verify(req: &Request) -> Verdict {
             };
         }
     };
-    let anchors: Vec<_> = req
-        .anchors
-        .iter()
-        .filter_map(|a| webpki::anchor_from_trusted_cert(a).ok())
-        .collect();
+    let mut anchors = Vec::new();
+    let mut anchor_ders = Vec::new();
+    for a in &req.anchors {
+        if let Ok(t) = webpki::anchor_from_trusted_cert(a) {
+            anchors.push(t);
+            anchor_ders.push(a);
+        }
+    }
     if anchors.is_empty() {
         errors.push(problem(
             Code::UnknownIssuer,
@@ -148,24 +147,17 @@ pub fn verify(req: &Request) -> Verdict {
             Some("pass the root certificate with --ca FILE"),
         ));
     }
-    let crls: Vec<webpki::CertRevocationList<'_>> = req
-        .crls
-        .iter()
-        .filter_map(|c| {
-            webpki::BorrowedCertRevocationList::from_der(c)
-                .ok()
-                .map(Into::into)
-        })
-        .collect();
+    let crls: Vec<webpki::CertRevocationList<'_>> =
+        req.crls.iter().filter_map(|c| webpki::BorrowedCertRevocationList::from_der(c).ok().map(Into::into)).collect();
     let crl_refs: Vec<&webpki::CertRevocationList<'_>> = crls.iter().collect();
-    let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
-        req.at.unix_timestamp().max(0) as u64,
-    ));
 
-    let attempt = |usage: webpki::KeyUsage| {
-        let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs)
-            .ok()
-            .map(|b| b.build());
+    // One webpki run at `at` for `usage`. The path callback adds what webpki leaves to the
+    // caller: the trust anchor's own validity period and pathLenConstraint (webpki keeps only
+    // an anchor's name and key). Rejecting a path there only makes webpki try other paths.
+    let run = |at: OffsetDateTime, usage: webpki::KeyUsage| {
+        let time = unix(at);
+        let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs).ok().map(|b| b.build());
+        let check_anchor = |path: &webpki::VerifiedPath<'_>| anchor_limits(path, &anchors, &anchor_ders, at);
         ee.verify_for_usage(
             webpki::ALL_VERIFICATION_ALGS,
             &anchors,
@@ -173,24 +165,19 @@ pub fn verify(req: &Request) -> Verdict {
             time,
             usage,
             revocation,
-            None,
+            Some(&check_anchor),
         )
-        .map(|path| path_subjects(&path, &req.anchors, &anchors, &leaf_subject))
+        .map(|path| path_subjects(&path, &anchors, &anchor_ders, &leaf_subject))
     };
-    let result = if anchors.is_empty() {
-        Err(webpki::Error::UnknownIssuer)
-    } else {
-        match req.purpose {
-            Purpose::Server => attempt(webpki::KeyUsage::server_auth()),
-            Purpose::Client => attempt(webpki::KeyUsage::client_auth()),
-            Purpose::Any => attempt(webpki::KeyUsage::server_auth()).or_else(|e| match e {
-                webpki::Error::RequiredEkuNotFoundContext(_) => {
-                    attempt(webpki::KeyUsage::client_auth())
-                }
-                other => Err(other),
-            }),
-        }
+    let attempt = |at: OffsetDateTime, purpose: Purpose| match purpose {
+        Purpose::Server => run(at, webpki::KeyUsage::server_auth()),
+        Purpose::Client => run(at, webpki::KeyUsage::client_auth()),
+        Purpose::Any => run(at, webpki::KeyUsage::server_auth()).or_else(|e| match e {
+            webpki::Error::RequiredEkuNotFoundContext(_) => run(at, webpki::KeyUsage::client_auth()),
+            other => Err(other),
+        }),
     };
+    let result = if anchors.is_empty() { Err(webpki::Error::UnknownIssuer) } else { attempt(req.at, req.purpose) };
 
     let mut chain = vec![leaf_subject.clone()];
     match result {
@@ -198,9 +185,36 @@ pub fn verify(req: &Request) -> Verdict {
         Err(e) => {
             if !anchors.is_empty() {
                 errors.push(explain(&e, req));
+                // webpki stops at its first error. Relax what that error was about (the
+                // purpose, the time) and run it again to find what else is wrong. These
+                // runs only add reasons: the verdict is already "not valid".
+                let mut last = e;
+                let (mut at, mut purpose) = (req.at, req.purpose);
+                for _ in 0..3 {
+                    match relax(&last, &req.leaf, &mut at, &mut purpose) {
+                        false => break,
+                        true => match attempt(at, purpose) {
+                            Ok(_) => break,
+                            // At a moved time, what is expired then says nothing about --at.
+                            Err(webpki::Error::CertExpired { .. } | webpki::Error::CertNotValidYet { .. })
+                                if at != req.at =>
+                            {
+                                break;
+                            }
+                            Err(next) => {
+                                let p = explain(&next, req);
+                                if errors.iter().any(|x| x.code == p.code) {
+                                    break;
+                                }
+                                errors.push(p);
+                                last = next;
+                            }
+                        },
+                    }
+                }
             }
             chain.extend(name_chain(req).into_iter().skip(1));
-            // webpki reports one error; look for the other usual suspects.
+            // Look for the other usual suspects in the leaf and the links.
             diagnose_leaf(req, &mut errors);
             diagnose_signatures(req, &mut errors);
         }
@@ -234,11 +248,7 @@ pub fn verify(req: &Request) -> Verdict {
         ));
     }
 
-    Verdict {
-        valid: errors.is_empty(),
-        chain,
-        errors,
-    }
+    Verdict { valid: errors.is_empty(), chain, errors }
 }
 
 /// The names to check: `--host` and `--ip`, each with its parsed form (None if invalid).
@@ -256,34 +266,95 @@ fn server_names(req: &Request) -> Vec<(String, Option<ServerName<'static>>)> {
 /// Subjects along a verified path, leaf to anchor.
 fn path_subjects(
     path: &webpki::VerifiedPath<'_>,
-    anchor_ders: &[CertificateDer<'static>],
     anchors: &[rustls_pki_types::TrustAnchor<'_>],
+    anchor_ders: &[&CertificateDer<'_>],
     leaf_subject: &str,
 ) -> Vec<String> {
     let mut v = vec![leaf_subject.to_string()];
     for c in path.intermediate_certificates() {
         v.push(subject_of(&c.der()));
     }
-    let idx = anchors.iter().position(|a| std::ptr::eq(a, path.anchor()));
-    // anchors were built from anchor_ders in order, skipping unparseable ones.
-    let anchor_subject = idx
-        .and_then(|i| {
-            anchor_ders
-                .iter()
-                .filter(|d| webpki::anchor_from_trusted_cert(d).is_ok())
-                .nth(i)
-        })
-        .map(|d| subject_of(d))
-        .unwrap_or_else(|| "(trust anchor)".into());
-    v.push(anchor_subject);
+    v.push(match anchor_der(path, anchors, anchor_ders) {
+        Some(d) => subject_of(d),
+        None => "(trust anchor)".into(),
+    });
     v
+}
+
+/// The certificate a verified path's anchor was made from.
+fn anchor_der<'a>(
+    path: &webpki::VerifiedPath<'_>,
+    anchors: &[rustls_pki_types::TrustAnchor<'_>],
+    anchor_ders: &[&'a CertificateDer<'a>],
+) -> Option<&'a CertificateDer<'a>> {
+    let i = anchors.iter().position(|a| std::ptr::eq(a, path.anchor()))?;
+    anchor_ders.get(i).copied()
+}
+
+/// The limits an anchor certificate puts on a path that webpki does not apply itself:
+/// its validity period at `at`, and its pathLenConstraint.
+fn anchor_limits(
+    path: &webpki::VerifiedPath<'_>,
+    anchors: &[rustls_pki_types::TrustAnchor<'_>],
+    anchor_ders: &[&CertificateDer<'_>],
+    at: OffsetDateTime,
+) -> Result<(), webpki::Error> {
+    let Some(der) = anchor_der(path, anchors, anchor_ders) else { return Ok(()) };
+    let Ok((_, c)) = X509Certificate::from_der(der) else { return Ok(()) };
+    let (nb, na) = (c.validity().not_before.to_datetime(), c.validity().not_after.to_datetime());
+    // Certificates encode whole seconds; compare at that granularity, as webpki does.
+    let at = at.replace_nanosecond(0).unwrap_or(at);
+    if at < nb {
+        return Err(webpki::Error::CertNotValidYet { time: unix(at), not_before: unix(nb) });
+    }
+    if at > na {
+        return Err(webpki::Error::CertExpired { time: unix(at), not_after: unix(na) });
+    }
+    if let Ok(Some(bc)) = c.basic_constraints()
+        && let Some(n) = bc.value.path_len_constraint
+        && path.intermediate_certificates().count() > n as usize
+    {
+        return Err(webpki::Error::PathLenConstraintViolated);
+    }
+    Ok(())
+}
+
+fn unix(t: OffsetDateTime) -> UnixTime {
+    UnixTime::since_unix_epoch(std::time::Duration::from_secs(t.unix_timestamp().max(0) as u64))
+}
+
+/// Change the time or purpose so that `err` would not happen again; false if `err` is not
+/// about either.
+fn relax(err: &webpki::Error, leaf: &[u8], at: &mut OffsetDateTime, purpose: &mut Purpose) -> bool {
+    let Ok((_, c)) = X509Certificate::from_der(leaf) else { return false };
+    match err {
+        webpki::Error::CertExpired { .. } | webpki::Error::CertNotValidYet { .. } => {
+            let (nb, na) = (c.validity().not_before.to_datetime(), c.validity().not_after.to_datetime());
+            let mid = nb + (na - nb) / 2;
+            if *at == mid {
+                return false;
+            }
+            *at = mid;
+            true
+        }
+        webpki::Error::RequiredEkuNotFoundContext(_) => {
+            let eku = c.extended_key_usage().ok().flatten();
+            let next = match eku {
+                Some(e) if e.value.server_auth && *purpose != Purpose::Server => Purpose::Server,
+                Some(e) if e.value.client_auth && *purpose != Purpose::Client => Purpose::Client,
+                _ => return false,
+            };
+            *purpose = next;
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The leaf and its issuers found by subject name among the intermediates and anchors
 /// (no signature checks: this only names things for messages).
 fn name_chain(req: &Request) -> Vec<String> {
-    let pool: Vec<&CertificateDer<'_>> =
-        req.intermediates.iter().chain(req.anchors.iter()).collect();
+    let pool: Vec<&CertificateDer<'_>> = req.intermediates.iter().chain(req.anchors.iter()).collect();
     let mut out = Vec::new();
     let mut current = req.leaf.clone();
     for _ in 0..8 {
@@ -294,10 +365,9 @@ fn name_chain(req: &Request) -> Vec<String> {
         if c.subject().as_raw() == c.issuer().as_raw() {
             break;
         }
-        let next = pool.iter().find(|p| {
-            X509Certificate::from_der(p)
-                .is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw())
-        });
+        let next = pool
+            .iter()
+            .find(|p| X509Certificate::from_der(p).is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw()));
         match next {
             Some(n) => current = (*n).clone(),
             None => break,
@@ -308,15 +378,13 @@ fn name_chain(req: &Request) -> Vec<String> {
 
 /// The issuer name at the top of what could be chained by name, for unknown_issuer.
 fn missing_issuer(req: &Request) -> Option<(String, String)> {
-    let pool: Vec<&CertificateDer<'_>> =
-        req.intermediates.iter().chain(req.anchors.iter()).collect();
+    let pool: Vec<&CertificateDer<'_>> = req.intermediates.iter().chain(req.anchors.iter()).collect();
     let mut current = req.leaf.clone();
     for _ in 0..8 {
         let (_, c) = X509Certificate::from_der(&current).ok()?;
-        let next = pool.iter().find(|p| {
-            X509Certificate::from_der(p)
-                .is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw())
-        });
+        let next = pool
+            .iter()
+            .find(|p| X509Certificate::from_der(p).is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw()));
         match next {
             Some(n) if n.as_ref() != current.as_ref() => current = (*n).clone(),
             _ => return Some((c.subject().to_string(), c.issuer().to_string())),
@@ -343,8 +411,7 @@ fn diagnose_signatures(req: &Request, errors: &mut Vec<Problem>) {
     if errors.iter().any(|p| p.code == Code::BadSignature) {
         return;
     }
-    let pool: Vec<&CertificateDer<'_>> =
-        req.intermediates.iter().chain(req.anchors.iter()).collect();
+    let pool: Vec<&CertificateDer<'_>> = req.intermediates.iter().chain(req.anchors.iter()).collect();
     let mut current = req.leaf.clone();
     for _ in 0..8 {
         let Ok((_, c)) = X509Certificate::from_der(&current) else {
@@ -355,17 +422,13 @@ fn diagnose_signatures(req: &Request, errors: &mut Vec<Problem>) {
         }
         let candidates: Vec<&&CertificateDer<'_>> = pool
             .iter()
-            .filter(|p| {
-                X509Certificate::from_der(p)
-                    .is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw())
-            })
+            .filter(|p| X509Certificate::from_der(p).is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw()))
             .collect();
         if candidates.is_empty() {
             return;
         }
         let good = candidates.iter().find(|p| {
-            X509Certificate::from_der(p)
-                .is_ok_and(|(_, pc)| c.verify_signature(Some(pc.public_key())).is_ok())
+            X509Certificate::from_der(p).is_ok_and(|(_, pc)| c.verify_signature(Some(pc.public_key())).is_ok())
         });
         match good {
             Some(g) => current = (**g).clone(),
@@ -409,10 +472,7 @@ fn diagnose_leaf(req: &Request, errors: &mut Vec<Problem>) {
             Purpose::Any => eku.value.server_auth || eku.value.client_auth,
         };
         if !ok {
-            errors.push(wrong_purpose(
-                req.purpose,
-                &crate::describe::names::extended_key_usages(eku.value),
-            ));
+            errors.push(wrong_purpose(req.purpose, &crate::describe::names::extended_key_usages(eku.value)));
         }
     }
 }
@@ -420,11 +480,7 @@ fn diagnose_leaf(req: &Request, errors: &mut Vec<Problem>) {
 fn expired_problem(subject: &str, not_after: OffsetDateTime, at: OffsetDateTime) -> Problem {
     problem(
         Code::Expired,
-        format!(
-            "'{subject}' expired {} ago (notAfter {})",
-            span(at - not_after),
-            crate::validity::rfc3339(not_after)
-        ),
+        format!("'{subject}' expired {} ago (notAfter {})", span(at - not_after), crate::validity::rfc3339(not_after)),
         Some("renew it, or pass --at to check another time"),
     )
 }
@@ -447,11 +503,7 @@ fn wrong_purpose(purpose: Purpose, present: &[String]) -> Problem {
         Purpose::Client => "TLS client authentication (client_auth)",
         Purpose::Any => "TLS server or client authentication",
     };
-    let has = if present.is_empty() {
-        "none".to_string()
-    } else {
-        present.join(", ")
-    };
+    let has = if present.is_empty() { "none".to_string() } else { present.join(", ") };
     problem(
         Code::WrongPurpose,
         format!("the certificate's extended key usage ({has}) does not allow {want}"),
@@ -462,18 +514,11 @@ fn wrong_purpose(purpose: Purpose, present: &[String]) -> Problem {
 /// Find the certificate (leaf, intermediate or anchor) whose notAfter/notBefore is `t`.
 fn cert_with_time(req: &Request, t: UnixTime, after: bool) -> Option<(String, OffsetDateTime)> {
     let secs = t.as_secs() as i64;
-    std::iter::once(&req.leaf)
-        .chain(req.intermediates.iter())
-        .chain(req.anchors.iter())
-        .find_map(|d| {
-            let (_, c) = X509Certificate::from_der(d).ok()?;
-            let v = if after {
-                c.validity().not_after
-            } else {
-                c.validity().not_before
-            };
-            (v.timestamp() == secs).then(|| (c.subject().to_string(), v.to_datetime()))
-        })
+    std::iter::once(&req.leaf).chain(req.intermediates.iter()).chain(req.anchors.iter()).find_map(|d| {
+        let (_, c) = X509Certificate::from_der(d).ok()?;
+        let v = if after { c.validity().not_after } else { c.validity().not_before };
+        (v.timestamp() == secs).then(|| (c.subject().to_string(), v.to_datetime()))
+    })
 }
 
 /// Turn webpki's one error into the contract's code, a sentence and a hint.
@@ -483,38 +528,26 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
     match e {
         E::CertExpired { not_after, .. } => match cert_with_time(req, *not_after, true) {
             Some((s, t)) => expired_problem(&s, t, at),
-            None => problem(
-                Code::Expired,
-                "a certificate in the chain has expired",
-                Some("renew it"),
-            ),
+            None => problem(Code::Expired, "a certificate in the chain has expired", Some("renew it")),
         },
         E::CertNotValidYet { not_before, .. } => match cert_with_time(req, *not_before, false) {
             Some((s, t)) => not_yet_problem(&s, t, at),
-            None => problem(
-                Code::NotYetValid,
-                "a certificate in the chain is not valid yet",
-                None,
-            ),
+            None => problem(Code::NotYetValid, "a certificate in the chain is not valid yet", None),
         },
         E::UnknownIssuer => {
             let msg = match missing_issuer(req) {
                 Some((subj, iss)) if subj == iss => {
-                    format!(
-                        "the chain ends at the self-signed '{subj}', which is not a trust anchor given"
-                    )
+                    format!("the chain ends at the self-signed '{subj}', which is not a trust anchor given")
                 }
-                Some((subj, iss)) => format!(
-                    "no trust anchor matches: '{subj}' is issued by '{iss}', which was not given"
-                ),
+                Some((subj, iss)) => {
+                    format!("no trust anchor matches: '{subj}' is issued by '{iss}', which was not given")
+                }
                 None => "no path to a trust anchor was found".into(),
             };
             problem(
                 Code::UnknownIssuer,
                 msg,
-                Some(
-                    "pass the issuing root with --ca FILE and any intermediates with --untrusted FILE",
-                ),
+                Some("pass the issuing root with --ca FILE and any intermediates with --untrusted FILE"),
             )
         }
         E::InvalidSignatureForPublicKey
@@ -522,9 +555,7 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
         | E::SignatureAlgorithmMismatch => problem(
             Code::BadSignature,
             "a signature in the chain does not verify with its issuer's key",
-            Some(
-                "the certificate was altered, or signed by a different key with the same issuer name",
-            ),
+            Some("the certificate was altered, or signed by a different key with the same issuer name"),
         ),
         E::UnsupportedSignatureAlgorithmContext(_) => problem(
             Code::BadSignature,
@@ -538,27 +569,19 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
                 _ => "the name asked for".into(),
             };
             let presented = leaf_names(&req.leaf);
-            let names = if presented.is_empty() {
-                "no names at all (no SAN)".to_string()
-            } else {
-                presented.join(", ")
-            };
+            let names =
+                if presented.is_empty() { "no names at all (no SAN)".to_string() } else { presented.join(", ") };
             problem(
                 Code::NameMismatch,
                 format!("the certificate is for {names}, not {expected}"),
-                Some(
-                    "clients match host names against the SANs only; issue one with --san for this name",
-                ),
+                Some("clients match host names against the SANs only; issue one with --san for this name"),
             )
         }
         E::RequiredEkuNotFoundContext(_) => {
             let present = X509Certificate::from_der(&req.leaf)
                 .ok()
                 .and_then(|(_, c)| {
-                    c.extended_key_usage()
-                        .ok()
-                        .flatten()
-                        .map(|e| crate::describe::names::extended_key_usages(e.value))
+                    c.extended_key_usage().ok().flatten().map(|e| crate::describe::names::extended_key_usages(e.value))
                 })
                 .unwrap_or_default();
             wrong_purpose(req.purpose, &present)
@@ -578,16 +601,10 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
             "the chain is longer than a CA's pathLenConstraint allows",
             Some("shorten the chain, or issue the CA with a larger --path-len"),
         ),
-        E::NameConstraintViolation => problem(
-            Code::NameConstraintViolation,
-            "a name in the certificate is outside a CA's name constraints",
-            None,
-        ),
-        E::CertRevoked => problem(
-            Code::Revoked,
-            "a certificate in the chain is revoked by a CRL given",
-            None,
-        ),
+        E::NameConstraintViolation => {
+            problem(Code::NameConstraintViolation, "a name in the certificate is outside a CA's name constraints", None)
+        }
+        E::CertRevoked => problem(Code::Revoked, "a certificate in the chain is revoked by a CRL given", None),
         E::UnknownRevocationStatus => problem(
             Code::Other,
             "no CRL was given for an issuer in the chain, so revocation cannot be checked",
@@ -603,14 +620,9 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
         | E::InvalidCertValidity
         | E::EmptyEkuExtension
         | E::MalformedNameConstraint
-        | E::MalformedDnsIdentifier => problem(
-            Code::Malformed,
-            format!(
-                "a certificate in the chain is malformed: {}",
-                describe_error(e)
-            ),
-            None,
-        ),
+        | E::MalformedDnsIdentifier => {
+            problem(Code::Malformed, format!("a certificate in the chain is malformed: {}", describe_error(e)), None)
+        }
         E::UnsupportedCriticalExtension => problem(
             Code::Malformed,
             "a certificate in the chain has a critical extension that WebPKI validators do not understand",
@@ -630,12 +642,8 @@ fn describe_error(e: &webpki::Error) -> String {
         E::UnsupportedCertVersion => "not an X.509 v3 certificate".into(),
         E::MalformedExtensions => "its extensions are malformed (e.g. a duplicate)".into(),
         E::ExtensionValueInvalid => "an extension's value is invalid".into(),
-        E::InvalidSerialNumber => {
-            "its serial number is invalid (negative, zero or over 20 octets)".into()
-        }
-        E::InvalidCertValidity => {
-            "its validity period is invalid (notAfter before notBefore)".into()
-        }
+        E::InvalidSerialNumber => "its serial number is invalid (negative, zero or over 20 octets)".into(),
+        E::InvalidCertValidity => "its validity period is invalid (notAfter before notBefore)".into(),
         E::EmptyEkuExtension => "its extendedKeyUsage extension is empty".into(),
         E::MalformedNameConstraint => "its name constraints are malformed".into(),
         E::MalformedDnsIdentifier => "a DNS name in it is malformed".into(),
@@ -643,19 +651,13 @@ fn describe_error(e: &webpki::Error) -> String {
         E::MaximumPathBuildCallsExceeded | E::MaximumSignatureChecksExceeded => {
             "too many possible paths to try (path building gave up)".into()
         }
-        E::MaximumNameConstraintComparisonsExceeded => {
-            "too many name constraint comparisons".into()
-        }
+        E::MaximumNameConstraintComparisonsExceeded => "too many name constraint comparisons".into(),
         E::CertDistrusted => "a certificate in the chain is distrusted".into(),
         E::UnsupportedNameType => "the name asked for is of an unsupported type".into(),
         other => {
             // Fall back on the variant's name, turned into words.
             let dbg = format!("{other:?}");
-            let name = dbg
-                .split(['(', ' ', '{'])
-                .next()
-                .unwrap_or("error")
-                .to_string();
+            let name = dbg.split(['(', ' ', '{']).next().unwrap_or("error").to_string();
             let mut words = String::new();
             for (i, ch) in name.chars().enumerate() {
                 if ch.is_uppercase() && i > 0 {

@@ -8,9 +8,8 @@ use serde::Serialize;
 use crate::authority::pem_cert;
 use crate::chain::{self, Candidate};
 use crate::commands::Global;
-use crate::commands::input::read_items;
+use crate::commands::input::read_cert_items;
 use crate::error::{Error, Result};
-use crate::pem::ItemKind;
 use crate::render::Outcome;
 use crate::store::fsutil;
 
@@ -68,23 +67,11 @@ pub struct BundleReport {
 pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
     let mut candidates = Vec::new();
     for path in &args.files {
-        let items = read_items(path)?;
-        let before = candidates.len();
-        for item in items
-            .items
-            .into_iter()
-            .filter(|i| i.kind == ItemKind::Certificate)
-        {
+        for item in read_cert_items(path)? {
             candidates.push(Candidate {
                 der: item.der,
                 origin: format!("{}[{}]", path.display(), item.index),
                 given: true,
-            });
-        }
-        if candidates.len() == before {
-            return Err(Error::BadInput {
-                path: path.clone(),
-                reason: "it holds no certificate".into(),
             });
         }
     }
@@ -96,18 +83,12 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
         }
         for p in extra.into_iter().filter(|p| p.exists()) {
             for c in crate::commands::input::read_certs(&p)? {
-                candidates.push(Candidate {
-                    der: c.to_vec(),
-                    origin: p.display().to_string(),
-                    given: false,
-                });
+                candidates.push(Candidate { der: c.to_vec(), origin: p.display().to_string(), given: false });
             }
         }
     }
-    let chain = chain::build(&candidates, args.include_root).map_err(|e| Error::Chain {
-        reason: e.to_string(),
-        hint: chain_hint(&e),
-    })?;
+    let chain = chain::build(&candidates, args.include_root)
+        .map_err(|e| Error::Chain { reason: e.to_string(), hint: chain_hint(&e) })?;
     let mut notes = Vec::new();
     let mut certs = chain.certs.clone();
     let mut subjects = chain.subjects.clone();
@@ -116,9 +97,7 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
         subjects.pop();
     }
     if let Some(issuer) = &chain.missing_issuer {
-        notes.push(format!(
-            "the chain ends below '{issuer}', which was not given: fine when clients already trust it"
-        ));
+        notes.push(format!("the chain ends below '{issuer}', which was not given: fine when clients already trust it"));
     }
     let pem: String = certs.iter().map(|c| pem_cert(&c.der)).collect();
     let out = match &args.out {
@@ -129,13 +108,7 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
         None => None,
     };
     let pem = if out.is_none() { Some(pem) } else { None };
-    Ok(Outcome::new(BundleReport {
-        chain: subjects,
-        out,
-        includes_root: args.include_root,
-        pem,
-        notes,
-    }))
+    Ok(Outcome::new(BundleReport { chain: subjects, out, includes_root: args.include_root, pem, notes }))
 }
 
 fn chain_hint(e: &chain::ChainError) -> Option<String> {
@@ -144,7 +117,9 @@ fn chain_hint(e: &chain::ChainError) -> Option<String> {
             Some("add the file with that certificate, or pass --ca-dir to complete the chain from a pki CA".into())
         }
         chain::ChainError::SeveralLeaves { .. } => Some("bundle one leaf at a time".into()),
-        chain::ChainError::Strangers { .. } => Some("leave out the certificates that do not belong to this chain".into()),
+        chain::ChainError::Strangers { .. } => {
+            Some("leave out the certificates that do not belong to this chain".into())
+        }
         _ => None,
     }
 }

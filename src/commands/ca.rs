@@ -150,18 +150,11 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
     // share a subject: validators tell CAs apart by name first.
     let unit = match &a.cn {
         Some(_) => None,
-        None => Some(format!(
-            "pki {}",
-            &crate::serial::Serial::random()?.to_hex()[..8]
-        )),
+        None => Some(format!("pki {}", &crate::serial::Serial::random()?.to_hex()[..8])),
     };
     let cn = a.cn.unwrap_or_else(default_root_cn);
     let req = RootRequest {
-        subject: Subject {
-            cn: Some(cn),
-            org: a.org,
-            unit,
-        },
+        subject: Subject { cn: Some(cn), org: a.org, unit },
         key_type: a.key_type,
         days: a.days,
         path_len: a.path_len,
@@ -178,22 +171,15 @@ fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
     crate::store::validate_intermediate_name(&a.name, "--name")?;
     let dir = ca.intermediate_dir(&a.name);
     if ca.has_root() {
-        crate::store::fsutil::refuse_existing(
-            &[&dir.join("ca.pem"), &dir.join("ca-key.pem")],
-            a.force,
-        )?;
+        crate::store::fsutil::refuse_existing(&[&dir.join("ca.pem"), &dir.join("ca-key.pem")], a.force)?;
     }
     let root_pass = a.ca_key.resolve_for(&ca, &IssuerRef::Root)?;
     let root = ca.load_issuer(&IssuerRef::Root, root_pass.as_ref())?;
     let passphrase = a.new_key.resolve()?;
-    let cn =
-        a.cn.unwrap_or_else(|| format!("pki Intermediate CA {}", a.name));
+    let cn = a.cn.unwrap_or_else(|| format!("pki Intermediate CA {}", a.name));
     let req = IntermediateRequest {
         name: a.name,
-        subject: Subject {
-            cn: Some(cn),
-            ..Default::default()
-        },
+        subject: Subject { cn: Some(cn), ..Default::default() },
         key_type: a.key_type,
         days: a.days,
         path_len: a.path_len,
@@ -207,9 +193,7 @@ fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
 
 /// "pki Root CA user@host", as mkcert names its roots, cut to fit a commonName.
 fn default_root_cn() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_default();
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default();
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|h| h.trim().to_string())

@@ -47,10 +47,7 @@ pub fn completion_script(shell: Shell) -> String {
 
 /// Run `pki completions`.
 pub fn run(args: CompletionsArgs, _global: &Global) -> Result<Outcome> {
-    Ok(Outcome::new(ScriptReport {
-        shell: args.shell.to_string(),
-        script: completion_script(args.shell),
-    }))
+    Ok(Outcome::new(ScriptReport { shell: args.shell.to_string(), script: completion_script(args.shell) }))
 }
 
 /// `pki man` (hidden): write the man pages.
@@ -88,8 +85,7 @@ fn collect(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> Result<()
     }
     let man = clap_mangen::Man::new(cmd.clone());
     let mut buf = Vec::new();
-    man.render(&mut buf)
-        .map_err(|e| Error::crypto("man page rendering", e))?;
+    man.render(&mut buf).map_err(|e| Error::crypto("man page rendering", e))?;
     pages.push((man.get_filename(), buf));
     Ok(())
 }

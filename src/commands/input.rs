@@ -14,19 +14,17 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     let limit = MAX_INPUT_BYTES as u64 + 1;
     if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::io("-", "read", e))?;
+        std::io::stdin().lock().take(limit).read_to_end(&mut buf).map_err(|e| Error::io("-", "read", e))?;
     } else {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
         if meta.is_dir() {
-            return Err(Error::io(
-                path,
-                "read",
-                std::io::Error::from(std::io::ErrorKind::IsADirectory),
-            ));
+            return Err(Error::io(path, "read", std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+        }
+        if meta.len() > MAX_INPUT_BYTES as u64 {
+            return Err(Error::BadInput {
+                path: path.to_path_buf(),
+                reason: format!("it is {} MiB, more than the {} MiB pki reads", meta.len() >> 20, MAX_INPUT_BYTES >> 20),
+            });
         }
         std::fs::File::open(path)
             .and_then(|f| f.take(limit).read_to_end(&mut buf))
@@ -38,44 +36,49 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
 /// Read and split one input into items, naming it in errors.
 pub fn read_items(path: &Path) -> Result<pem::Items> {
     let bytes = read_input(path)?;
-    pem::read_items(&bytes).map_err(|e| Error::BadInput {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
+    pem::read_items(&bytes).map_err(|e| Error::BadInput { path: path.to_path_buf(), reason: e.to_string() })
 }
 
-/// The certificates of one input, in order; none is an error naming the file.
-pub fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+/// The certificate items of one input, in order, each checked to be a parseable X.509
+/// certificate; none, or a broken one, is an error naming the file.
+pub fn read_cert_items(path: &Path) -> Result<Vec<pem::Item>> {
+    use x509_parser::prelude::{FromDer, X509Certificate};
     let items = read_items(path)?;
-    let certs: Vec<_> = items
-        .items
-        .into_iter()
-        .filter(|i| i.kind == ItemKind::Certificate)
-        .map(|i| CertificateDer::from(i.der))
-        .collect();
+    let certs: Vec<pem::Item> = items.items.into_iter().filter(|i| i.kind == ItemKind::Certificate).collect();
     if certs.is_empty() {
-        return Err(Error::BadInput {
-            path: path.to_path_buf(),
-            reason: "it holds no certificate".into(),
-        });
+        return Err(Error::BadInput { path: path.to_path_buf(), reason: "it holds no certificate".into() });
+    }
+    for c in &certs {
+        match X509Certificate::from_der(&c.der) {
+            Ok((rest, _)) if rest.is_empty() => {}
+            Ok(_) => {
+                return Err(Error::BadInput {
+                    path: path.to_path_buf(),
+                    reason: format!("certificate in block {} has trailing data after it", c.index),
+                });
+            }
+            Err(_) => {
+                return Err(Error::BadInput {
+                    path: path.to_path_buf(),
+                    reason: format!("block {} is not a valid X.509 certificate (malformed DER)", c.index),
+                });
+            }
+        }
     }
     Ok(certs)
+}
+
+/// The certificates of one input, in order (see [`read_cert_items`]).
+pub fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    Ok(read_cert_items(path)?.into_iter().map(|i| CertificateDer::from(i.der)).collect())
 }
 
 /// The CRLs of one input; none is an error naming the file.
 pub fn read_crls(path: &Path) -> Result<Vec<Vec<u8>>> {
     let items = read_items(path)?;
-    let crls: Vec<_> = items
-        .items
-        .into_iter()
-        .filter(|i| i.kind == ItemKind::Crl)
-        .map(|i| i.der)
-        .collect();
+    let crls: Vec<_> = items.items.into_iter().filter(|i| i.kind == ItemKind::Crl).map(|i| i.der).collect();
     if crls.is_empty() {
-        return Err(Error::BadInput {
-            path: path.to_path_buf(),
-            reason: "it holds no CRL".into(),
-        });
+        return Err(Error::BadInput { path: path.to_path_buf(), reason: "it holds no CRL".into() });
     }
     Ok(crls)
 }

@@ -64,26 +64,27 @@ pub fn run(args: InspectArgs, global: &Global) -> Result<Outcome> {
         Some(t) => parse_time("--at", t)?,
         None => global.now,
     };
-    let mut report = InspectReport {
-        items: Vec::new(),
-        errors: Vec::new(),
-        notes: Vec::new(),
-        now,
-    };
+    let mut report = InspectReport { items: Vec::new(), errors: Vec::new(), notes: Vec::new(), now };
     for path in &args.files {
         let source = path.display().to_string();
         match read_items(path) {
             Ok(items) => {
-                report
-                    .notes
-                    .extend(items.skipped.iter().map(|s| format!("{source}: {s}")));
-                report
-                    .items
-                    .extend(items.items.iter().map(|i| describe::describe(i, &source)));
+                report.notes.extend(items.skipped.iter().map(|s| format!("{source}: {s}")));
+                report.items.extend(items.items.iter().map(|i| describe::describe(i, &source)));
             }
             Err(e) => report.errors.push(e),
         }
     }
     describe::key::match_keys(&mut report.items);
+    // A block that promised an object and did not hold one makes the file malformed: it is
+    // shown in place, and named as an error (exit 1).
+    for d in &report.items {
+        if let Description::Malformed(m) = d {
+            report.errors.push(Error::BadInput {
+                path: m.source.clone().into(),
+                reason: format!("block {} ({}) is malformed: {}", m.index, m.kind, m.error),
+            });
+        }
+    }
     Ok(Outcome::new(report))
 }

@@ -209,26 +209,14 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
         IssueCommand::Server(a) => {
             let sans = parse_san_lists(&a.san)?;
             if sans.is_empty() {
-                return Err(Error::invalid(
-                    "--san",
-                    "",
-                    "a server certificate needs at least one SAN",
-                ));
+                return Err(Error::invalid("--san", "", "a server certificate needs at least one SAN"));
             }
             let cn = a.cn.or_else(|| profile::default_server_cn(&sans));
             (Profile::Server, cn, sans, a.common)
         }
-        IssueCommand::Client(a) => (
-            Profile::Client,
-            Some(a.cn),
-            parse_san_lists(&a.san)?,
-            a.common,
-        ),
+        IssueCommand::Client(a) => (Profile::Client, Some(a.cn), parse_san_lists(&a.san)?, a.common),
     };
-    let subject = Subject {
-        cn,
-        ..Default::default()
-    };
+    let subject = Subject { cn, ..Default::default() };
     subject.validate()?;
     let name = match &common.name {
         Some(n) => {
@@ -242,16 +230,8 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
     };
     let validity = ValidityRequest {
         days: common.days,
-        not_before: common
-            .not_before
-            .as_deref()
-            .map(|t| parse_time("--not-before", t))
-            .transpose()?,
-        not_after: common
-            .not_after
-            .as_deref()
-            .map(|t| parse_time("--not-after", t))
-            .transpose()?,
+        not_before: common.not_before.as_deref().map(|t| parse_time("--not-before", t)).transpose()?,
+        not_after: common.not_after.as_deref().map(|t| parse_time("--not-after", t)).transpose()?,
     };
     let req = LeafRequest {
         profile,
@@ -272,10 +252,7 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
     let which = IssuerRef::from_flag(common.issuer.as_deref());
     let ca_pass = common.ca_key.resolve_for(&ca, &which)?;
     let issuer = ca.load_issuer(&which, ca_pass.as_ref())?;
-    let req = LeafRequest {
-        passphrase: common.new_key.resolve()?,
-        ..req
-    };
+    let req = LeafRequest { passphrase: common.new_key.resolve()?, ..req };
     let issued = authority::issue_leaf(&ca, &issuer, &req)?;
     Ok(Outcome::new(IssuedReport::from(issued)))
 }

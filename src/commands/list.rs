@@ -53,9 +53,7 @@ pub struct ListReport {
 pub fn run(_args: ListArgs, global: &Global) -> Result<Outcome> {
     let ca = global.ca();
     if !ca.has_root() {
-        return Err(Error::NoCa {
-            dir: ca.path().to_path_buf(),
-        });
+        return Err(Error::NoCa { dir: ca.path().to_path_buf() });
     }
     let ledger = Ledger::load(&ca.ledger_path())?;
     let rows = ledger

@@ -49,10 +49,7 @@ impl Global {
         let no_color = args.no_color
             || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
             || !std::io::stdout().is_terminal();
-        let ca_dir_explicit = args
-            .ca_dir
-            .as_ref()
-            .is_some_and(|d| !d.as_os_str().is_empty());
+        let ca_dir_explicit = args.ca_dir.as_ref().is_some_and(|d| !d.as_os_str().is_empty());
         Ok(Global {
             ca_dir,
             ca_dir_explicit,

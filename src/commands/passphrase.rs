@@ -48,27 +48,18 @@ fn from_file(path: &Path, flag: &str) -> Result<Passphrase> {
         source: format!("{flag} '{}'", path.display()),
         reason: "the file is not UTF-8 text".into(),
     })?;
-    non_empty(
-        Passphrase::new(text),
-        &format!("{flag} '{}'", path.display()),
-    )
+    non_empty(Passphrase::new(text), &format!("{flag} '{}'", path.display()))
 }
 
 fn non_empty(p: Passphrase, source: &str) -> Result<Passphrase> {
     if p.is_empty() {
-        return Err(Error::BadPassphrase {
-            source: source.into(),
-            reason: "it is empty".into(),
-        });
+        return Err(Error::BadPassphrase { source: source.into(), reason: "it is empty".into() });
     }
     Ok(p)
 }
 
 fn from_env(var: &str) -> Option<Passphrase> {
-    std::env::var(var)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .map(Passphrase::new)
+    std::env::var(var).ok().filter(|v| !v.is_empty()).map(Passphrase::new)
 }
 
 fn can_prompt() -> bool {
@@ -76,9 +67,7 @@ fn can_prompt() -> bool {
 }
 
 fn prompt(text: &str) -> Result<Passphrase> {
-    rpassword::prompt_password(text)
-        .map(Passphrase::new)
-        .map_err(|e| Error::io("/dev/tty", "read passphrase from", e))
+    rpassword::prompt_password(text).map(Passphrase::new).map_err(|e| Error::io("/dev/tty", "read passphrase from", e))
 }
 
 impl NewKeyArgs {
@@ -94,17 +83,12 @@ impl NewKeyArgs {
             return Ok(Some(p));
         }
         if !can_prompt() {
-            return Err(Error::PassphraseNeeded {
-                what: "--encrypt-key",
-            });
+            return Err(Error::PassphraseNeeded { what: "--encrypt-key" });
         }
         let first = non_empty(prompt("Passphrase for the new key: ")?, "the prompt")?;
         let second = prompt("Repeat the passphrase: ")?;
         if first.as_bytes() != second.as_bytes() {
-            return Err(Error::BadPassphrase {
-                source: "the prompt".into(),
-                reason: "the two entries differ".into(),
-            });
+            return Err(Error::BadPassphrase { source: "the prompt".into(), reason: "the two entries differ".into() });
         }
         Ok(Some(first))
     }
@@ -124,10 +108,7 @@ impl CaKeyArgs {
             return Ok(Some(p));
         }
         if !can_prompt() {
-            return Err(Error::KeyEncrypted {
-                path: key_path,
-                how: crate::store::CA_PASSPHRASE_HOW,
-            });
+            return Err(Error::KeyEncrypted { path: key_path, how: crate::store::CA_PASSPHRASE_HOW });
         }
         prompt(&format!("Passphrase for {}: ", key_path.display())).map(Some)
     }

@@ -95,11 +95,17 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
         None => global.now,
     };
     if at.unix_timestamp() < 0 {
-        return Err(Error::invalid(
-            "--at",
-            args.at.clone().unwrap_or_default(),
-            "must be after 1970",
-        ));
+        return Err(Error::invalid("--at", args.at.clone().unwrap_or_default(), "must be after 1970"));
+    }
+    if let Some(h) = &args.host
+        && rustls_pki_types::ServerName::try_from(h.as_str()).is_err()
+    {
+        return Err(Error::InvalidValue {
+            flag: "--host",
+            value: h.clone(),
+            reason: "not a valid DNS name".into(),
+            hint: Some("pass an IP address with --ip instead".into()),
+        });
     }
     let mut certs = read_certs(&args.cert)?;
     let leaf = certs.remove(0);
@@ -114,14 +120,9 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
     if args.ca.is_empty() {
         let root = global.ca().cert_path();
         if !root.exists() {
-            return Err(Error::InvalidValue {
-                flag: "--ca",
-                value: String::new(),
-                reason: format!(
-                    "no trust anchor: no --ca given and no CA root at '{}'",
-                    root.display()
-                ),
-                hint: Some("pass --ca FILE with the root certificate to trust".into()),
+            return Err(Error::Usage {
+                message: format!("no trust anchor: no --ca was given and there is no CA root at '{}'", root.display()),
+                hint: Some("pass --ca FILE with the root certificate to trust, or --ca-dir DIR of a pki CA".into()),
             });
         }
         anchors.extend(read_certs(&root)?);
@@ -158,11 +159,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
         Purpose::Client => "client",
         Purpose::Any => "any purpose",
     };
-    let asked = if asked.is_empty() {
-        purpose.to_string()
-    } else {
-        format!("{} ({purpose})", asked.join(", "))
-    };
+    let asked = if asked.is_empty() { purpose.to_string() } else { format!("{} ({purpose})", asked.join(", ")) };
     Ok(Outcome::new(VerifyReport { verdict, asked }))
 }
 
@@ -179,12 +176,10 @@ fn key_bits(path: &std::path::Path) -> Result<Vec<u8>> {
                     | ItemKind::EcPrivateKey
                     | ItemKind::RsaPrivateKey
                     | ItemKind::EncryptedPrivateKey
+                    | ItemKind::LegacyEncryptedKey
             )
         })
-        .ok_or_else(|| Error::BadKey {
-            path: path.to_path_buf(),
-            reason: "no private key found in the file".into(),
-        })?;
+        .ok_or_else(|| Error::BadKey { path: path.to_path_buf(), reason: "no private key found in the file".into() })?;
     match describe::describe(item, &path.display().to_string()) {
         Description::Key(k) => k.public_key_bits.ok_or_else(|| Error::BadKey {
             path: path.to_path_buf(),

@@ -7,9 +7,7 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::key::{PublicKeyInfo, public_key_info};
-use super::names::{
-    SanLists, extended_key_usages, is_weak_signature, key_usages, signature_algorithm,
-};
+use super::names::{SanLists, extended_key_usages, is_weak_signature, key_usages, signature_algorithm};
 use crate::validity::rfc3339;
 
 /// A certificate, described. The serialised fields are the contract's `--json` keys
@@ -86,14 +84,11 @@ const APPLE_MAX_DAYS: i64 = crate::validity::APPLE_MAX_DAYS;
 
 /// Describe a DER certificate. The error is a sentence for the user.
 pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescription, String> {
-    let (rest, cert) = X509Certificate::from_der(der)
-        .map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+    let (rest, cert) =
+        X509Certificate::from_der(der).map_err(|e| super::names::der_error("an X.509 certificate", &e))?;
     let mut warnings = Vec::new();
     if !rest.is_empty() {
-        warnings.push(format!(
-            "{} bytes of trailing data after the certificate",
-            rest.len()
-        ));
+        warnings.push(format!("{} bytes of trailing data after the certificate", rest.len()));
     }
     let mut critical = Vec::new();
     let mut sans = SanLists::default();
@@ -107,7 +102,8 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
     for ext in cert.extensions() {
         let oid = ext.oid.to_id_string();
         if !seen.insert(oid.clone()) {
-            warnings.push(format!("duplicate extension {oid}: RFC 5280 forbids it and validators reject the certificate"));
+            warnings
+                .push(format!("duplicate extension {oid}: RFC 5280 forbids it and validators reject the certificate"));
         }
         let name = match ext.parsed_extension() {
             ParsedExtension::SubjectAlternativeName(s) => {
@@ -137,9 +133,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
             }
             ParsedExtension::NameConstraints(_) => "nameConstraints",
             ParsedExtension::ParseError { error } => {
-                warnings.push(format!(
-                    "extension {oid} could not be parsed ({error}): validators will reject it"
-                ));
+                warnings.push(format!("extension {oid} could not be parsed ({error}): validators will reject it"));
                 "unparsed"
             }
             ParsedExtension::UnsupportedExtension { .. } => {
@@ -166,29 +160,27 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
     let self_signed = self_issued && cert.verify_signature(None).is_ok();
 
     if version < 3 {
-        warnings.push(format!("X.509 v{version}: no extensions, so modern validators will not accept it as a CA or a TLS leaf"));
+        warnings.push(format!(
+            "X.509 v{version}: no extensions, so modern validators will not accept it as a CA or a TLS leaf"
+        ));
     }
     if let Some(h) = is_weak_signature(&sig) {
-        warnings.push(format!(
-            "{h} signature: rejected by every modern TLS client"
-        ));
+        warnings.push(format!("{h} signature: rejected by every modern TLS client"));
     }
     if let (Some(bits), "rsa") = (public_key.bits, public_key.algorithm.as_str())
         && bits < 2048
     {
-        warnings.push(format!(
-            "RSA-{bits} key: too weak; modern clients require at least 2048 bits"
-        ));
+        warnings.push(format!("RSA-{bits} key: too weak; modern clients require at least 2048 bits"));
     }
     if !is_ca {
         if sans.is_empty() {
             warnings.push("no SAN: modern clients will reject this for any host name".into());
         }
         let days = (not_after_t - not_before_t).whole_days();
-        if days > APPLE_MAX_DAYS
-            && (eku.is_empty() || eku.iter().any(|e| e == "server_auth" || e == "any"))
-        {
-            warnings.push(format!("validity over {APPLE_MAX_DAYS} days ({days}): Apple platforms reject it for TLS servers"));
+        if days > APPLE_MAX_DAYS && (eku.is_empty() || eku.iter().any(|e| e == "server_auth" || e == "any")) {
+            warnings.push(format!(
+                "validity over {APPLE_MAX_DAYS} days ({days}): Apple platforms reject it for TLS servers"
+            ));
         }
         if ku.iter().any(|k| k == "key_encipherment")
             && matches!(public_key.algorithm.as_str(), "ecdsa" | "ed25519" | "ed448")
@@ -196,9 +188,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
             warnings.push("keyEncipherment on an EC or EdDSA key: RFC 5280 forbids it (some clients reject it)".into());
         }
     } else if !ku.is_empty() && !ku.iter().any(|k| k == "key_cert_sign") {
-        warnings.push(
-            "a CA without keyUsage keyCertSign: validators will not accept what it signs".into(),
-        );
+        warnings.push("a CA without keyUsage keyCertSign: validators will not accept what it signs".into());
     }
     if is_ca && !critical.contains(&"basicConstraints") {
         warnings.push("basicConstraints is not critical on a CA (RFC 5280 requires it)".into());

@@ -46,7 +46,7 @@ pub struct CrlDescription {
 /// Describe a DER CRL.
 pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CrlDescription, String> {
     let (_, crl) = x509_parser::revocation_list::CertificateRevocationList::from_der(der)
-        .map_err(|e| format!("not a valid CRL: {e}"))?;
+        .map_err(|e| super::names::der_error("a CRL", &e))?;
     let revoked = crl
         .iter_revoked_certificates()
         .map(|r| RevokedEntry {

@@ -43,7 +43,7 @@ pub struct CsrDescription {
 /// Describe a DER CSR.
 pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CsrDescription, String> {
     let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(der)
-        .map_err(|e| format!("not a valid certificate request: {e}"))?;
+        .map_err(|e| super::names::der_error("a certificate request", &e))?;
     let info = &csr.certification_request_info;
     let mut sans = SanLists::default();
     if let Some(exts) = csr.requested_extensions() {
@@ -56,14 +56,10 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CsrDescription
     let signature_valid = csr.verify_signature().is_ok();
     let mut warnings = Vec::new();
     if !signature_valid {
-        warnings.push(
-            "the self-signature does not verify: the request was altered or is broken".into(),
-        );
+        warnings.push("the self-signature does not verify: the request was altered or is broken".into());
     }
     if sans.is_empty() {
-        warnings.push(
-            "no SAN requested: a TLS certificate needs one (pki sign --san can add it)".into(),
-        );
+        warnings.push("no SAN requested: a TLS certificate needs one (pki sign --san can add it)".into());
     }
     Ok(CsrDescription {
         kind: "csr",

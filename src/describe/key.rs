@@ -49,12 +49,8 @@ pub fn public_key_info(spki: &SubjectPublicKeyInfo<'_>) -> PublicKeyInfo {
         "1.2.840.113549.1.1.1" => ("rsa".to_string(), None, bits()),
         "1.2.840.113549.1.1.10" => ("rsa-pss".to_string(), None, bits()),
         "1.2.840.10045.2.1" => {
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| curve_name(&o.to_id_string()));
+            let curve =
+                spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| curve_name(&o.to_id_string()));
             ("ecdsa".to_string(), curve, None)
         }
         "1.3.101.112" => ("ed25519".to_string(), None, None),
@@ -62,11 +58,7 @@ pub fn public_key_info(spki: &SubjectPublicKeyInfo<'_>) -> PublicKeyInfo {
         "1.2.840.10040.4.1" => ("dsa".to_string(), None, bits()),
         other => (other.to_string(), None, None),
     };
-    PublicKeyInfo {
-        algorithm,
-        curve,
-        bits,
-    }
+    PublicKeyInfo { algorithm, curve, bits }
 }
 
 fn curve_name(oid: &str) -> String {
@@ -136,13 +128,8 @@ pub struct PublicKeyDescription {
 }
 
 /// Describe a `PUBLIC KEY` item.
-pub fn describe_public(
-    der: &[u8],
-    source: &str,
-    index: usize,
-) -> Result<PublicKeyDescription, String> {
-    let (_, spki) =
-        SubjectPublicKeyInfo::from_der(der).map_err(|e| format!("not a valid public key: {e}"))?;
+pub fn describe_public(der: &[u8], source: &str, index: usize) -> Result<PublicKeyDescription, String> {
+    let (_, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|e| super::names::der_error("a public key", &e))?;
     Ok(PublicKeyDescription {
         kind: "public_key",
         source: source.into(),
@@ -175,6 +162,15 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
             d.format = "pkcs8-encrypted";
             d.encryption = Some(encryption_scheme(&enc.encryption_algorithm));
         }
+        ItemKind::LegacyEncryptedKey => {
+            d.kind = "encrypted_private_key";
+            d.format = "pem-legacy-encrypted";
+            let dek = String::from_utf8_lossy(&item.der).to_string();
+            let cipher = dek.split(',').next().unwrap_or("unknown cipher").to_string();
+            d.encryption = Some(format!(
+                "legacy OpenSSL PEM encryption ({cipher}, MD5-based key derivation: weak; re-encrypt as PKCS#8)"
+            ));
+        }
         ItemKind::RsaPrivateKey => {
             d.format = "pkcs1";
             let (info, bits) = rsa_public(&der)?;
@@ -183,43 +179,31 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
         }
         ItemKind::EcPrivateKey => {
             d.format = "sec1";
-            let (info, bits) =
-                via_rcgen(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der.as_slice())))
-                    .ok_or("not a valid EC private key (or an unsupported curve)")?;
+            let (info, bits) = via_rcgen(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der.as_slice())))
+                .ok_or("not a valid EC private key (or an unsupported curve)")?;
             d.public_key = Some(info);
             d.public_key_bits = Some(bits);
         }
         _ => {
-            let info = pkcs8::PrivateKeyInfo::from_der(&der)
-                .map_err(|e| format!("not a valid PKCS#8 key: {e}"))?;
+            let info = pkcs8::PrivateKeyInfo::from_der(&der).map_err(|e| format!("not a valid PKCS#8 key: {e}"))?;
             let alg = info.algorithm.oid.to_string();
             if alg == "1.2.840.113549.1.1.1" {
                 let (pk, bits) = rsa_public(info.private_key)?;
                 d.public_key = Some(pk);
                 d.public_key_bits = Some(bits);
-            } else if let Some((pk, bits)) = via_rcgen(PrivateKeyDer::Pkcs8(
-                PrivatePkcs8KeyDer::from(der.as_slice()),
-            )) {
+            } else if let Some((pk, bits)) = via_rcgen(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der.as_slice()))) {
                 d.public_key = Some(pk);
                 d.public_key_bits = Some(bits);
             } else {
                 // A key type pki cannot load (an unusual curve): say what it is, match nothing.
-                let curve = info
-                    .algorithm
-                    .parameters_oid()
-                    .ok()
-                    .map(|o| curve_name(&o.to_string()));
+                let curve = info.algorithm.parameters_oid().ok().map(|o| curve_name(&o.to_string()));
                 let algorithm = match alg.as_str() {
                     "1.2.840.10045.2.1" => "ecdsa".to_string(),
                     "1.3.101.112" => "ed25519".to_string(),
                     "1.3.101.113" => "ed448".to_string(),
                     other => other.to_string(),
                 };
-                d.public_key = Some(PublicKeyInfo {
-                    algorithm,
-                    curve,
-                    bits: None,
-                });
+                d.public_key = Some(PublicKeyInfo { algorithm, curve, bits: None });
             }
         }
     }
@@ -228,35 +212,19 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
 
 /// The public half of an RSA key from its PKCS#1 RSAPrivateKey.
 fn rsa_public(pkcs1_der: &[u8]) -> Result<(PublicKeyInfo, Vec<u8>), String> {
-    let k = pkcs1::RsaPrivateKey::from_der(pkcs1_der)
-        .map_err(|e| format!("not a valid RSA private key: {e}"))?;
-    let public = pkcs1::RsaPublicKey {
-        modulus: k.modulus,
-        public_exponent: k.public_exponent,
-    };
-    let bytes = public
-        .to_der()
-        .map_err(|e| format!("cannot encode the RSA public key: {e}"))?;
+    let k = pkcs1::RsaPrivateKey::from_der(pkcs1_der).map_err(|e| format!("not a valid RSA private key: {e}"))?;
+    let public = pkcs1::RsaPublicKey { modulus: k.modulus, public_exponent: k.public_exponent };
+    let bytes = public.to_der().map_err(|e| format!("cannot encode the RSA public key: {e}"))?;
     let m = k.modulus.as_bytes();
     let bits = m.len() * 8 - m.first().map_or(0, |b| b.leading_zeros() as usize);
-    Ok((
-        PublicKeyInfo {
-            algorithm: "rsa".into(),
-            curve: None,
-            bits: Some(bits),
-        },
-        bytes,
-    ))
+    Ok((PublicKeyInfo { algorithm: "rsa".into(), curve: None, bits: Some(bits) }, bytes))
 }
 
 fn via_rcgen(key: PrivateKeyDer<'_>) -> Option<(PublicKeyInfo, Vec<u8>)> {
     let kp = rcgen::KeyPair::try_from(&key).ok()?;
     let spki_der = kp.subject_public_key_info();
     let (_, spki) = SubjectPublicKeyInfo::from_der(&spki_der).ok()?;
-    Some((
-        public_key_info(&spki),
-        spki.subject_public_key.data.to_vec(),
-    ))
+    Some((public_key_info(&spki), spki.subject_public_key.data.to_vec()))
 }
 
 fn encryption_scheme(alg: &pkcs8::pkcs5::EncryptionScheme<'_>) -> String {
@@ -306,21 +274,12 @@ pub fn match_keys(descs: &mut [super::Description]) {
         .filter_map(|d| match d {
             super::Description::Certificate(c) => Some((
                 c.public_key_bits.clone(),
-                CertRef {
-                    source: c.source.clone(),
-                    index: c.index,
-                    subject: c.subject.clone(),
-                },
+                CertRef { source: c.source.clone(), index: c.index, subject: c.subject.clone() },
             )),
             _ => None,
         })
         .collect();
-    let find = |bits: &[u8]| {
-        certs
-            .iter()
-            .find(|(b, _)| b == bits)
-            .map(|(_, r)| r.clone())
-    };
+    let find = |bits: &[u8]| certs.iter().find(|(b, _)| b == bits).map(|(_, r)| r.clone());
     for d in descs.iter_mut() {
         match d {
             super::Description::Key(k) => {

@@ -52,7 +52,7 @@ pub fn kind_name(kind: ItemKind) -> &'static str {
     match kind {
         ItemKind::Certificate => "certificate",
         ItemKind::PrivateKey | ItemKind::EcPrivateKey | ItemKind::RsaPrivateKey => "private_key",
-        ItemKind::EncryptedPrivateKey => "encrypted_private_key",
+        ItemKind::EncryptedPrivateKey | ItemKind::LegacyEncryptedKey => "encrypted_private_key",
         ItemKind::Csr => "csr",
         ItemKind::Crl => "crl",
         ItemKind::PublicKey => "public_key",
@@ -78,7 +78,8 @@ pub fn describe(item: &Item, source: &str) -> Description {
         ItemKind::PrivateKey
         | ItemKind::EcPrivateKey
         | ItemKind::RsaPrivateKey
-        | ItemKind::EncryptedPrivateKey => match key::describe_private(item, source) {
+        | ItemKind::EncryptedPrivateKey
+        | ItemKind::LegacyEncryptedKey => match key::describe_private(item, source) {
             Ok(k) => Description::Key(k),
             Err(e) => malformed(e),
         },

@@ -106,12 +106,8 @@ impl SanLists {
                 GeneralName::URI(u) => s.uri.push(u.to_string()),
                 GeneralName::IPAddress(b) => s.ip.push(ip_string(b)),
                 GeneralName::DirectoryName(dn) => s.other.push(format!("dirName:{dn}")),
-                GeneralName::OtherName(oid, _) => {
-                    s.other.push(format!("otherName:{}", oid.to_id_string()))
-                }
-                GeneralName::RegisteredID(oid) => {
-                    s.other.push(format!("registeredID:{}", oid.to_id_string()))
-                }
+                GeneralName::OtherName(oid, _) => s.other.push(format!("otherName:{}", oid.to_id_string())),
+                GeneralName::RegisteredID(oid) => s.other.push(format!("registeredID:{}", oid.to_id_string())),
                 other => s.other.push(format!("{other:?}")),
             }
         }
@@ -138,5 +134,13 @@ pub fn ip_string(b: &[u8]) -> String {
             std::net::Ipv6Addr::from(a).to_string()
         }
         _ => format!("invalid({})", crate::hex(b)),
+    }
+}
+
+/// A DER parse failure as a sentence (x509-parser's errors print as their Debug form).
+pub fn der_error<E>(what: &str, e: &x509_parser::nom::Err<E>) -> String {
+    match e {
+        x509_parser::nom::Err::Incomplete(_) => format!("not {what}: the DER is truncated"),
+        _ => format!("not {what}: malformed DER"),
     }
 }

@@ -18,18 +18,9 @@ impl Report for BundleReport {
             // The chain itself is the output: pipe-friendly, nothing else on stdout.
             (Some(pem), None) => pem.clone(),
             (_, Some(out)) => {
-                let mut s = format!(
-                    "{} wrote {} certificate(s) to {}\n",
-                    st.ok("✓"),
-                    self.chain.len(),
-                    field(out)
-                );
+                let mut s = format!("{} wrote {} certificate(s) to {}\n", st.ok("✓"), self.chain.len(), field(out));
                 for (i, subj) in self.chain.iter().enumerate() {
-                    s.push_str(&format!(
-                        "  {} {}\n",
-                        st.dim(&format!("{}.", i + 1)),
-                        field(subj)
-                    ));
+                    s.push_str(&format!("  {} {}\n", st.dim(&format!("{}.", i + 1)), field(subj)));
                 }
                 s
             }

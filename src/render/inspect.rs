@@ -20,11 +20,7 @@ impl Report for InspectReport {
     }
 
     fn exit_code(&self) -> i32 {
-        if self.errors.is_empty() {
-            EXIT_OK
-        } else {
-            EXIT_ERROR
-        }
+        if self.errors.is_empty() { EXIT_OK } else { EXIT_ERROR }
     }
 
     fn human(&self, st: &Style) -> String {
@@ -42,11 +38,7 @@ impl Report for InspectReport {
                     b.row("serial", &c.serial);
                     b.row("not before", &c.not_before);
                     let rel = relative_validity(self.now, c.not_before_t, c.not_after_t);
-                    let rel = if rel.starts_with("expires") {
-                        rel
-                    } else {
-                        st.warn(&rel)
-                    };
+                    let rel = if rel.starts_with("expires") { rel } else { st.warn(&rel) };
                     b.row("not after", &format!("{}  ({rel})", c.not_after));
                     b.row("public key", &c.public_key.to_string());
                     b.row("signature", &c.signature_algorithm);
@@ -56,35 +48,17 @@ impl Report for InspectReport {
                     sans.extend(c.emails.iter().map(|s| format!("email:{}", field(s))));
                     sans.extend(c.uris.iter().map(|s| format!("URI:{}", field(s))));
                     sans.extend(c.other_names.iter().map(|s| field(s)));
-                    b.row(
-                        "SANs",
-                        &if sans.is_empty() {
-                            "none".into()
-                        } else {
-                            sans.join(", ")
-                        },
-                    );
+                    b.row("SANs", &if sans.is_empty() { "none".into() } else { sans.join(", ") });
                     let crit = |name: &str| {
-                        if c.critical.contains(&name) {
-                            " (critical)"
-                        } else {
-                            ""
-                        }
+                        if c.critical.contains(&name) { " (critical)" } else { "" }
                     };
                     if !c.key_usage.is_empty() {
-                        b.row(
-                            "key usage",
-                            &format!("{}{}", c.key_usage.join(", "), crit("keyUsage")),
-                        );
+                        b.row("key usage", &format!("{}{}", c.key_usage.join(", "), crit("keyUsage")));
                     }
                     if !c.extended_key_usage.is_empty() {
                         b.row(
                             "ext key usage",
-                            &format!(
-                                "{}{}",
-                                c.extended_key_usage.join(", "),
-                                crit("extendedKeyUsage")
-                            ),
+                            &format!("{}{}", c.extended_key_usage.join(", "), crit("extendedKeyUsage")),
                         );
                     }
                     let bc = match (c.is_ca, c.path_len) {
@@ -92,10 +66,7 @@ impl Report for InspectReport {
                         (true, None) => "CA:TRUE".to_string(),
                         (false, _) => "CA:FALSE".to_string(),
                     };
-                    b.row(
-                        "basic constr.",
-                        &format!("{bc}{}", crit("basicConstraints")),
-                    );
+                    b.row("basic constr.", &format!("{bc}{}", crit("basicConstraints")));
                     if let Some(k) = &c.subject_key_id {
                         b.row("subject key id", k);
                     }
@@ -112,11 +83,7 @@ impl Report for InspectReport {
                     b.title(
                         &k.source,
                         k.index,
-                        if k.kind == "encrypted_private_key" {
-                            "encrypted private key"
-                        } else {
-                            "private key"
-                        },
+                        if k.kind == "encrypted_private_key" { "encrypted private key" } else { "private key" },
                     );
                     match &k.public_key {
                         Some(pk) => b.row("type", &format!("{pk} ({})", k.format)),
@@ -126,13 +93,8 @@ impl Report for InspectReport {
                         b.row("encryption", e);
                     }
                     match &k.certificate {
-                        Some(c) => b.row(
-                            "belongs to",
-                            &format!("{} [{}] {}", c.source, c.index, field(&c.subject)),
-                        ),
-                        None if k.public_key_bits.is_some() => {
-                            b.row("belongs to", "no certificate given here")
-                        }
+                        Some(c) => b.row("belongs to", &format!("{} [{}] {}", c.source, c.index, field(&c.subject))),
+                        None if k.public_key_bits.is_some() => b.row("belongs to", "no certificate given here"),
                         None => {}
                     }
                 }
@@ -141,10 +103,7 @@ impl Report for InspectReport {
                     b.row("type", &p.public_key.to_string());
                     b.row("spki sha256", &p.spki_sha256);
                     if let Some(c) = &p.certificate {
-                        b.row(
-                            "belongs to",
-                            &format!("{} [{}] {}", c.source, c.index, field(&c.subject)),
-                        );
+                        b.row("belongs to", &format!("{} [{}] {}", c.source, c.index, field(&c.subject)));
                     }
                 }
                 Description::Csr(c) => {
@@ -155,26 +114,11 @@ impl Report for InspectReport {
                     sans.extend(c.ip_addresses.iter().map(|s| format!("IP:{s}")));
                     sans.extend(c.emails.iter().map(|s| format!("email:{}", field(s))));
                     sans.extend(c.uris.iter().map(|s| format!("URI:{}", field(s))));
-                    b.row(
-                        "requested SANs",
-                        &if sans.is_empty() {
-                            "none".into()
-                        } else {
-                            sans.join(", ")
-                        },
-                    );
+                    b.row("requested SANs", &if sans.is_empty() { "none".into() } else { sans.join(", ") });
                     b.row("public key", &c.public_key.to_string());
                     b.row(
                         "signature",
-                        &format!(
-                            "{} ({})",
-                            c.signature_algorithm,
-                            if c.signature_valid {
-                                "valid"
-                            } else {
-                                "INVALID"
-                            }
-                        ),
+                        &format!("{} ({})", c.signature_algorithm, if c.signature_valid { "valid" } else { "INVALID" }),
                     );
                     b.warnings(&c.warnings);
                 }
@@ -219,10 +163,7 @@ struct Block<'a> {
 
 impl<'a> Block<'a> {
     fn new(st: &'a Style) -> Block<'a> {
-        Block {
-            st,
-            out: String::new(),
-        }
+        Block { st, out: String::new() }
     }
 
     fn title(&mut self, source: &str, index: usize, what: &str) {
@@ -234,16 +175,12 @@ impl<'a> Block<'a> {
     }
 
     fn row(&mut self, label: &str, value: &str) {
-        self.out.push_str(&format!(
-            "  {} {value}\n",
-            self.st.dim(&format!("{label:<15}"))
-        ));
+        self.out.push_str(&format!("  {} {value}\n", self.st.dim(&format!("{label:<15}"))));
     }
 
     fn warnings(&mut self, ws: &[String]) {
         for w in ws {
-            self.out
-                .push_str(&format!("  {} {}\n", self.st.warn("warning:"), field(w)));
+            self.out.push_str(&format!("  {} {}\n", self.st.warn("warning:"), field(w)));
         }
     }
 

@@ -21,43 +21,25 @@ impl Report for IssuedReport {
             Profile::Intermediate => "Created intermediate CA".to_string(),
             Profile::Server => format!(
                 "Issued server certificate for {}",
-                self.sans
-                    .iter()
-                    .map(|s| field(s))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                self.sans.iter().map(|s| field(s)).collect::<Vec<_>>().join(", ")
             ),
             Profile::Client => format!("Issued client certificate for {}", field(&self.subject)),
         };
         let days = (i.validity.not_after - i.validity.not_before).whole_days();
         let mut rows: Vec<(&str, String)> = vec![("certificate", self.cert.clone())];
-        let key = if i.key_encrypted {
-            format!("{} (encrypted)", self.key)
-        } else {
-            self.key.clone()
-        };
+        let key = if i.key_encrypted { format!("{} (encrypted)", self.key) } else { self.key.clone() };
         rows.push(("key", key));
         if let Some(c) = &self.chain {
             rows.push(("chain", c.clone()));
         }
         rows.push(("subject", field(&self.subject)));
         if matches!(i.profile, Profile::Client) && !self.sans.is_empty() {
-            rows.push((
-                "names",
-                self.sans
-                    .iter()
-                    .map(|s| field(s))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ));
+            rows.push(("names", self.sans.iter().map(|s| field(s)).collect::<Vec<_>>().join(", ")));
         }
         rows.push(("signed by", i.issuer.clone()));
         rows.push(("key type", i.key_type.to_string()));
         rows.push(("serial", self.serial.clone()));
-        rows.push((
-            "valid",
-            format!("{} to {} ({days} days)", self.not_before, self.not_after),
-        ));
+        rows.push(("valid", format!("{} to {} ({days} days)", self.not_before, self.not_after)));
         let mut out = format!("{} {}\n", st.ok("✓"), st.bold(&what));
         for (k, v) in rows {
             out.push_str(&format!("  {} {}\n", st.dim(&format!("{k:<12}")), v));

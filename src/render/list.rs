@@ -14,15 +14,7 @@ impl Report for ListReport {
         if self.rows.is_empty() {
             return "No certificates issued yet. Try: pki issue server --san localhost\n".into();
         }
-        let header = [
-            "SERIAL",
-            "PROFILE",
-            "STATUS",
-            "NOT AFTER",
-            "ISSUER",
-            "SUBJECT",
-            "SANS",
-        ];
+        let header = ["SERIAL", "PROFILE", "STATUS", "NOT AFTER", "ISSUER", "SUBJECT", "SANS"];
         let rows: Vec<[String; 7]> = self
             .rows
             .iter()
@@ -39,11 +31,7 @@ impl Report for ListReport {
                     r.not_after.clone(),
                     field(&r.issuer),
                     field(&r.subject),
-                    r.sans
-                        .iter()
-                        .map(|s| field(s))
-                        .collect::<Vec<_>>()
-                        .join(","),
+                    r.sans.iter().map(|s| field(s)).collect::<Vec<_>>().join(","),
                 ]
             })
             .collect();

@@ -67,8 +67,7 @@ pub fn emit(outcome: &Outcome, global: &Global) -> i32 {
     }
     let mut out = std::io::stdout().lock();
     let res = if global.json {
-        let mut s =
-            serde_json::to_string_pretty(&report.to_json()).unwrap_or_else(|_| "null".into());
+        let mut s = serde_json::to_string_pretty(&report.to_json()).unwrap_or_else(|_| "null".into());
         s.push('\n');
         out.write_all(s.as_bytes())
     } else if !global.quiet || code != EXIT_OK {
@@ -89,12 +88,7 @@ pub fn error(e: &Error, no_color_flag: bool) -> i32 {
 }
 
 fn write_error(err: &mut dyn Write, e: &Error, style: &Style) {
-    let _ = writeln!(
-        err,
-        "{} {}",
-        style.error("error:"),
-        sanitize::text(&e.to_string())
-    );
+    let _ = writeln!(err, "{} {}", style.error("error:"), sanitize::text(&e.to_string()));
     if let Some(h) = e.hint() {
         let _ = writeln!(err, "{} {}", style.hint("hint:"), sanitize::text(&h));
     }

@@ -17,15 +17,7 @@ pub fn text(s: &str) -> String {
 
 /// Like [`text`], but newlines and tabs are escaped too (for one-line fields).
 pub fn field(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if dangerous(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    s.chars().map(|c| if dangerous(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
 fn dangerous(c: char) -> bool {

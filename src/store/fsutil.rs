@@ -39,15 +39,9 @@ pub fn stage(dest: &Path, bytes: &[u8], mode: u32) -> Result<Staged> {
         .permissions(fs::Permissions::from_mode(mode))
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, "write to directory", e))?;
-    tmp.write_all(bytes)
-        .map_err(|e| Error::io(dest, "write", e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(dest, "write", e))?;
-    Ok(Staged {
-        tmp,
-        dest: dest.to_path_buf(),
-    })
+    tmp.write_all(bytes).map_err(|e| Error::io(dest, "write", e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(dest, "write", e))?;
+    Ok(Staged { tmp, dest: dest.to_path_buf() })
 }
 
 impl Staged {
@@ -56,8 +50,7 @@ impl Staged {
     pub fn commit(self, overwrite: bool) -> Result<()> {
         let Staged { tmp, dest } = self;
         if overwrite {
-            tmp.persist(&dest)
-                .map_err(|e| Error::io(&dest, "write", e.error))?;
+            tmp.persist(&dest).map_err(|e| Error::io(&dest, "write", e.error))?;
         } else {
             tmp.persist_noclobber(&dest).map_err(|e| {
                 if e.error.kind() == std::io::ErrorKind::AlreadyExists {
@@ -102,10 +95,7 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
             return Err(Error::io(
                 dir,
                 "create directory",
-                std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    "a file of that name exists",
-                ),
+                std::io::Error::new(std::io::ErrorKind::AlreadyExists, "a file of that name exists"),
             ));
         }
         Err(_) => {}
@@ -129,9 +119,7 @@ pub fn refuse_existing(paths: &[&Path], overwrite: bool) -> Result<()> {
     }
     for p in paths {
         if fs::symlink_metadata(p).is_ok() {
-            return Err(Error::Exists {
-                path: p.to_path_buf(),
-            });
+            return Err(Error::Exists { path: p.to_path_buf() });
         }
     }
     Ok(())
@@ -142,11 +130,7 @@ pub fn refuse_existing(paths: &[&Path], overwrite: bool) -> Result<()> {
 pub fn refuse_non_files(paths: &[&Path]) -> Result<()> {
     for p in paths {
         if fs::metadata(p).is_ok_and(|m| m.is_dir()) {
-            return Err(Error::io(
-                p,
-                "write",
-                std::io::Error::from(std::io::ErrorKind::IsADirectory),
-            ));
+            return Err(Error::io(p, "write", std::io::Error::from(std::io::ErrorKind::IsADirectory)));
         }
     }
     Ok(())
@@ -168,10 +152,7 @@ mod tests {
         let k = d.path().join("k.pem");
         write_secret(&k, b"one", false).unwrap();
         assert_eq!(fs::metadata(&k).unwrap().mode() & 0o777, 0o600);
-        assert!(matches!(
-            write_secret(&k, b"two", false),
-            Err(Error::Exists { .. })
-        ));
+        assert!(matches!(write_secret(&k, b"two", false), Err(Error::Exists { .. })));
         assert_eq!(fs::read(&k).unwrap(), b"one");
         write_secret(&k, b"two", true).unwrap();
         assert_eq!(fs::read(&k).unwrap(), b"two");
@@ -179,10 +160,7 @@ mod tests {
         write_public(&c, b"c", false).unwrap();
         assert_eq!(fs::metadata(&c).unwrap().mode() & 0o777, 0o644);
         // No temporary files are left behind.
-        let names: Vec<_> = fs::read_dir(d.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 2, "{names:?}");
     }
 }

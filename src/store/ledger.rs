@@ -90,19 +90,12 @@ impl Ledger {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Ledger {
-                    version: LEDGER_VERSION,
-                    certificates: Vec::new(),
-                });
+                return Ok(Ledger { version: LEDGER_VERSION, certificates: Vec::new() });
             }
             Err(e) => return Err(Error::io(path, "read", e)),
         };
-        let bad = |reason: String| Error::Ledger {
-            path: PathBuf::from(path),
-            reason,
-        };
-        let ledger: Ledger =
-            serde_json::from_slice(&bytes).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+        let bad = |reason: String| Error::Ledger { path: PathBuf::from(path), reason };
+        let ledger: Ledger = serde_json::from_slice(&bytes).map_err(|e| bad(format!("not valid JSON: {e}")))?;
         if ledger.version != LEDGER_VERSION {
             return Err(bad(format!(
                 "format version {} is not supported by this pki (it reads version {LEDGER_VERSION})",
@@ -114,8 +107,7 @@ impl Ledger {
 
     /// Write the ledger atomically (the caller holds the CA lock).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let mut json =
-            serde_json::to_vec_pretty(self).map_err(|e| Error::crypto("ledger encoding", e))?;
+        let mut json = serde_json::to_vec_pretty(self).map_err(|e| Error::crypto("ledger encoding", e))?;
         json.push(b'\n');
         fsutil::write_public(path, &json, true)
     }

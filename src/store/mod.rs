@@ -72,6 +72,8 @@ pub struct Issuing {
     pub not_after: OffsetDateTime,
     /// Its subject, for messages.
     pub subject: String,
+    /// Its pathLenConstraint, if any.
+    pub path_len: Option<u32>,
     /// The CA certificates from this one up to, not including, the root (empty for the root).
     pub chain: Vec<CertificateDer<'static>>,
 }
@@ -121,9 +123,7 @@ impl CaDir {
     /// The certificate and key files of an issuer; an error if the CA or intermediate is missing.
     pub fn issuer_files(&self, which: &IssuerRef) -> Result<(PathBuf, PathBuf)> {
         if !self.has_root() {
-            return Err(Error::NoCa {
-                dir: self.dir.clone(),
-            });
+            return Err(Error::NoCa { dir: self.dir.clone() });
         }
         match which {
             IssuerRef::Root => Ok((self.cert_path(), self.key_path())),
@@ -132,10 +132,7 @@ impl CaDir {
                 let d = self.intermediate_dir(name);
                 let cert = d.join("ca.pem");
                 if !cert.exists() {
-                    return Err(Error::UnknownIntermediate {
-                        name: name.clone(),
-                        dir: self.dir.clone(),
-                    });
+                    return Err(Error::UnknownIntermediate { name: name.clone(), dir: self.dir.clone() });
                 }
                 Ok((cert, d.join("ca-key.pem")))
             }
@@ -150,20 +147,13 @@ impl CaDir {
 
     /// Load an issuer: its certificate, its key (decrypted with `passphrase` if needed),
     /// and the chain up to the root. Checks that the key belongs to the certificate.
-    pub fn load_issuer(
-        &self,
-        which: &IssuerRef,
-        passphrase: Option<&Passphrase>,
-    ) -> Result<Issuing> {
+    pub fn load_issuer(&self, which: &IssuerRef, passphrase: Option<&Passphrase>) -> Result<Issuing> {
         let (cert_path, key_path) = self.issuer_files(which)?;
         let cert = read_first_cert(&cert_path)?;
         let key_pem = fsutil::read(&key_path)?;
         let key = keys::decode_private_key(&key_pem, &key_path, passphrase, CA_PASSPHRASE_HOW)?;
-        let info =
-            crate::certinfo::CertInfo::parse(&cert).map_err(|reason| Error::BadCertificate {
-                path: cert_path.clone(),
-                reason,
-            })?;
+        let info = crate::certinfo::CertInfo::parse(&cert)
+            .map_err(|reason| Error::BadCertificate { path: cert_path.clone(), reason })?;
         if !info.is_ca {
             return Err(Error::BadCertificate {
                 path: cert_path,
@@ -171,10 +161,7 @@ impl CaDir {
             });
         }
         if info.public_key != key.public_key_raw() {
-            return Err(Error::KeyMismatch {
-                key: key_path,
-                cert: cert_path,
-            });
+            return Err(Error::KeyMismatch { key: key_path, cert: cert_path });
         }
         let chain = match which {
             IssuerRef::Root => Vec::new(),
@@ -186,6 +173,7 @@ impl CaDir {
             key,
             not_after: info.not_after,
             subject: info.subject,
+            path_len: info.path_len,
             chain,
         })
     }
@@ -196,14 +184,8 @@ pub fn read_first_cert(path: &Path) -> Result<CertificateDer<'static>> {
     let bytes = fsutil::read(path)?;
     CertificateDer::pem_slice_iter(&bytes)
         .next()
-        .ok_or_else(|| Error::BadCertificate {
-            path: path.to_path_buf(),
-            reason: "no certificate found".into(),
-        })?
-        .map_err(|e| Error::BadCertificate {
-            path: path.to_path_buf(),
-            reason: format!("malformed PEM: {e:?}"),
-        })
+        .ok_or_else(|| Error::BadCertificate { path: path.to_path_buf(), reason: "no certificate found".into() })?
+        .map_err(|e| Error::BadCertificate { path: path.to_path_buf(), reason: format!("malformed PEM: {e:?}") })
 }
 
 /// Check an intermediate's name: letters, digits, '.', '_' and '-', not starting with '.'.
@@ -211,17 +193,14 @@ pub fn validate_intermediate_name(name: &str, flag: &'static str) -> Result<()> 
     let ok = !name.is_empty()
         && name.len() <= 64
         && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(())
     } else {
         Err(Error::InvalidValue {
             flag,
             value: name.to_string(),
-            reason: "an intermediate's name is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'"
-                .into(),
+            reason: "an intermediate's name is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'".into(),
             hint: None,
         })
     }
@@ -232,13 +211,7 @@ pub fn safe_file_stem(s: &str) -> String {
     let s = s.replace('*', "_wildcard");
     let mut out: String = s
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+') {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+') { c } else { '_' })
         .collect();
     if out.starts_with('.') || out.starts_with('-') {
         out.replace_range(..1, "_");

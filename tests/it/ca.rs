@@ -22,29 +22,17 @@ use crate::common::*;
 
 /// The commonName of a certificate's subject (the first one).
 pub(crate) fn cn(cert: &X509Certificate<'_>) -> String {
-    cert.subject()
-        .iter_common_name()
-        .next()
-        .expect("subject has a CN")
-        .as_str()
-        .expect("CN is a string")
-        .to_string()
+    cert.subject().iter_common_name().next().expect("subject has a CN").as_str().expect("CN is a string").to_string()
 }
 
 /// Every organizationName of the subject.
 pub(crate) fn orgs(cert: &X509Certificate<'_>) -> Vec<String> {
-    cert.subject()
-        .iter_organization()
-        .map(|a| a.as_str().expect("O is a string").to_string())
-        .collect()
+    cert.subject().iter_organization().map(|a| a.as_str().expect("O is a string").to_string()).collect()
 }
 
 /// keyUsage: (critical, the names of the bits set, in RFC 5280 order).
 pub(crate) fn key_usage(cert: &X509Certificate<'_>) -> (bool, Vec<&'static str>) {
-    let ku = cert
-        .key_usage()
-        .expect("one well-formed keyUsage")
-        .expect("keyUsage present");
+    let ku = cert.key_usage().expect("one well-formed keyUsage").expect("keyUsage present");
     let v = ku.value;
     let bits = [
         (v.digital_signature(), "digitalSignature"),
@@ -57,10 +45,7 @@ pub(crate) fn key_usage(cert: &X509Certificate<'_>) -> (bool, Vec<&'static str>)
         (v.encipher_only(), "encipherOnly"),
         (v.decipher_only(), "decipherOnly"),
     ];
-    (
-        ku.critical,
-        bits.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect(),
-    )
+    (ku.critical, bits.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect())
 }
 
 /// extendedKeyUsage purposes by name (None when the extension is absent).
@@ -86,10 +71,7 @@ pub(crate) fn eku(cert: &X509Certificate<'_>) -> Option<Vec<String>> {
 
 /// basicConstraints: (critical, cA, pathLenConstraint).
 pub(crate) fn basic_constraints(cert: &X509Certificate<'_>) -> (bool, bool, Option<u32>) {
-    let bc = cert
-        .basic_constraints()
-        .expect("one well-formed basicConstraints")
-        .expect("basicConstraints present");
+    let bc = cert.basic_constraints().expect("one well-formed basicConstraints").expect("basicConstraints present");
     (bc.critical, bc.value.ca, bc.value.path_len_constraint)
 }
 
@@ -111,27 +93,18 @@ pub(crate) fn ski(cert: &X509Certificate<'_>) -> Vec<u8> {
 
 /// The keyIdentifier of the authority key identifier, if the extension is there.
 pub(crate) fn aki(cert: &X509Certificate<'_>) -> Option<Vec<u8>> {
-    let ext = cert
-        .get_extension_unique(&OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER)
-        .expect("at most one AKI")?;
+    let ext = cert.get_extension_unique(&OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER).expect("at most one AKI")?;
     match ext.parsed_extension() {
-        ParsedExtension::AuthorityKeyIdentifier(a) => Some(
-            a.key_identifier
-                .as_ref()
-                .expect("AKI has a keyIdentifier")
-                .0
-                .to_vec(),
-        ),
+        ParsedExtension::AuthorityKeyIdentifier(a) => {
+            Some(a.key_identifier.as_ref().expect("AKI has a keyIdentifier").0.to_vec())
+        }
         other => panic!("AKI did not parse: {other:?}"),
     }
 }
 
 /// The SANs as `DNS:x`, `IP:x`, `email:x`, `URI:x`, in certificate order.
 pub(crate) fn sans(cert: &X509Certificate<'_>) -> Vec<String> {
-    let Some(san) = cert
-        .subject_alternative_name()
-        .expect("one well-formed SAN")
-    else {
+    let Some(san) = cert.subject_alternative_name().expect("one well-formed SAN") else {
         return Vec::new();
     };
     san.value
@@ -208,18 +181,11 @@ pub(crate) fn serial_hex(cert: &X509Certificate<'_>) -> String {
 /// Assert a serial is a positive INTEGER of 9 to 20 octets (>= 64 bits of entropy).
 pub(crate) fn assert_good_serial(cert: &X509Certificate<'_>) {
     let raw = raw_serial(cert);
-    assert!(
-        (9..=20).contains(&raw.len()),
-        "serial is {} octets: {raw:02x?}",
-        raw.len()
-    );
+    assert!((9..=20).contains(&raw.len()), "serial is {} octets: {raw:02x?}", raw.len());
     assert_eq!(raw[0] & 0x80, 0, "serial is negative: {raw:02x?}");
     assert!(raw.iter().any(|&b| b != 0), "serial is zero");
     if raw[0] == 0 {
-        assert!(
-            raw[1] & 0x80 != 0,
-            "non-minimal INTEGER encoding: {raw:02x?}"
-        );
+        assert!(raw[1] & 0x80 != 0, "non-minimal INTEGER encoding: {raw:02x?}");
     }
 }
 
@@ -288,9 +254,7 @@ pub(crate) fn temp_leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| {
-            n.starts_with(".pki-tmp-") || n.starts_with(".pki-init-") || n.starts_with(".tmp")
-        })
+        .filter(|n| n.starts_with(".pki-tmp-") || n.starts_with(".pki-init-") || n.starts_with(".tmp"))
         .collect()
 }
 
@@ -330,52 +294,26 @@ fn root_profile_by_default() {
     let cert = parse(&der);
 
     assert_eq!(cert.version(), X509Version::V3);
-    assert_eq!(
-        basic_constraints(&cert),
-        (true, true, None),
-        "critical CA:TRUE, no pathLen"
-    );
+    assert_eq!(basic_constraints(&cert), (true, true, None), "critical CA:TRUE, no pathLen");
     assert_eq!(key_usage(&cert), (true, CA_KU.to_vec()));
     assert!(!ski(&cert).is_empty());
     assert_eq!(eku(&cert), None, "a root carries no EKU");
-    assert_eq!(
-        cert.subject().as_raw(),
-        cert.issuer().as_raw(),
-        "issuer == subject"
-    );
-    cert.verify_signature(None)
-        .expect("the root's self-signature verifies");
+    assert_eq!(cert.subject().as_raw(), cert.issuer().as_raw(), "issuer == subject");
+    cert.verify_signature(None).expect("the root's self-signature verifies");
     if let Some(a) = aki(&cert) {
         assert_eq!(a, ski(&cert), "a root's AKI, if any, is its own SKI");
     }
-    assert!(
-        cn(&cert).starts_with("pki Root CA"),
-        "default CN: {:?}",
-        cn(&cert)
-    );
+    assert!(cn(&cert).starts_with("pki Root CA"), "default CN: {:?}", cn(&cert));
     assert_good_serial(&cert);
     assert_starts_now(&cert);
     assert_lifetime_days(&cert, 3650);
-    assert_eq!(
-        sig_alg(&cert),
-        OID_SIG_ECDSA_WITH_SHA256,
-        "default key is P-256"
-    );
+    assert_eq!(sig_alg(&cert), OID_SIG_ECDSA_WITH_SHA256, "default key is P-256");
 }
 
 #[test]
 fn root_path_len_days_cn_and_org_are_respected() {
     let pki = Pki::new();
-    pki.init(&[
-        "--path-len",
-        "1",
-        "--days",
-        "30",
-        "--cn",
-        "Acme Dev Root",
-        "--org",
-        "Acme Corp",
-    ]);
+    pki.init(&["--path-len", "1", "--days", "30", "--cn", "Acme Dev Root", "--org", "Acme Corp"]);
     let der = root_der(&pki);
     let cert = parse(&der);
     assert_eq!(basic_constraints(&cert), (true, true, Some(1)));
@@ -405,15 +343,13 @@ fn check_root_signature_algorithm(key_type: &str, want: Oid<'static>) {
     let der = root_der(&pki);
     let root = parse(&der);
     assert_eq!(sig_alg(&root), want, "root made with {key_type}");
-    root.verify_signature(None)
-        .unwrap_or_else(|e| panic!("{key_type} root self-signature: {e:?}"));
+    root.verify_signature(None).unwrap_or_else(|e| panic!("{key_type} root self-signature: {e:?}"));
 
     pki.ok(&["issue", "server", "--san", "alg.test", "-q"]);
     let leaf_der = read_cert(&pki.path("alg.test.pem"));
     let leaf = parse(&leaf_der);
     assert_eq!(sig_alg(&leaf), want, "leaf signed by a {key_type} root");
-    leaf.verify_signature(Some(root.public_key()))
-        .unwrap_or_else(|e| panic!("leaf under {key_type} root: {e:?}"));
+    leaf.verify_signature(Some(root.public_key())).unwrap_or_else(|e| panic!("leaf under {key_type} root: {e:?}"));
 }
 
 #[test]
@@ -442,20 +378,13 @@ fn second_init_refuses_and_changes_nothing() {
     pki.init(&[]);
     let cert_path = pki.ca_dir().join("ca.pem");
     let key_path = pki.ca_dir().join("ca-key.pem");
-    let (cert0, key0) = (
-        std::fs::read(&cert_path).unwrap(),
-        std::fs::read(&key_path).unwrap(),
-    );
+    let (cert0, key0) = (std::fs::read(&cert_path).unwrap(), std::fs::read(&key_path).unwrap());
 
     let err = pki.fails(1, &["ca", "init"]);
     assert!(err.contains("ca.pem"), "names the file: {err}");
     assert!(err.contains("--force"), "says how to override: {err}");
     assert_eq!(std::fs::read(&cert_path).unwrap(), cert0, "ca.pem changed");
-    assert_eq!(
-        std::fs::read(&key_path).unwrap(),
-        key0,
-        "ca-key.pem changed"
-    );
+    assert_eq!(std::fs::read(&key_path).unwrap(), key0, "ca-key.pem changed");
     // Still refused with other flags that would change the root.
     pki.fails(1, &["ca", "init", "--cn", "Other", "--key-type", "ed25519"]);
     assert_eq!(std::fs::read(&cert_path).unwrap(), cert0);
@@ -483,23 +412,12 @@ fn init_force_replaces_the_root() {
     pki.init(&[]);
     let cert_path = pki.ca_dir().join("ca.pem");
     let key_path = pki.ca_dir().join("ca-key.pem");
-    let (cert0, key0) = (
-        std::fs::read(&cert_path).unwrap(),
-        std::fs::read(&key_path).unwrap(),
-    );
+    let (cert0, key0) = (std::fs::read(&cert_path).unwrap(), std::fs::read(&key_path).unwrap());
     let old_serial = serial_hex(&parse(&read_cert(&cert_path)));
 
     pki.ok(&["ca", "init", "--force", "--cn", "Replacement Root", "-q"]);
-    assert_ne!(
-        std::fs::read(&cert_path).unwrap(),
-        cert0,
-        "ca.pem not replaced"
-    );
-    assert_ne!(
-        std::fs::read(&key_path).unwrap(),
-        key0,
-        "ca-key.pem not replaced"
-    );
+    assert_ne!(std::fs::read(&cert_path).unwrap(), cert0, "ca.pem not replaced");
+    assert_ne!(std::fs::read(&key_path).unwrap(), key0, "ca-key.pem not replaced");
     assert_eq!(mode(&key_path), 0o600);
     let der = read_cert(&cert_path);
     let cert = parse(&der);
@@ -510,9 +428,7 @@ fn init_force_replaces_the_root() {
     // The new key signs: a leaf issued now chains to the new root.
     pki.ok(&["issue", "server", "--san", "after-force.test", "-q"]);
     let leaf_der = read_cert(&pki.path("after-force.test.pem"));
-    parse(&leaf_der)
-        .verify_signature(Some(cert.public_key()))
-        .expect("leaf verifies under the replacement root");
+    parse(&leaf_der).verify_signature(Some(cert.public_key())).expect("leaf verifies under the replacement root");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -540,11 +456,7 @@ fn intermediate_profile_and_files() {
     let int = parse(&ider);
 
     assert_eq!(int.version(), X509Version::V3);
-    assert_eq!(
-        basic_constraints(&int),
-        (true, true, Some(0)),
-        "pathLen 0 by default"
-    );
+    assert_eq!(basic_constraints(&int), (true, true, Some(0)), "pathLen 0 by default");
     assert_eq!(key_usage(&int), (true, CA_KU.to_vec()));
     assert_eq!(eku(&int), None, "an intermediate carries no EKU");
     assert!(!ski(&int).is_empty());
@@ -552,8 +464,7 @@ fn intermediate_profile_and_files() {
     assert_eq!(aki(&int), Some(ski(&root)), "AKI == root SKI");
     assert_eq!(int.issuer().as_raw(), root.subject().as_raw());
     assert_ne!(int.subject().as_raw(), root.subject().as_raw());
-    int.verify_signature(Some(root.public_key()))
-        .expect("the intermediate is signed by the root");
+    int.verify_signature(Some(root.public_key())).expect("the intermediate is signed by the root");
     assert_good_serial(&int);
     assert_ne!(int.raw_serial(), root.raw_serial());
     assert_starts_now(&int);
@@ -564,15 +475,7 @@ fn intermediate_profile_and_files() {
 fn intermediate_path_len_is_respected() {
     let pki = Pki::new();
     pki.init(&[]);
-    pki.ok(&[
-        "ca",
-        "intermediate",
-        "--name",
-        "deep",
-        "--path-len",
-        "2",
-        "-q",
-    ]);
+    pki.ok(&["ca", "intermediate", "--name", "deep", "--path-len", "2", "-q"]);
     let der = read_cert(&inter_dir(&pki, "deep").join("ca.pem"));
     assert_eq!(basic_constraints(&parse(&der)), (true, true, Some(2)));
 }
@@ -583,21 +486,13 @@ fn intermediate_days_are_clamped_to_the_root() {
     pki.init(&["--days", "100"]);
     let out = pki.run(&["ca", "intermediate", "--name", "long", "--days", "5000"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "clamping is not an error: {stderr}"
-    );
+    assert_eq!(out.status.code(), Some(0), "clamping is not an error: {stderr}");
     assert!(stderr.contains("warning:"), "says it clamped: {stderr:?}");
 
     let rder = root_der(&pki);
     let ider = read_cert(&inter_dir(&pki, "long").join("ca.pem"));
     let (root, int) = (parse(&rder), parse(&ider));
-    assert_eq!(
-        not_after(&int),
-        not_after(&root),
-        "notAfter cut to the root's exactly"
-    );
+    assert_eq!(not_after(&int), not_after(&root), "notAfter cut to the root's exactly");
     assert_starts_now(&int);
 }
 
@@ -610,10 +505,7 @@ fn intermediate_rejects_unsafe_names() {
         assert!(err.contains(bad), "the error names '{bad}': {err}");
         assert!(err.contains("--name"), "the error names the flag: {err}");
     }
-    assert!(
-        !pki.ca_dir().join("x").exists(),
-        "'../x' escaped intermediates/"
-    );
+    assert!(!pki.ca_dir().join("x").exists(), "'../x' escaped intermediates/");
     assert!(!pki.root().join("x").exists());
     assert!(!inter_dir(&pki, "a b").exists());
     let ledger = pki.json(&["list"]);
@@ -626,15 +518,9 @@ fn intermediate_refuses_to_overwrite_without_force() {
     pki.init(&[]);
     pki.ok(&["ca", "intermediate", "--name", "web", "-q"]);
     let dir = inter_dir(&pki, "web");
-    let (c0, k0) = (
-        std::fs::read(dir.join("ca.pem")).unwrap(),
-        std::fs::read(dir.join("ca-key.pem")).unwrap(),
-    );
+    let (c0, k0) = (std::fs::read(dir.join("ca.pem")).unwrap(), std::fs::read(dir.join("ca-key.pem")).unwrap());
     let err = pki.fails(1, &["ca", "intermediate", "--name", "web"]);
-    assert!(
-        err.contains("ca.pem") || err.contains("ca-key.pem"),
-        "{err}"
-    );
+    assert!(err.contains("ca.pem") || err.contains("ca-key.pem"), "{err}");
     assert!(err.contains("--force"), "{err}");
     assert_eq!(std::fs::read(dir.join("ca.pem")).unwrap(), c0);
     assert_eq!(std::fs::read(dir.join("ca-key.pem")).unwrap(), k0);
@@ -648,10 +534,7 @@ fn intermediate_refuses_to_overwrite_without_force() {
 fn intermediate_needs_a_root() {
     let pki = Pki::new();
     let err = pki.fails(1, &["ca", "intermediate", "--name", "web"]);
-    assert!(
-        err.contains("pki ca init"),
-        "hint says to create the CA: {err}"
-    );
+    assert!(err.contains("pki ca init"), "hint says to create the CA: {err}");
     assert!(!inter_dir(&pki, "web").exists());
 }
 
@@ -665,11 +548,7 @@ fn ca_dir_from_pki_ca_dir_env() {
     let home = pki.root().join("home");
     let xdg = pki.root().join("xdg");
     let env_dir = pki.root().join("from-env");
-    bare_cmd(&pki, Some(&home), Some(&xdg))
-        .env("PKI_CA_DIR", &env_dir)
-        .args(["ca", "init", "-q"])
-        .assert()
-        .success();
+    bare_cmd(&pki, Some(&home), Some(&xdg)).env("PKI_CA_DIR", &env_dir).args(["ca", "init", "-q"]).assert().success();
     assert!(env_dir.join("ca.pem").is_file(), "root not in $PKI_CA_DIR");
     assert_eq!(mode(&env_dir), 0o700);
     assert!(!xdg.join("pki").exists(), "XDG dir used despite PKI_CA_DIR");
@@ -682,10 +561,7 @@ fn ca_dir_from_pki_ca_dir_env() {
         .success();
     let leaf_der = read_cert(&pki.path("env.test.pem"));
     let root_der = read_cert(&env_dir.join("ca.pem"));
-    assert_eq!(
-        parse(&leaf_der).issuer().as_raw(),
-        parse(&root_der).subject().as_raw()
-    );
+    assert_eq!(parse(&leaf_der).issuer().as_raw(), parse(&root_der).subject().as_raw());
 }
 
 #[test]
@@ -693,17 +569,13 @@ fn ca_dir_flag_beats_pki_ca_dir_env() {
     let pki = Pki::new();
     let env_dir = pki.root().join("from-env");
     let flag_dir = pki.root().join("from-flag");
-    bare_cmd(
-        &pki,
-        Some(&pki.root().join("home")),
-        Some(&pki.root().join("xdg")),
-    )
-    .env("PKI_CA_DIR", &env_dir)
-    .arg("--ca-dir")
-    .arg(&flag_dir)
-    .args(["ca", "init", "-q"])
-    .assert()
-    .success();
+    bare_cmd(&pki, Some(&pki.root().join("home")), Some(&pki.root().join("xdg")))
+        .env("PKI_CA_DIR", &env_dir)
+        .arg("--ca-dir")
+        .arg(&flag_dir)
+        .args(["ca", "init", "-q"])
+        .assert()
+        .success();
     assert!(flag_dir.join("ca.pem").is_file());
     assert!(!env_dir.exists(), "PKI_CA_DIR used despite --ca-dir");
 }
@@ -713,14 +585,8 @@ fn ca_dir_defaults_to_xdg_data_home() {
     let pki = Pki::new();
     let home = pki.root().join("home");
     let xdg = pki.root().join("xdg");
-    bare_cmd(&pki, Some(&home), Some(&xdg))
-        .args(["ca", "init", "-q"])
-        .assert()
-        .success();
-    assert!(
-        xdg.join("pki").join("ca.pem").is_file(),
-        "root not in $XDG_DATA_HOME/pki"
-    );
+    bare_cmd(&pki, Some(&home), Some(&xdg)).args(["ca", "init", "-q"]).assert().success();
+    assert!(xdg.join("pki").join("ca.pem").is_file(), "root not in $XDG_DATA_HOME/pki");
     assert_eq!(mode(&xdg.join("pki")), 0o700);
     assert!(!home.join(".local/share/pki").exists());
     assert!(!pki.ca_dir().exists());
@@ -730,10 +596,7 @@ fn ca_dir_defaults_to_xdg_data_home() {
 fn ca_dir_falls_back_to_home_local_share() {
     let pki = Pki::new();
     let home = pki.root().join("home");
-    bare_cmd(&pki, Some(&home), None)
-        .args(["ca", "init", "-q"])
-        .assert()
-        .success();
+    bare_cmd(&pki, Some(&home), None).args(["ca", "init", "-q"]).assert().success();
     assert!(home.join(".local/share/pki/ca.pem").is_file());
 }
 
@@ -755,8 +618,5 @@ fn ca_dir_flag_after_the_subcommand() {
         .assert()
         .success();
     assert!(pki.path("late.test.pem").is_file());
-    assert!(
-        !xdg.join("pki").exists(),
-        "default CA dir used despite --ca-dir"
-    );
+    assert!(!xdg.join("pki").exists(), "default CA dir used despite --ca-dir");
 }

@@ -16,9 +16,7 @@ pub struct Pki {
 impl Pki {
     /// A fresh, empty world.
     pub fn new() -> Pki {
-        Pki {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        Pki { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     /// The temp root.
@@ -131,10 +129,7 @@ pub fn read_certs(path: &Path) -> Vec<Vec<u8>> {
 
 /// The first certificate of a PEM file, DER.
 pub fn read_cert(path: &Path) -> Vec<u8> {
-    read_certs(path)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("no certificate in {}", path.display()))
+    read_certs(path).into_iter().next().unwrap_or_else(|| panic!("no certificate in {}", path.display()))
 }
 
 /// Parse DER with x509-parser (the test's own, independent reading).
@@ -147,11 +142,7 @@ pub fn parse(der: &[u8]) -> X509Certificate<'_> {
 /// The file mode bits of a path.
 pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .permissions()
-        .mode()
-        & 0o777
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
 }
 
 /// Whether an external tool is on PATH.
@@ -184,10 +175,6 @@ pub fn run_tool(program: &str, args: &[&str], cwd: &Path) -> (bool, String) {
         .current_dir(cwd)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
 }

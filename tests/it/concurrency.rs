@@ -58,9 +58,7 @@ fn spawn_all(pki: &Pki, runs: &[Vec<String>]) -> Vec<(String, Child)> {
     runs.iter()
         .map(|args| {
             let a: Vec<&str> = args.iter().map(String::as_str).collect();
-            let child = pki_process(pki, &a)
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start pki {a:?}: {e}"));
+            let child = pki_process(pki, &a).spawn().unwrap_or_else(|e| panic!("cannot start pki {a:?}: {e}"));
             (args.join(" "), child)
         })
         .collect()
@@ -91,10 +89,7 @@ fn wait_all(children: Vec<(String, Child)>) -> Vec<(String, Output)> {
         }
         thread::sleep(Duration::from_millis(5));
     }
-    children
-        .into_iter()
-        .map(|(what, child)| (what, child.wait_with_output().expect("collect output")))
-        .collect()
+    children.into_iter().map(|(what, child)| (what, child.wait_with_output().expect("collect output"))).collect()
 }
 
 /// Assert a run exited 0 and parse its `--json` stdout.
@@ -107,18 +102,13 @@ fn json_of(what: &str, out: &Output) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "pki {what}: stdout is not one JSON document ({e}):\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        )
+        panic!("pki {what}: stdout is not one JSON document ({e}):\n{}", String::from_utf8_lossy(&out.stdout))
     })
 }
 
 /// A string field of a JSON object.
 fn field<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("no string {key:?} in {v}"))
+    v[key].as_str().unwrap_or_else(|| panic!("no string {key:?} in {v}"))
 }
 
 /// The serial of a DER certificate as the contract's HEX (lowercase, no separators, no
@@ -134,15 +124,8 @@ fn serial_hex(der: &[u8]) -> String {
 fn list_by_serial(pki: &Pki) -> HashMap<String, Value> {
     let list = pki.json(&["list"]);
     let rows = list.as_array().expect("pki list --json is an array");
-    let by_serial: HashMap<String, Value> = rows
-        .iter()
-        .map(|r| (field(r, "serial").to_string(), r.clone()))
-        .collect();
-    assert_eq!(
-        by_serial.len(),
-        rows.len(),
-        "duplicate serials in the ledger: {list:#}"
-    );
+    let by_serial: HashMap<String, Value> = rows.iter().map(|r| (field(r, "serial").to_string(), r.clone())).collect();
+    assert_eq!(by_serial.len(), rows.len(), "duplicate serials in the ledger: {list:#}");
     by_serial
 }
 
@@ -150,12 +133,8 @@ fn list_by_serial(pki: &Pki) -> HashMap<String, Value> {
 fn assert_store_is_clean(pki: &Pki) {
     let ledger = pki.ca_dir().join("ledger.json");
     let bytes = std::fs::read(&ledger).expect("ledger.json exists");
-    serde_json::from_slice::<Value>(&bytes).unwrap_or_else(|e| {
-        panic!(
-            "ledger.json is not valid JSON ({e}):\n{}",
-            String::from_utf8_lossy(&bytes)
-        )
-    });
+    serde_json::from_slice::<Value>(&bytes)
+        .unwrap_or_else(|e| panic!("ledger.json is not valid JSON ({e}):\n{}", String::from_utf8_lossy(&bytes)));
     for dir in [pki.ca_dir(), pki.work()] {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().to_string();
@@ -174,30 +153,17 @@ fn provider() -> Arc<CryptoProvider> {
 
 fn root_store(pki: &Pki) -> Arc<RootCertStore> {
     let mut roots = RootCertStore::empty();
-    roots
-        .add(CertificateDer::from(read_cert(
-            &pki.ca_dir().join("ca.pem"),
-        )))
-        .expect("ca.pem is a usable trust anchor");
+    roots.add(CertificateDer::from(read_cert(&pki.ca_dir().join("ca.pem")))).expect("ca.pem is a usable trust anchor");
     Arc::new(roots)
 }
 
 /// The key file holds the private key of the certificate file (compared by public key).
 fn assert_key_matches(cert: &Path, key: &Path) {
-    let key_der =
-        PrivateKeyDer::from_pem_file(key).unwrap_or_else(|e| panic!("{}: {e:?}", key.display()));
-    let signing_key = provider()
-        .key_provider
-        .load_private_key(key_der)
-        .unwrap_or_else(|e| panic!("{}: {e:?}", key.display()));
+    let key_der = PrivateKeyDer::from_pem_file(key).unwrap_or_else(|e| panic!("{}: {e:?}", key.display()));
+    let signing_key =
+        provider().key_provider.load_private_key(key_der).unwrap_or_else(|e| panic!("{}: {e:?}", key.display()));
     let certified = CertifiedKey::new(vec![CertificateDer::from(read_cert(cert))], signing_key);
-    certified.keys_match().unwrap_or_else(|e| {
-        panic!(
-            "{} does not belong to {}: {e:?}",
-            key.display(),
-            cert.display()
-        )
-    });
+    certified.keys_match().unwrap_or_else(|e| panic!("{} does not belong to {}: {e:?}", key.display(), cert.display()));
 }
 
 /// The working-directory path a `--json` report names (it is relative to `work()`).
@@ -207,9 +173,7 @@ fn reported_path(pki: &Pki, report: &Value, key: &str) -> PathBuf {
 
 /// The run's `--json` args for `issue client --cn NAME`.
 fn client_run(name: &str) -> Vec<String> {
-    ["issue", "client", "--cn", name, "--json"]
-        .map(String::from)
-        .to_vec()
+    ["issue", "client", "--cn", name, "--json"].map(String::from).to_vec()
 }
 
 #[test]
@@ -226,10 +190,7 @@ fn twenty_simultaneous_issuances_lose_no_entry_and_share_no_serial() {
         let report = json_of(what, out);
         assert_eq!(field(&report, "subject"), format!("CN={user}"));
         let serial = field(&report, "serial").to_string();
-        assert!(
-            reports.insert(serial.clone(), report).is_none(),
-            "serial {serial} was issued twice"
-        );
+        assert!(reports.insert(serial.clone(), report).is_none(), "serial {serial} was issued twice");
     }
     assert_eq!(reports.len(), 20);
 
@@ -245,20 +206,14 @@ fn twenty_simultaneous_issuances_lose_no_entry_and_share_no_serial() {
 
     // Each file on disk is the certificate its run reported, signed by the root, with
     // its own key beside it.
-    let verifier = WebPkiClientVerifier::builder_with_provider(root_store(&pki), provider())
-        .build()
-        .expect("client verifier");
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(root_store(&pki), provider()).build().expect("client verifier");
     let now = UnixTime::now();
     for (serial, report) in &reports {
         let cert_path = reported_path(&pki, report, "cert");
         let der = read_cert(&cert_path);
         assert_eq!(&serial_hex(&der), serial, "{}", cert_path.display());
-        assert_eq!(
-            parse(&der).subject().to_string(),
-            field(report, "subject"),
-            "{}",
-            cert_path.display()
-        );
+        assert_eq!(parse(&der).subject().to_string(), field(report, "subject"), "{}", cert_path.display());
         verifier
             .verify_client_cert(&CertificateDer::from(der.clone()), &[], now)
             .unwrap_or_else(|e| panic!("{} does not verify: {e:?}", cert_path.display()));
@@ -291,10 +246,7 @@ fn read_ledger_until(pki: &Pki, stop: &AtomicBool) -> ReaderLog {
     let mut polls = 0;
     loop {
         let stopping = stop.load(Ordering::SeqCst);
-        let outs = wait_all(spawn_all(
-            pki,
-            &[vec!["list".to_string(), "--json".to_string()]],
-        ));
+        let outs = wait_all(spawn_all(pki, &[vec!["list".to_string(), "--json".to_string()]]));
         let (what, out) = &outs[0];
         let list = json_of(what, out);
         let now: BTreeSet<String> = list
@@ -304,29 +256,20 @@ fn read_ledger_until(pki: &Pki, stop: &AtomicBool) -> ReaderLog {
             .map(|r| field(r, "serial").to_string())
             .collect();
         let lost: Vec<&String> = seen.difference(&now).collect();
-        assert!(
-            lost.is_empty(),
-            "entries vanished from the ledger: {lost:?}"
-        );
+        assert!(lost.is_empty(), "entries vanished from the ledger: {lost:?}");
         seen = now;
 
         let path = pki.ca_dir().join("ledger.json");
         let bytes = std::fs::read(&path).expect("ledger.json is always there");
         if let Err(e) = serde_json::from_slice::<Value>(&bytes) {
-            panic!(
-                "a reader saw a torn ledger.json ({e}):\n{}",
-                String::from_utf8_lossy(&bytes)
-            );
+            panic!("a reader saw a torn ledger.json ({e}):\n{}", String::from_utf8_lossy(&bytes));
         }
         polls += 1;
         if stopping && polls >= 3 {
             break;
         }
     }
-    ReaderLog {
-        polls,
-        last_seen: seen.len(),
-    }
+    ReaderLog { polls, last_seen: seen.len() }
 }
 
 #[test]
@@ -340,56 +283,31 @@ fn issuing_via_the_root_and_an_intermediate_at_once_while_readers_poll() {
     // Ten servers from the root and ten from the intermediate, interleaved.
     let mut runs: Vec<Vec<String>> = Vec::new();
     for i in 0..10 {
+        runs.push(["issue", "server", "--san", &format!("r{i}.test"), "--json"].map(String::from).to_vec());
         runs.push(
-            ["issue", "server", "--san", &format!("r{i}.test"), "--json"]
-                .map(String::from)
-                .to_vec(),
-        );
-        runs.push(
-            [
-                "issue",
-                "server",
-                "--issuer",
-                "web",
-                "--san",
-                &format!("w{i}.test"),
-                "--json",
-            ]
-            .map(String::from)
-            .to_vec(),
+            ["issue", "server", "--issuer", "web", "--san", &format!("w{i}.test"), "--json"].map(String::from).to_vec(),
         );
     }
 
     let stop = AtomicBool::new(false);
     let (outputs, logs) = thread::scope(|s| {
-        let readers: Vec<_> = (0..2)
-            .map(|_| s.spawn(|| read_ledger_until(&pki, &stop)))
-            .collect();
+        let readers: Vec<_> = (0..2).map(|_| s.spawn(|| read_ledger_until(&pki, &stop))).collect();
         let stopper = StopOnDrop(&stop);
         let outputs = wait_all(spawn_all(&pki, &runs));
         drop(stopper);
-        let logs: Vec<ReaderLog> = readers
-            .into_iter()
-            .map(|r| r.join().expect("a reader failed"))
-            .collect();
+        let logs: Vec<ReaderLog> = readers.into_iter().map(|r| r.join().expect("a reader failed")).collect();
         (outputs, logs)
     });
     for log in &logs {
         assert!(log.polls >= 3);
-        assert_eq!(
-            log.last_seen, 21,
-            "the last poll, after all runs, saw them all"
-        );
+        assert_eq!(log.last_seen, 21, "the last poll, after all runs, saw them all");
     }
 
     let mut reports: HashMap<String, Value> = HashMap::new();
     for (what, out) in &outputs {
         let report = json_of(what, out);
         let serial = field(&report, "serial").to_string();
-        assert!(
-            reports.insert(serial.clone(), report).is_none(),
-            "serial {serial} was issued twice"
-        );
+        assert!(reports.insert(serial.clone(), report).is_none(), "serial {serial} was issued twice");
     }
     assert_eq!(reports.len(), 20);
     assert!(!reports.contains_key(&intermediate_serial));
@@ -402,12 +320,9 @@ fn issuing_via_the_root_and_an_intermediate_at_once_while_readers_poll() {
 
     // Every chain verifies against the root alone for its own name, and was signed by the
     // CA it was asked of.
-    let verifier = WebPkiServerVerifier::builder_with_provider(root_store(&pki), provider())
-        .build()
-        .expect("server verifier");
-    let root_subject = parse(&read_cert(&pki.ca_dir().join("ca.pem")))
-        .subject()
-        .to_string();
+    let verifier =
+        WebPkiServerVerifier::builder_with_provider(root_store(&pki), provider()).build().expect("server verifier");
+    let root_subject = parse(&read_cert(&pki.ca_dir().join("ca.pem"))).subject().to_string();
     let web_subject = parse(&intermediate_der).subject().to_string();
     let now = UnixTime::now();
     for (serial, report) in &reports {
@@ -418,31 +333,17 @@ fn issuing_via_the_root_and_an_intermediate_at_once_while_readers_poll() {
         let leaf = read_cert(&reported_path(&pki, report, "cert"));
         assert_eq!(serial_hex(&leaf), *serial);
         assert_eq!(chain[0], leaf);
-        let (want_issuer, want_len) = if via_web {
-            (&web_subject, 2)
-        } else {
-            (&root_subject, 1)
-        };
+        let (want_issuer, want_len) = if via_web { (&web_subject, 2) } else { (&root_subject, 1) };
         assert_eq!(chain.len(), want_len, "{san}");
         assert_eq!(parse(&leaf).issuer().to_string(), *want_issuer, "{san}");
         if via_web {
             assert_eq!(chain[1], intermediate_der);
         }
-        let chain: Vec<CertificateDer<'static>> =
-            chain.into_iter().map(CertificateDer::from).collect();
+        let chain: Vec<CertificateDer<'static>> = chain.into_iter().map(CertificateDer::from).collect();
         verifier
-            .verify_server_cert(
-                &chain[0],
-                &chain[1..],
-                &ServerName::try_from(san.clone()).unwrap(),
-                &[],
-                now,
-            )
+            .verify_server_cert(&chain[0], &chain[1..], &ServerName::try_from(san.clone()).unwrap(), &[], now)
             .unwrap_or_else(|e| panic!("{san}: the chain does not verify: {e:?}"));
-        assert_key_matches(
-            &reported_path(&pki, report, "cert"),
-            &reported_path(&pki, report, "key"),
-        );
+        assert_key_matches(&reported_path(&pki, report, "cert"), &reported_path(&pki, report, "key"));
     }
     assert_store_is_clean(&pki);
 }
@@ -456,37 +357,23 @@ fn simultaneous_runs_for_one_file_name_let_exactly_one_win() {
     let runs: Vec<Vec<String>> = (0..12).map(|_| client_run("alice")).collect();
     let outputs = wait_all(spawn_all(&pki, &runs));
 
-    let (winners, losers): (Vec<_>, Vec<_>) =
-        outputs.iter().partition(|(_, out)| out.status.success());
+    let (winners, losers): (Vec<_>, Vec<_>) = outputs.iter().partition(|(_, out)| out.status.success());
     assert_eq!(winners.len(), 1, "exactly one run may write alice.pem");
     for (what, out) in &losers {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "pki {what}\nstderr: {stderr}");
-        assert!(
-            stderr.contains("alice") && stderr.contains("already exists"),
-            "the error names the file: {stderr}"
-        );
+        assert!(stderr.contains("alice") && stderr.contains("already exists"), "the error names the file: {stderr}");
     }
     let report = json_of(&winners[0].0, &winners[0].1);
     let serial = field(&report, "serial");
 
     let listed = list_by_serial(&pki);
-    assert_eq!(
-        listed.keys().collect::<Vec<_>>(),
-        vec![serial],
-        "only the winner is in the ledger"
-    );
+    assert_eq!(listed.keys().collect::<Vec<_>>(), vec![serial], "only the winner is in the ledger");
     let cert = pki.path("alice.pem");
     assert_eq!(serial_hex(&read_cert(&cert)), serial);
     assert_key_matches(&cert, &pki.path("alice-key.pem"));
-    assert_eq!(
-        read_certs(&pki.path("alice-chain.pem")),
-        vec![read_cert(&cert)]
-    );
-    assert_eq!(
-        pki.work_files(),
-        ["alice-chain.pem", "alice-key.pem", "alice.pem"]
-    );
+    assert_eq!(read_certs(&pki.path("alice-chain.pem")), vec![read_cert(&cert)]);
+    assert_eq!(pki.work_files(), ["alice-chain.pem", "alice-key.pem", "alice.pem"]);
     assert_store_is_clean(&pki);
 }
 
@@ -496,35 +383,21 @@ fn simultaneous_forced_runs_for_one_file_name_leave_a_matching_set() {
     // run's whole set (certificate, key and chain from the same issuance), never a mix.
     let pki = Pki::new();
     pki.init(&[]);
-    let runs: Vec<Vec<String>> = (0..8)
-        .map(|_| {
-            ["issue", "client", "--cn", "alice", "--force", "--json"]
-                .map(String::from)
-                .to_vec()
-        })
-        .collect();
+    let runs: Vec<Vec<String>> =
+        (0..8).map(|_| ["issue", "client", "--cn", "alice", "--force", "--json"].map(String::from).to_vec()).collect();
     let outputs = wait_all(spawn_all(&pki, &runs));
-    let serials: BTreeSet<String> = outputs
-        .iter()
-        .map(|(what, out)| field(&json_of(what, out), "serial").to_string())
-        .collect();
+    let serials: BTreeSet<String> =
+        outputs.iter().map(|(what, out)| field(&json_of(what, out), "serial").to_string()).collect();
     assert_eq!(serials.len(), 8, "eight distinct serials");
 
     let listed = list_by_serial(&pki);
-    assert_eq!(
-        listed.keys().cloned().collect::<BTreeSet<_>>(),
-        serials,
-        "every forced run is in the ledger"
-    );
+    assert_eq!(listed.keys().cloned().collect::<BTreeSet<_>>(), serials, "every forced run is in the ledger");
     let cert = pki.path("alice.pem");
     let der = read_cert(&cert);
     assert!(serials.contains(&serial_hex(&der)));
     assert_key_matches(&cert, &pki.path("alice-key.pem"));
     assert_eq!(read_certs(&pki.path("alice-chain.pem")), vec![der]);
-    assert_eq!(
-        pki.work_files(),
-        ["alice-chain.pem", "alice-key.pem", "alice.pem"]
-    );
+    assert_eq!(pki.work_files(), ["alice-chain.pem", "alice-key.pem", "alice.pem"]);
     assert_store_is_clean(&pki);
 }
 
@@ -533,16 +406,10 @@ fn simultaneous_ca_inits_in_an_empty_directory_make_exactly_one_ca() {
     // Ten `ca init` runs race to create the same CA directory: one wins, the others exit 1
     // and change nothing, and the root and key on disk belong together.
     let pki = Pki::new();
-    let runs: Vec<Vec<String>> = (0..10)
-        .map(|i| {
-            ["ca", "init", "--cn", &format!("Root {i}"), "--json"]
-                .map(String::from)
-                .to_vec()
-        })
-        .collect();
+    let runs: Vec<Vec<String>> =
+        (0..10).map(|i| ["ca", "init", "--cn", &format!("Root {i}"), "--json"].map(String::from).to_vec()).collect();
     let outputs = wait_all(spawn_all(&pki, &runs));
-    let (winners, losers): (Vec<_>, Vec<_>) =
-        outputs.iter().partition(|(_, out)| out.status.success());
+    let (winners, losers): (Vec<_>, Vec<_>) = outputs.iter().partition(|(_, out)| out.status.success());
     assert_eq!(winners.len(), 1, "exactly one run may create the CA");
     for (what, out) in &losers {
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -553,17 +420,11 @@ fn simultaneous_ca_inits_in_an_empty_directory_make_exactly_one_ca() {
     let ca_pem = pki.ca_dir().join("ca.pem");
     let root = read_cert(&ca_pem);
     assert_eq!(serial_hex(&root), field(&report, "serial"));
-    assert_eq!(
-        parse(&root).subject().to_string(),
-        field(&report, "subject")
-    );
+    assert_eq!(parse(&root).subject().to_string(), field(&report, "subject"));
     assert_key_matches(&ca_pem, &pki.ca_dir().join("ca-key.pem"));
     for entry in std::fs::read_dir(pki.root()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        assert!(
-            !name.starts_with(".pki-"),
-            "leftover {name} beside the CA directory"
-        );
+        assert!(!name.starts_with(".pki-"), "leftover {name} beside the CA directory");
     }
     // The CA that won is the one that signs.
     let issued = pki.json(&["issue", "client", "--cn", "alice"]);

@@ -22,9 +22,8 @@ use rustls::pki_types::{CertificateDer, IpAddr, PrivateKeyDer, ServerName, UnixT
 use rustls::server::WebPkiClientVerifier;
 use rustls::version::{TLS12, TLS13};
 use rustls::{
-    AlertDescription, CertificateError, ClientConfig, ClientConnection, ConnectionCommon,
-    ExtendedKeyPurpose, ProtocolVersion, RootCertStore, ServerConfig, ServerConnection, SideData,
-    StreamOwned, SupportedProtocolVersion,
+    AlertDescription, CertificateError, ClientConfig, ClientConnection, ConnectionCommon, ExtendedKeyPurpose,
+    ProtocolVersion, RootCertStore, ServerConfig, ServerConnection, SideData, StreamOwned, SupportedProtocolVersion,
 };
 
 use crate::common::{Pki, parse};
@@ -57,9 +56,7 @@ fn key(path: &Path) -> PrivateKeyDer<'static> {
 fn roots(ca_pem: &Path) -> Arc<RootCertStore> {
     let mut store = RootCertStore::empty();
     for c in certs(ca_pem) {
-        store
-            .add(c)
-            .unwrap_or_else(|e| panic!("{} as a trust anchor: {e:?}", ca_pem.display()));
+        store.add(c).unwrap_or_else(|e| panic!("{} as a trust anchor: {e:?}", ca_pem.display()));
     }
     assert_eq!(store.len(), 1, "{} should hold one root", ca_pem.display());
     Arc::new(store)
@@ -74,27 +71,18 @@ struct Identity {
 impl Identity {
     /// `NAME.pem` (the leaf alone) and `NAME-key.pem` from the working directory.
     fn leaf(pki: &Pki, name: &str) -> Identity {
-        Identity::from_files(
-            &pki.path(&format!("{name}.pem")),
-            &pki.path(&format!("{name}-key.pem")),
-        )
+        Identity::from_files(&pki.path(&format!("{name}.pem")), &pki.path(&format!("{name}-key.pem")))
     }
 
     /// `NAME-chain.pem` (leaf and intermediates) and `NAME-key.pem`.
     fn chain(pki: &Pki, name: &str) -> Identity {
-        Identity::from_files(
-            &pki.path(&format!("{name}-chain.pem")),
-            &pki.path(&format!("{name}-key.pem")),
-        )
+        Identity::from_files(&pki.path(&format!("{name}-chain.pem")), &pki.path(&format!("{name}-key.pem")))
     }
 
     fn from_files(cert: &Path, key_file: &Path) -> Identity {
         let chain = certs(cert);
         assert!(!chain.is_empty(), "no certificate in {}", cert.display());
-        Identity {
-            chain,
-            key: key(key_file),
-        }
+        Identity { chain, key: key(key_file) }
     }
 }
 
@@ -107,11 +95,7 @@ fn provider() -> Arc<CryptoProvider> {
 }
 
 /// A server presenting `id` that requires a client certificate chaining to `client_ca`.
-fn server_config(
-    id: Identity,
-    client_ca: &Path,
-    version: &'static SupportedProtocolVersion,
-) -> Arc<ServerConfig> {
+fn server_config(id: Identity, client_ca: &Path, version: &'static SupportedProtocolVersion) -> Arc<ServerConfig> {
     let verifier = WebPkiClientVerifier::builder_with_provider(roots(client_ca), provider())
         .build()
         .expect("client certificate verifier");
@@ -125,11 +109,7 @@ fn server_config(
 }
 
 /// A client presenting `id` that verifies the server against `server_ca`.
-fn client_config(
-    id: Identity,
-    server_ca: &Path,
-    version: &'static SupportedProtocolVersion,
-) -> Arc<ClientConfig> {
+fn client_config(id: Identity, server_ca: &Path, version: &'static SupportedProtocolVersion) -> Arc<ClientConfig> {
     let config = ClientConfig::builder_with_provider(provider())
         .with_protocol_versions(&[version])
         .expect("protocol version")
@@ -175,10 +155,7 @@ enum Failure {
 
 /// rustls reports its errors through `io::Error`; take the `rustls::Error` back out.
 fn failure(e: io::Error) -> Failure {
-    match e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-    {
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
         Some(tls) => Failure::Tls(tls.clone()),
         None => Failure::Io(e),
     }
@@ -195,10 +172,7 @@ impl Outcome {
     /// Both sides completed the handshake, exchanged PING/PONG and closed cleanly.
     fn assert_ok(self) -> (Seen, Seen) {
         match self {
-            Outcome {
-                server: Ok(s),
-                client: Ok(c),
-            } => {
+            Outcome { server: Ok(s), client: Ok(c) } => {
                 assert_eq!(s.received, PING, "the server got the client's bytes");
                 assert_eq!(c.received, PONG, "the client got the server's bytes");
                 (s, c)
@@ -226,11 +200,7 @@ impl Outcome {
 
 /// Run one connection: a server thread on 127.0.0.1 with `server`, a client with
 /// `client` asking for `name`. Returns when both sides are done (bounded by [`TIMEOUT`]).
-fn connect(
-    server: Arc<ServerConfig>,
-    client: Arc<ClientConfig>,
-    name: ServerName<'static>,
-) -> Outcome {
+fn connect(server: Arc<ServerConfig>, client: Arc<ClientConfig>, name: ServerName<'static>) -> Outcome {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
     let server_thread = thread::spawn(move || serve_one(listener, server));
@@ -241,8 +211,7 @@ fn connect(
 
 fn set_timeouts(sock: &TcpStream) {
     sock.set_read_timeout(Some(TIMEOUT)).expect("read timeout");
-    sock.set_write_timeout(Some(TIMEOUT))
-        .expect("write timeout");
+    sock.set_write_timeout(Some(TIMEOUT)).expect("write timeout");
 }
 
 /// Accept one connection, giving up after [`TIMEOUT`].
@@ -270,11 +239,7 @@ fn serve_one(listener: TcpListener, config: Arc<ServerConfig>) -> Result<Seen, F
     session(StreamOwned::new(conn, sock), PONG, PING.len())
 }
 
-fn run_client(
-    addr: SocketAddr,
-    config: Arc<ClientConfig>,
-    name: ServerName<'static>,
-) -> Result<Seen, Failure> {
+fn run_client(addr: SocketAddr, config: Arc<ClientConfig>, name: ServerName<'static>) -> Result<Seen, Failure> {
     let sock = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(Failure::Io)?;
     set_timeouts(&sock);
     let conn = ClientConnection::new(config, name).map_err(Failure::Tls)?;
@@ -284,11 +249,7 @@ fn run_client(
 /// One side's life: handshake, send `send`, receive `want` bytes, close_notify, wait for
 /// the peer's close_notify. On failure (after rustls has sent its alert), shut down our
 /// write half and drain the socket, so the peer reads our alert rather than a TCP reset.
-fn session<C, S>(
-    mut tls: StreamOwned<C, TcpStream>,
-    send: &[u8],
-    want: usize,
-) -> Result<Seen, Failure>
+fn session<C, S>(mut tls: StreamOwned<C, TcpStream>, send: &[u8], want: usize) -> Result<Seen, Failure>
 where
     C: DerefMut + Deref<Target = ConnectionCommon<S>>,
     S: SideData,
@@ -306,11 +267,7 @@ where
     result
 }
 
-fn exchange<C, S>(
-    tls: &mut StreamOwned<C, TcpStream>,
-    send: &[u8],
-    want: usize,
-) -> Result<Seen, Failure>
+fn exchange<C, S>(tls: &mut StreamOwned<C, TcpStream>, send: &[u8], want: usize) -> Result<Seen, Failure>
 where
     C: DerefMut + Deref<Target = ConnectionCommon<S>>,
     S: SideData,
@@ -334,11 +291,7 @@ where
     let mut rest = Vec::new();
     tls.read_to_end(&mut rest).map_err(failure)?;
     assert!(rest.is_empty(), "unexpected extra data: {rest:?}");
-    Ok(Seen {
-        peer,
-        received,
-        version,
-    })
+    Ok(Seen { peer, received, version })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -348,11 +301,8 @@ where
 /// The CN of a DER certificate, read with x509-parser.
 fn cn(der: &[u8]) -> String {
     let cert = parse(der);
-    let cns: Vec<String> = cert
-        .subject()
-        .iter_common_name()
-        .map(|a| a.as_str().expect("UTF-8 CN").to_string())
-        .collect();
+    let cns: Vec<String> =
+        cert.subject().iter_common_name().map(|a| a.as_str().expect("UTF-8 CN").to_string()).collect();
     assert_eq!(cns.len(), 1, "exactly one CN: {cns:?}");
     cns.into_iter().next().unwrap()
 }
@@ -380,12 +330,7 @@ fn key_type_of(der: &[u8]) -> String {
     let cert = parse(der);
     let spki = cert.public_key();
     let alg = spki.algorithm.algorithm.to_id_string();
-    let param = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string());
+    let param = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
     match (alg.as_str(), param.as_deref()) {
         ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => "ecdsa-p256".into(),
         ("1.2.840.10045.2.1", Some("1.3.132.0.34")) => "ecdsa-p384".into(),
@@ -403,24 +348,8 @@ fn key_type_of(der: &[u8]) -> String {
 fn mutual_tls_with_key_type(key_type: &str) {
     let pki = Pki::new();
     pki.init(&[]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "localhost,127.0.0.1",
-        "--key-type",
-        key_type,
-        "-q",
-    ]);
-    pki.ok(&[
-        "issue",
-        "client",
-        "--cn",
-        "alice",
-        "--key-type",
-        key_type,
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "localhost,127.0.0.1", "--key-type", key_type, "-q"]);
+    pki.ok(&["issue", "client", "--cn", "alice", "--key-type", key_type, "-q"]);
     for leaf in ["localhost.pem", "alice.pem"] {
         assert_eq!(key_type_of(&certs(&pki.path(leaf))[0]), key_type, "{leaf}");
     }
@@ -471,36 +400,13 @@ fn mutual_tls_when_the_cas_keys_differ_from_the_leaves() {
     // signs Ed25519 and P-256 leaves.
     let pki = Pki::new();
     pki.init(&["--key-type", "rsa-2048"]);
-    pki.ok(&[
-        "ca",
-        "intermediate",
-        "--name",
-        "mixed",
-        "--key-type",
-        "ecdsa-p384",
-        "-q",
-    ]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--issuer",
-        "mixed",
-        "--san",
-        "localhost",
-        "--key-type",
-        "ed25519",
-        "-q",
-    ]);
-    pki.ok(&[
-        "issue", "client", "--issuer", "mixed", "--cn", "alice", "-q",
-    ]);
+    pki.ok(&["ca", "intermediate", "--name", "mixed", "--key-type", "ecdsa-p384", "-q"]);
+    pki.ok(&["issue", "server", "--issuer", "mixed", "--san", "localhost", "--key-type", "ed25519", "-q"]);
+    pki.ok(&["issue", "client", "--issuer", "mixed", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
     for (file, want) in [
         (ca.clone(), "rsa-2048"),
-        (
-            pki.ca_dir().join("intermediates/mixed/ca.pem"),
-            "ecdsa-p384",
-        ),
+        (pki.ca_dir().join("intermediates/mixed/ca.pem"), "ecdsa-p384"),
         (pki.path("localhost.pem"), "ed25519"),
         (pki.path("alice.pem"), "ecdsa-p256"),
     ] {
@@ -522,15 +428,7 @@ fn mutual_tls_through_an_intermediate_with_the_chain_files() {
     let pki = Pki::new();
     pki.init(&[]);
     pki.ok(&["ca", "intermediate", "--name", "web", "-q"]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--issuer",
-        "web",
-        "--san",
-        "localhost,127.0.0.1",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--issuer", "web", "--san", "localhost,127.0.0.1", "-q"]);
     pki.ok(&["issue", "client", "--issuer", "web", "--cn", "alice", "-q"]);
     let intermediate = certs(&pki.ca_dir().join("intermediates/web/ca.pem"));
     assert_eq!(intermediate.len(), 1);
@@ -544,13 +442,7 @@ fn mutual_tls_through_an_intermediate_with_the_chain_files() {
             );
             let (server, client) = outcome.assert_ok();
             // Both sides presented leaf + intermediate, and only the root was trusted.
-            assert_eq!(
-                client.peer,
-                vec![
-                    certs(&pki.path("localhost.pem")).remove(0),
-                    intermediate[0].clone()
-                ]
-            );
+            assert_eq!(client.peer, vec![certs(&pki.path("localhost.pem")).remove(0), intermediate[0].clone()]);
             assert_server_saw_client(&server, &pki.path("alice-chain.pem"), "alice");
             assert_eq!(server.peer[1], intermediate[0]);
         }
@@ -567,15 +459,7 @@ fn a_server_leaf_without_its_intermediate_is_an_unknown_issuer() {
     let pki = Pki::new();
     pki.init(&[]);
     pki.ok(&["ca", "intermediate", "--name", "web", "-q"]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--issuer",
-        "web",
-        "--san",
-        "localhost",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--issuer", "web", "--san", "localhost", "-q"]);
     pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
     let outcome = connect(
@@ -583,14 +467,8 @@ fn a_server_leaf_without_its_intermediate_is_an_unknown_issuer() {
         client_config(Identity::leaf(&pki, "alice"), &ca, &TLS13),
         dns("localhost"),
     );
-    assert_eq!(
-        outcome.client_error(),
-        &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
-    );
-    assert_eq!(
-        outcome.server_error(),
-        &rustls::Error::AlertReceived(AlertDescription::UnknownCA)
-    );
+    assert_eq!(outcome.client_error(), &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer));
+    assert_eq!(outcome.server_error(), &rustls::Error::AlertReceived(AlertDescription::UnknownCA));
 }
 
 #[test]
@@ -613,11 +491,7 @@ fn a_client_certificate_from_another_ca_is_refused_by_the_server() {
             &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer),
             "{version:?}"
         );
-        assert_eq!(
-            outcome.client_error(),
-            &rustls::Error::AlertReceived(AlertDescription::UnknownCA),
-            "{version:?}"
-        );
+        assert_eq!(outcome.client_error(), &rustls::Error::AlertReceived(AlertDescription::UnknownCA), "{version:?}");
     }
 }
 
@@ -635,14 +509,8 @@ fn a_server_certificate_from_another_ca_is_refused_by_the_client() {
         client_config(Identity::leaf(&pki, "alice"), &ca, &TLS13),
         dns("localhost"),
     );
-    assert_eq!(
-        outcome.client_error(),
-        &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
-    );
-    assert_eq!(
-        outcome.server_error(),
-        &rustls::Error::AlertReceived(AlertDescription::UnknownCA)
-    );
+    assert_eq!(outcome.client_error(), &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer));
+    assert_eq!(outcome.server_error(), &rustls::Error::AlertReceived(AlertDescription::UnknownCA));
 }
 
 /// Regression: two `pki ca init` runs by one user on one host used to give two roots with
@@ -667,10 +535,7 @@ fn a_client_certificate_from_another_default_ca_is_an_unknown_issuer() {
         client_config(Identity::leaf(&other, "alice"), &ca, &TLS13),
         dns("localhost"),
     );
-    assert_eq!(
-        outcome.server_error(),
-        &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
-    );
+    assert_eq!(outcome.server_error(), &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer));
 }
 
 #[test]
@@ -683,27 +548,21 @@ fn a_server_certificate_for_other_names_is_not_valid_for_the_name_asked_for() {
     pki.ok(&["issue", "server", "--san", "localhost", "-q"]);
     pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
-    for (server_file, name) in [
-        ("other.test", dns("localhost")),
-        ("localhost", loopback_ip()),
-        ("other.test", loopback_ip()),
-    ] {
+    for (server_file, name) in
+        [("other.test", dns("localhost")), ("localhost", loopback_ip()), ("other.test", loopback_ip())]
+    {
         let outcome = connect(
             server_config(Identity::leaf(&pki, server_file), &ca, &TLS13),
             client_config(Identity::leaf(&pki, "alice"), &ca, &TLS13),
             name.clone(),
         );
         match outcome.client_error() {
-            rustls::Error::InvalidCertificate(CertificateError::NotValidForNameContext {
-                expected,
-                ..
-            }) => assert_eq!(expected, &name, "{server_file}"),
+            rustls::Error::InvalidCertificate(CertificateError::NotValidForNameContext { expected, .. }) => {
+                assert_eq!(expected, &name, "{server_file}")
+            }
             other => panic!("{server_file} for {name:?}: expected NotValidForName, got {other:?}"),
         }
-        assert_eq!(
-            outcome.server_error(),
-            &rustls::Error::AlertReceived(AlertDescription::BadCertificate)
-        );
+        assert_eq!(outcome.server_error(), &rustls::Error::AlertReceived(AlertDescription::BadCertificate));
     }
 }
 
@@ -716,17 +575,7 @@ fn feb_2020() -> UnixTime {
 fn an_expired_server_certificate_is_refused_as_expired() {
     let pki = Pki::new();
     pki.init(&[]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "localhost",
-        "--not-before",
-        "2020-01-01",
-        "--not-after",
-        "2020-02-01",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "localhost", "--not-before", "2020-01-01", "--not-after", "2020-02-01", "-q"]);
     pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
     let outcome = connect(
@@ -735,17 +584,12 @@ fn an_expired_server_certificate_is_refused_as_expired() {
         dns("localhost"),
     );
     match outcome.client_error() {
-        rustls::Error::InvalidCertificate(CertificateError::ExpiredContext {
-            not_after, ..
-        }) => {
+        rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { not_after, .. }) => {
             assert_eq!(not_after, &feb_2020())
         }
         other => panic!("expected an expired certificate, got {other:?}"),
     }
-    assert_eq!(
-        outcome.server_error(),
-        &rustls::Error::AlertReceived(AlertDescription::CertificateExpired)
-    );
+    assert_eq!(outcome.server_error(), &rustls::Error::AlertReceived(AlertDescription::CertificateExpired));
 }
 
 #[test]
@@ -753,17 +597,7 @@ fn an_expired_client_certificate_is_refused_as_expired() {
     let pki = Pki::new();
     pki.init(&[]);
     pki.ok(&["issue", "server", "--san", "localhost", "-q"]);
-    pki.ok(&[
-        "issue",
-        "client",
-        "--cn",
-        "alice",
-        "--not-before",
-        "2020-01-01",
-        "--not-after",
-        "2020-02-01",
-        "-q",
-    ]);
+    pki.ok(&["issue", "client", "--cn", "alice", "--not-before", "2020-01-01", "--not-after", "2020-02-01", "-q"]);
     let ca = ca_pem(&pki);
     let outcome = connect(
         server_config(Identity::leaf(&pki, "localhost"), &ca, &TLS13),
@@ -771,17 +605,12 @@ fn an_expired_client_certificate_is_refused_as_expired() {
         dns("localhost"),
     );
     match outcome.server_error() {
-        rustls::Error::InvalidCertificate(CertificateError::ExpiredContext {
-            not_after, ..
-        }) => {
+        rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { not_after, .. }) => {
             assert_eq!(not_after, &feb_2020())
         }
         other => panic!("expected an expired certificate, got {other:?}"),
     }
-    assert_eq!(
-        outcome.client_error(),
-        &rustls::Error::AlertReceived(AlertDescription::CertificateExpired)
-    );
+    assert_eq!(outcome.client_error(), &rustls::Error::AlertReceived(AlertDescription::CertificateExpired));
 }
 
 #[test]
@@ -790,15 +619,7 @@ fn a_client_certificate_cannot_serve_tls() {
     // a server: clientAuth is not serverAuth.
     let pki = Pki::new();
     pki.init(&[]);
-    pki.ok(&[
-        "issue",
-        "client",
-        "--cn",
-        "imposter",
-        "--san",
-        "localhost",
-        "-q",
-    ]);
+    pki.ok(&["issue", "client", "--cn", "imposter", "--san", "localhost", "-q"]);
     pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
     let outcome = connect(
@@ -813,10 +634,7 @@ fn a_client_certificate_cannot_serve_tls() {
             presented: vec![ExtendedKeyPurpose::ClientAuth],
         })
     );
-    assert_eq!(
-        outcome.server_error(),
-        &rustls::Error::AlertReceived(AlertDescription::UnsupportedCertificate)
-    );
+    assert_eq!(outcome.server_error(), &rustls::Error::AlertReceived(AlertDescription::UnsupportedCertificate));
 }
 
 #[test]
@@ -824,15 +642,7 @@ fn a_server_certificate_cannot_authenticate_a_client() {
     let pki = Pki::new();
     pki.init(&[]);
     pki.ok(&["issue", "server", "--san", "localhost", "-q"]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "alice.test",
-        "--cn",
-        "alice",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "alice.test", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
     let outcome = connect(
         server_config(Identity::leaf(&pki, "localhost"), &ca, &TLS13),
@@ -846,8 +656,5 @@ fn a_server_certificate_cannot_authenticate_a_client() {
             presented: vec![ExtendedKeyPurpose::ServerAuth],
         })
     );
-    assert_eq!(
-        outcome.client_error(),
-        &rustls::Error::AlertReceived(AlertDescription::UnsupportedCertificate)
-    );
+    assert_eq!(outcome.client_error(), &rustls::Error::AlertReceived(AlertDescription::UnsupportedCertificate));
 }

@@ -18,14 +18,7 @@ use std::time::{Duration, Instant};
 use crate::common::{Pki, read_certs, require};
 
 /// Every `--key-type` the contract names.
-const KEY_TYPES: [&str; 6] = [
-    "ecdsa-p256",
-    "ecdsa-p384",
-    "ed25519",
-    "rsa-2048",
-    "rsa-3072",
-    "rsa-4096",
-];
+const KEY_TYPES: [&str; 6] = ["ecdsa-p256", "ecdsa-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096"];
 
 /// The passphrase used for encrypted keys in these tests.
 const PASSPHRASE: &str = "correct horse battery staple";
@@ -41,11 +34,7 @@ fn s(p: &Path) -> &str {
 
 /// Stdout and stderr of a finished process, as one string for assertion messages.
 fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 /// `openssl ARGS...` in `dir`, bounded by `timeout 60` and with stdin closed, so that a
@@ -64,23 +53,14 @@ fn openssl(dir: &Path, args: &[&str]) -> Output {
 /// `openssl ARGS...`, asserting success; returns stdout.
 fn openssl_ok(dir: &Path, args: &[&str]) -> String {
     let out = openssl(dir, args);
-    assert!(
-        out.status.success(),
-        "openssl {args:?} failed ({:?}):\n{}",
-        out.status.code(),
-        text(&out)
-    );
+    assert!(out.status.success(), "openssl {args:?} failed ({:?}):\n{}", out.status.code(), text(&out));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// `openssl ARGS...`, asserting failure; returns stdout + stderr.
 fn openssl_fails(dir: &Path, args: &[&str]) -> String {
     let out = openssl(dir, args);
-    assert!(
-        !out.status.success(),
-        "openssl {args:?} unexpectedly succeeded:\n{}",
-        text(&out)
-    );
+    assert!(!out.status.success(), "openssl {args:?} unexpectedly succeeded:\n{}", text(&out));
     text(&out)
 }
 
@@ -96,10 +76,7 @@ fn intermediate_cert(pki: &Pki, name: &str) -> PathBuf {
 
 /// The key of intermediate `name`.
 fn intermediate_key(pki: &Pki, name: &str) -> PathBuf {
-    pki.ca_dir()
-        .join("intermediates")
-        .join(name)
-        .join("ca-key.pem")
+    pki.ca_dir().join("intermediates").join(name).join("ca-key.pem")
 }
 
 /// `openssl verify -x509_strict -CAfile CA [-untrusted U] EXTRA... LEAF`.
@@ -134,11 +111,7 @@ fn assert_rejected(pki: &Pki, untrusted: Option<&Path>, extra: &[&str], leaf: &P
         "openssl verify {extra:?} (untrusted {untrusted:?}) accepted {}, expected '{reason}':\n{t}",
         leaf.display()
     );
-    assert!(
-        t.contains(reason),
-        "openssl verify {extra:?} rejected {} but not with '{reason}':\n{t}",
-        leaf.display()
-    );
+    assert!(t.contains(reason), "openssl verify {extra:?} rejected {} but not with '{reason}':\n{t}", leaf.display());
 }
 
 /// The signature algorithm openssl names for a certificate signed by a `key_type` key
@@ -171,11 +144,8 @@ fn openssl_key_marker(key_type: &str) -> &'static str {
 /// algorithm of the signer's key type.
 fn assert_signed_with(pki: &Pki, cert: &Path, signer_key_type: &str) {
     let txt = openssl_ok(&pki.work(), &["x509", "-in", s(cert), "-noout", "-text"]);
-    let algs: Vec<&str> = txt
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("Signature Algorithm:"))
-        .map(str::trim)
-        .collect();
+    let algs: Vec<&str> =
+        txt.lines().filter_map(|l| l.trim().strip_prefix("Signature Algorithm:")).map(str::trim).collect();
     let want = openssl_sig_alg(signer_key_type);
     assert!(
         algs.len() == 2 && algs.iter().all(|a| *a == want),
@@ -203,12 +173,7 @@ fn cert_public_key(pki: &Pki, cert: &Path) -> String {
 /// `openssl pkey -check` where openssl can check it, and holding the certificate's public key.
 fn assert_plain_key(pki: &Pki, key: &Path, cert: &Path, key_type: &str) {
     let w = pki.work();
-    assert_eq!(
-        pem_label(key),
-        "-----BEGIN PRIVATE KEY-----",
-        "{} should be unencrypted PKCS#8",
-        key.display()
-    );
+    assert_eq!(pem_label(key), "-----BEGIN PRIVATE KEY-----", "{} should be unencrypted PKCS#8", key.display());
     openssl_ok(&w, &["pkey", "-in", s(key), "-noout"]);
     let txt = openssl_ok(&w, &["pkey", "-in", s(key), "-noout", "-text"]);
     assert!(
@@ -234,12 +199,7 @@ fn assert_plain_key(pki: &Pki, key: &Path, cert: &Path, key_type: &str) {
 /// wrong passphrase, and the decrypted key holds the certificate's public key.
 fn assert_encrypted_key(pki: &Pki, key: &Path, cert: &Path, key_type: &str, passin: &str) {
     let w = pki.work();
-    assert_eq!(
-        pem_label(key),
-        "-----BEGIN ENCRYPTED PRIVATE KEY-----",
-        "{} should be encrypted PKCS#8",
-        key.display()
-    );
+    assert_eq!(pem_label(key), "-----BEGIN ENCRYPTED PRIVATE KEY-----", "{} should be encrypted PKCS#8", key.display());
     let asn1 = openssl_ok(&w, &["asn1parse", "-in", s(key)]);
     for oid in ["PBES2", "PBKDF2", "hmacWithSHA256", "aes-256-cbc"] {
         assert!(
@@ -250,26 +210,9 @@ fn assert_encrypted_key(pki: &Pki, key: &Path, cert: &Path, key_type: &str, pass
         );
     }
     openssl_ok(&w, &["pkey", "-in", s(key), "-passin", passin, "-noout"]);
-    let txt = openssl_ok(
-        &w,
-        &["pkey", "-in", s(key), "-passin", passin, "-noout", "-text"],
-    );
-    assert!(
-        txt.contains(openssl_key_marker(key_type)),
-        "openssl does not read {} as {key_type}",
-        key.display()
-    );
-    openssl_fails(
-        &w,
-        &[
-            "pkey",
-            "-in",
-            s(key),
-            "-passin",
-            "pass:not the passphrase",
-            "-noout",
-        ],
-    );
+    let txt = openssl_ok(&w, &["pkey", "-in", s(key), "-passin", passin, "-noout", "-text"]);
+    assert!(txt.contains(openssl_key_marker(key_type)), "openssl does not read {} as {key_type}", key.display());
+    openssl_fails(&w, &["pkey", "-in", s(key), "-passin", "pass:not the passphrase", "-noout"]);
     let from_key = openssl_ok(&w, &["pkey", "-in", s(key), "-passin", passin, "-pubout"]);
     assert_eq!(
         from_key,
@@ -293,15 +236,7 @@ fn openssl_judges_leaves(leaf_kt: &str, root_kt: &str, inter_kt: &str) {
     }
     let pki = Pki::new();
     pki.init(&["--key-type", root_kt]);
-    pki.ok(&[
-        "ca",
-        "intermediate",
-        "--name",
-        "web",
-        "--key-type",
-        inter_kt,
-        "-q",
-    ]);
+    pki.ok(&["ca", "intermediate", "--name", "web", "--key-type", inter_kt, "-q"]);
     let root = root_cert(&pki);
     let inter = intermediate_cert(&pki, "web");
 
@@ -315,11 +250,7 @@ fn openssl_judges_leaves(leaf_kt: &str, root_kt: &str, inter_kt: &str) {
     for via_intermediate in [false, true] {
         let tag = if via_intermediate { "inter" } else { "root" };
         let signer_kt = if via_intermediate { inter_kt } else { root_kt };
-        let issuer: &[&str] = if via_intermediate {
-            &["--issuer", "web"]
-        } else {
-            &[]
-        };
+        let issuer: &[&str] = if via_intermediate { &["--issuer", "web"] } else { &[] };
         let untrusted = via_intermediate.then_some(inter.as_path());
 
         let server_name = format!("server-{tag}");
@@ -337,17 +268,7 @@ fn openssl_judges_leaves(leaf_kt: &str, root_kt: &str, inter_kt: &str) {
         args.extend_from_slice(issuer);
         pki.ok(&args);
         let client_name = format!("client-{tag}");
-        let mut args = vec![
-            "issue",
-            "client",
-            "--cn",
-            "alice",
-            "--key-type",
-            leaf_kt,
-            "--name",
-            &client_name,
-            "-q",
-        ];
+        let mut args = vec!["issue", "client", "--cn", "alice", "--key-type", leaf_kt, "--name", &client_name, "-q"];
         args.extend_from_slice(issuer);
         pki.ok(&args);
 
@@ -361,11 +282,7 @@ fn openssl_judges_leaves(leaf_kt: &str, root_kt: &str, inter_kt: &str) {
         // The server leaf: valid for TLS server auth, for each of its names.
         let ssl_server = ["-purpose", "sslserver"];
         assert_verifies(&pki, untrusted, &ssl_server, &server);
-        for name in [
-            ["-verify_hostname", "localhost"],
-            ["-verify_ip", "127.0.0.1"],
-            ["-verify_ip", "::1"],
-        ] {
+        for name in [["-verify_hostname", "localhost"], ["-verify_ip", "127.0.0.1"], ["-verify_ip", "::1"]] {
             let extra = [ssl_server.as_slice(), name.as_slice()].concat();
             assert_verifies(&pki, untrusted, &extra, &server);
         }
@@ -373,13 +290,7 @@ fn openssl_judges_leaves(leaf_kt: &str, root_kt: &str, inter_kt: &str) {
         let extra = ["-purpose", "sslserver", "-verify_hostname", "localhost"];
         assert_verifies(&pki, Some(&server_chain), &extra, &server);
         // ...and what it is not.
-        assert_rejected(
-            &pki,
-            untrusted,
-            &["-purpose", "sslclient"],
-            &server,
-            "unsuitable certificate purpose",
-        );
+        assert_rejected(&pki, untrusted, &["-purpose", "sslclient"], &server, "unsuitable certificate purpose");
         assert_rejected(
             &pki,
             untrusted,
@@ -411,42 +322,15 @@ fn openssl_judges_leaves(leaf_kt: &str, root_kt: &str, inter_kt: &str) {
 
         // The client leaf: valid for TLS client auth, not for server auth.
         assert_verifies(&pki, untrusted, &["-purpose", "sslclient"], &client);
-        assert_verifies(
-            &pki,
-            Some(&client_chain),
-            &["-purpose", "sslclient"],
-            &client,
-        );
-        assert_rejected(
-            &pki,
-            untrusted,
-            &["-purpose", "sslserver"],
-            &client,
-            "unsuitable certificate purpose",
-        );
+        assert_verifies(&pki, Some(&client_chain), &["-purpose", "sslclient"], &client);
+        assert_rejected(&pki, untrusted, &["-purpose", "sslserver"], &client, "unsuitable certificate purpose");
 
         if via_intermediate {
             // The intermediate is really needed: the root alone does not anchor the leaf.
-            assert_rejected(
-                &pki,
-                None,
-                &["-purpose", "sslserver"],
-                &server,
-                "unable to get local issuer certificate",
-            );
-            assert_rejected(
-                &pki,
-                None,
-                &["-purpose", "sslclient"],
-                &client,
-                "unable to get local issuer certificate",
-            );
+            assert_rejected(&pki, None, &["-purpose", "sslserver"], &server, "unable to get local issuer certificate");
+            assert_rejected(&pki, None, &["-purpose", "sslclient"], &client, "unable to get local issuer certificate");
         } else {
-            assert_eq!(
-                read_certs(&server_chain).len(),
-                1,
-                "a root-issued leaf's chain file holds the leaf alone"
-            );
+            assert_eq!(read_certs(&server_chain).len(), 1, "a root-issued leaf's chain file holds the leaf alone");
         }
     }
 }
@@ -493,13 +377,7 @@ fn openssl_rejects_leaf_from_another_ca() {
     other.ok(&["issue", "server", "--san", "localhost", "-q"]);
     let foreign = other.path("localhost.pem");
     assert_verifies(&other, None, &["-purpose", "sslserver"], &foreign);
-    assert_rejected(
-        &pki,
-        None,
-        &["-purpose", "sslserver"],
-        &foreign,
-        "unable to get local issuer certificate",
-    );
+    assert_rejected(&pki, None, &["-purpose", "sslserver"], &foreign, "unable to get local issuer certificate");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -513,37 +391,14 @@ fn openssl_reads_plain_keys_of_every_type_and_they_match_their_certificates() {
     }
     let pki = Pki::new();
     pki.init(&[]);
-    assert_plain_key(
-        &pki,
-        &pki.ca_dir().join("ca-key.pem"),
-        &root_cert(&pki),
-        "ecdsa-p256",
-    );
+    assert_plain_key(&pki, &pki.ca_dir().join("ca-key.pem"), &root_cert(&pki), "ecdsa-p256");
     for kt in KEY_TYPES {
         let leaf = format!("leaf-{kt}");
         pki.ok(&["issue", "client", "--cn", &leaf, "--key-type", kt, "-q"]);
-        assert_plain_key(
-            &pki,
-            &pki.path(&format!("{leaf}-key.pem")),
-            &pki.path(&format!("{leaf}.pem")),
-            kt,
-        );
+        assert_plain_key(&pki, &pki.path(&format!("{leaf}-key.pem")), &pki.path(&format!("{leaf}.pem")), kt);
         let name = format!("i-{kt}");
-        pki.ok(&[
-            "ca",
-            "intermediate",
-            "--name",
-            &name,
-            "--key-type",
-            kt,
-            "-q",
-        ]);
-        assert_plain_key(
-            &pki,
-            &intermediate_key(&pki, &name),
-            &intermediate_cert(&pki, &name),
-            kt,
-        );
+        pki.ok(&["ca", "intermediate", "--name", &name, "--key-type", kt, "-q"]);
+        assert_plain_key(&pki, &intermediate_key(&pki, &name), &intermediate_cert(&pki, &name), kt);
     }
 }
 
@@ -562,25 +417,10 @@ fn openssl_decrypts_keys_encrypted_with_pki_passphrase_env_for_every_key_type() 
         let cn = format!("env-{kt}");
         pki.cmd()
             .env("PKI_PASSPHRASE", PASSPHRASE)
-            .args([
-                "issue",
-                "client",
-                "--cn",
-                &cn,
-                "--key-type",
-                kt,
-                "--encrypt-key",
-                "-q",
-            ])
+            .args(["issue", "client", "--cn", &cn, "--key-type", kt, "--encrypt-key", "-q"])
             .assert()
             .success();
-        assert_encrypted_key(
-            &pki,
-            &pki.path(&format!("{cn}-key.pem")),
-            &pki.path(&format!("{cn}.pem")),
-            kt,
-            &passin,
-        );
+        assert_encrypted_key(&pki, &pki.path(&format!("{cn}-key.pem")), &pki.path(&format!("{cn}.pem")), kt, &passin);
     }
 }
 
@@ -619,17 +459,7 @@ fn openssl_decrypts_keys_encrypted_with_passphrase_file_for_every_key_type() {
         let cert = pki.path(&format!("{cn}.pem"));
         assert_encrypted_key(&pki, &key, &cert, kt, &format!("file:{}", s(&pw)));
         // The newline really is not part of it: the bare passphrase opens the key.
-        openssl_ok(
-            &pki.work(),
-            &[
-                "pkey",
-                "-in",
-                s(&key),
-                "-passin",
-                &format!("pass:{PASSPHRASE}"),
-                "-noout",
-            ],
-        );
+        openssl_ok(&pki.work(), &["pkey", "-in", s(&key), "-passin", &format!("pass:{PASSPHRASE}"), "-noout"]);
     }
 }
 
@@ -643,31 +473,12 @@ fn openssl_opens_encrypted_ca_key_written_by_ca_init() {
     std::fs::write(&pw, format!("{PASSPHRASE}\n")).unwrap();
     pki.init(&["--key-type", "ecdsa-p384", "--passphrase-file", s(&pw)]);
     let ca_key = pki.ca_dir().join("ca-key.pem");
-    assert_encrypted_key(
-        &pki,
-        &ca_key,
-        &root_cert(&pki),
-        "ecdsa-p384",
-        &format!("file:{}", s(&pw)),
-    );
+    assert_encrypted_key(&pki, &ca_key, &root_cert(&pki), "ecdsa-p384", &format!("file:{}", s(&pw)));
     // The encrypted key still signs: a leaf issued with it passes openssl.
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "localhost",
-        "--ca-passphrase-file",
-        s(&pw),
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "localhost", "--ca-passphrase-file", s(&pw), "-q"]);
     let leaf = pki.path("localhost.pem");
     assert_signed_with(&pki, &leaf, "ecdsa-p384");
-    assert_verifies(
-        &pki,
-        None,
-        &["-purpose", "sslserver", "-verify_hostname", "localhost"],
-        &leaf,
-    );
+    assert_verifies(&pki, None, &["-purpose", "sslserver", "-verify_hostname", "localhost"], &leaf);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -686,34 +497,18 @@ struct Finding {
 /// `lint_pkix_cert lint -s WARNING -f JSON FILE`: every finding of WARNING or worse.
 fn pkilint(pki: &Pki, cert: &Path) -> Vec<Finding> {
     let out = Command::new("timeout")
-        .args([
-            "120",
-            "lint_pkix_cert",
-            "lint",
-            "-s",
-            "WARNING",
-            "-f",
-            "JSON",
-        ])
+        .args(["120", "lint_pkix_cert", "lint", "-s", "WARNING", "-f", "JSON"])
         .arg(cert)
         .current_dir(pki.work())
         .stdin(Stdio::null())
         .output()
         .expect("run lint_pkix_cert");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "lint_pkix_cert on {} gave no JSON ({e}):\n{}",
-            cert.display(),
-            text(&out)
-        )
-    });
+    let doc: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("lint_pkix_cert on {} gave no JSON ({e}):\n{}", cert.display(), text(&out)));
     let mut findings = Vec::new();
     for result in doc["results"].as_array().expect("results array") {
-        for f in result["finding_descriptions"]
-            .as_array()
-            .expect("finding_descriptions")
-        {
+        for f in result["finding_descriptions"].as_array().expect("finding_descriptions") {
             findings.push(Finding {
                 severity: f["severity"].as_str().unwrap_or("?").to_string(),
                 code: f["code"].as_str().unwrap_or("?").to_string(),
@@ -766,63 +561,15 @@ fn pkilint_judges_hierarchy(kt: &str) {
     }
     let pki = Pki::new();
     pki.init(&["--key-type", kt]);
-    pki.ok(&[
-        "ca",
-        "intermediate",
-        "--name",
-        "web",
-        "--key-type",
-        kt,
-        "-q",
-    ]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "localhost,127.0.0.1,::1",
-        "--issuer",
-        "web",
-        "--key-type",
-        kt,
-        "-q",
-    ]);
+    pki.ok(&["ca", "intermediate", "--name", "web", "--key-type", kt, "-q"]);
+    pki.ok(&["issue", "server", "--san", "localhost,127.0.0.1,::1", "--issuer", "web", "--key-type", kt, "-q"]);
     pki.ok(&["issue", "client", "--cn", "alice", "--key-type", kt, "-q"]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "www.example.com",
-        "--issuer",
-        "web",
-        "--key-type",
-        kt,
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "www.example.com", "--issuer", "web", "--key-type", kt, "-q"]);
     assert_lint_clean(&pki, &format!("{kt} root"), &root_cert(&pki), &[]);
-    assert_lint_clean(
-        &pki,
-        &format!("{kt} intermediate"),
-        &intermediate_cert(&pki, "web"),
-        &[],
-    );
-    assert_lint_clean(
-        &pki,
-        &format!("{kt} localhost server leaf"),
-        &pki.path("localhost.pem"),
-        &[SINGLE_LABEL_DNS],
-    );
-    assert_lint_clean(
-        &pki,
-        &format!("{kt} client leaf"),
-        &pki.path("alice.pem"),
-        &[],
-    );
-    assert_lint_clean(
-        &pki,
-        &format!("{kt} www.example.com server leaf"),
-        &pki.path("www.example.com.pem"),
-        &[],
-    );
+    assert_lint_clean(&pki, &format!("{kt} intermediate"), &intermediate_cert(&pki, "web"), &[]);
+    assert_lint_clean(&pki, &format!("{kt} localhost server leaf"), &pki.path("localhost.pem"), &[SINGLE_LABEL_DNS]);
+    assert_lint_clean(&pki, &format!("{kt} client leaf"), &pki.path("alice.pem"), &[]);
+    assert_lint_clean(&pki, &format!("{kt} www.example.com server leaf"), &pki.path("www.example.com.pem"), &[]);
 }
 
 #[test]
@@ -888,18 +635,8 @@ fn pkilint_finds_no_errors_in_mixed_leaves() {
         "ecdsa-p384",
         "-q",
     ]);
-    assert_lint_clean(
-        &pki,
-        "wildcard + IP server leaf",
-        &pki.path("multi.pem"),
-        &[SINGLE_LABEL_DNS],
-    );
-    assert_lint_clean(
-        &pki,
-        "client leaf with email and URI SANs",
-        &pki.path("bob.pem"),
-        &[],
-    );
+    assert_lint_clean(&pki, "wildcard + IP server leaf", &pki.path("multi.pem"), &[SINGLE_LABEL_DNS]);
+    assert_lint_clean(&pki, "client leaf with email and URI SANs", &pki.path("bob.pem"), &[]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -946,10 +683,8 @@ impl SServer {
             let log = Arc::new(Mutex::new(String::new()));
             let (tx, rx) = mpsc::channel::<String>();
             let mut readers = Vec::new();
-            let streams: Vec<Box<dyn Read + Send>> = vec![
-                Box::new(child.stdout.take().unwrap()),
-                Box::new(child.stderr.take().unwrap()),
-            ];
+            let streams: Vec<Box<dyn Read + Send>> =
+                vec![Box::new(child.stdout.take().unwrap()), Box::new(child.stderr.take().unwrap())];
             for stream in streams {
                 let (log, tx) = (Arc::clone(&log), tx.clone());
                 readers.push(std::thread::spawn(move || {
@@ -964,13 +699,7 @@ impl SServer {
                 }));
             }
             drop(tx);
-            let mut server = SServer {
-                stdin: child.stdin.take(),
-                child,
-                port,
-                log,
-                readers,
-            };
+            let mut server = SServer { stdin: child.stdin.take(), child, port, log, readers };
             let deadline = Instant::now() + Duration::from_secs(15);
             loop {
                 let left = deadline.saturating_duration_since(Instant::now());
@@ -1012,10 +741,7 @@ impl SServer {
     /// not enough), reap, and collect the rest of the output.
     fn stop(&mut self) {
         if self.child.try_wait().ok().flatten().is_none() {
-            let _ = Command::new("sh")
-                .arg("-c")
-                .arg(format!("kill -TERM {}", self.child.id()))
-                .status();
+            let _ = Command::new("sh").arg("-c").arg(format!("kill -TERM {}", self.child.id())).status();
             let deadline = Instant::now() + Duration::from_secs(2);
             while Instant::now() < deadline && self.child.try_wait().ok().flatten().is_none() {
                 std::thread::sleep(Duration::from_millis(10));
@@ -1055,41 +781,15 @@ fn s_client(dir: &Path, port: u16, args: &[&str]) -> (bool, String) {
 fn tls_world(server_kt: &str, client_kt: &str) -> Pki {
     let pki = Pki::new();
     pki.init(&[]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "localhost,127.0.0.1",
-        "--key-type",
-        server_kt,
-        "-q",
-    ]);
-    pki.ok(&[
-        "issue",
-        "client",
-        "--cn",
-        "alice",
-        "--key-type",
-        client_kt,
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "localhost,127.0.0.1", "--key-type", server_kt, "-q"]);
+    pki.ok(&["issue", "client", "--cn", "alice", "--key-type", client_kt, "-q"]);
     pki
 }
 
 /// s_server arguments: the server certificate and key, a required client certificate
 /// verified against the root.
 fn mtls_server_args(ca: &str) -> Vec<&str> {
-    vec![
-        "-cert",
-        "localhost.pem",
-        "-key",
-        "localhost-key.pem",
-        "-Verify",
-        "1",
-        "-verify_return_error",
-        "-CAfile",
-        ca,
-    ]
+    vec!["-cert", "localhost.pem", "-key", "localhost-key.pem", "-Verify", "1", "-verify_return_error", "-CAfile", ca]
 }
 
 #[test]
@@ -1136,37 +836,9 @@ fn mutual_tls_handshake_succeeds_with_chains_via_intermediate() {
     }
     let pki = Pki::new();
     pki.init(&["--key-type", "rsa-3072"]);
-    pki.ok(&[
-        "ca",
-        "intermediate",
-        "--name",
-        "web",
-        "--cn",
-        "Interop Intermediate",
-        "--key-type",
-        "ecdsa-p384",
-        "-q",
-    ]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "localhost,127.0.0.1",
-        "--issuer",
-        "web",
-        "-q",
-    ]);
-    pki.ok(&[
-        "issue",
-        "client",
-        "--cn",
-        "alice",
-        "--issuer",
-        "web",
-        "--key-type",
-        "rsa-2048",
-        "-q",
-    ]);
+    pki.ok(&["ca", "intermediate", "--name", "web", "--cn", "Interop Intermediate", "--key-type", "ecdsa-p384", "-q"]);
+    pki.ok(&["issue", "server", "--san", "localhost,127.0.0.1", "--issuer", "web", "-q"]);
+    pki.ok(&["issue", "client", "--cn", "alice", "--issuer", "web", "--key-type", "rsa-2048", "-q"]);
     let ca = root_cert(&pki);
     // Each side trusts only the root, so each must send the intermediate from its
     // `-chain.pem` file (which starts with the leaf; openssl sends it as given).
@@ -1215,8 +887,7 @@ fn mutual_tls_handshake_succeeds_with_chains_via_intermediate() {
         "the server did not present the intermediate:\n{client}"
     );
     assert!(
-        server_log.contains("depth=1 CN = Interop Intermediate")
-            && server_log.contains("depth=0 CN = alice"),
+        server_log.contains("depth=1 CN = Interop Intermediate") && server_log.contains("depth=0 CN = alice"),
         "s_server did not verify alice through the intermediate:\n{server_log}"
     );
     assert!(!server_log.contains("ERROR"), "s_server:\n{server_log}");
@@ -1247,8 +918,7 @@ fn mutual_tls_handshake_fails_without_client_certificate() {
         );
         let server_log = server.finish();
         assert!(
-            server_log.contains("peer did not return a certificate")
-                && !server_log.contains("Client certificate"),
+            server_log.contains("peer did not return a certificate") && !server_log.contains("Client certificate"),
             "{version}: s_server should refuse a client without certificate:\n{server_log}"
         );
         // In TLS 1.3 the client finishes its side before the server reads its (empty)
@@ -1360,18 +1030,7 @@ fn curl_mutual_tls_request_to_openssl_www_server() {
     args.push("-www");
 
     let server = SServer::start(&pki.work(), &args);
-    let out = curl(
-        &pki.work(),
-        server.port,
-        &[
-            "--cacert",
-            s(&ca),
-            "--cert",
-            "alice.pem",
-            "--key",
-            "alice-key.pem",
-        ],
-    );
+    let out = curl(&pki.work(), server.port, &["--cacert", s(&ca), "--cert", "alice.pem", "--key", "alice-key.pem"]);
     let server_log = server.finish();
     let body = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -1390,8 +1049,5 @@ fn curl_mutual_tls_request_to_openssl_www_server() {
         "curl without a client certificate should fail:\n{}\n--- s_server:\n{server_log}",
         text(&out)
     );
-    assert!(
-        server_log.contains("peer did not return a certificate"),
-        "s_server:\n{server_log}"
-    );
+    assert!(server_log.contains("peer did not return a certificate"), "s_server:\n{server_log}");
 }

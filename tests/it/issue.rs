@@ -10,9 +10,8 @@ use time::macros::datetime;
 use x509_parser::prelude::X509Version;
 
 use crate::ca::{
-    aki, assert_good_serial, assert_lifetime_days, assert_starts_now, basic_constraints, cn, eku,
-    inter_dir, key_usage, not_after, not_before, root_der, sans, serial_hex, sha256_hex, ski,
-    temp_leftovers,
+    aki, assert_good_serial, assert_lifetime_days, assert_starts_now, basic_constraints, cn, eku, inter_dir, key_usage,
+    not_after, not_before, root_der, sans, serial_hex, sha256_hex, ski, temp_leftovers,
 };
 use crate::common::*;
 
@@ -25,8 +24,7 @@ fn with_root() -> Pki {
 
 /// A path `pki` printed, made absolute against the working directory it ran in.
 fn printed_path(pki: &Pki, p: &serde_json::Value) -> PathBuf {
-    pki.work()
-        .join(p.as_str().unwrap_or_else(|| panic!("not a path: {p}")))
+    pki.work().join(p.as_str().unwrap_or_else(|| panic!("not a path: {p}")))
 }
 
 fn time_of(v: &serde_json::Value) -> OffsetDateTime {
@@ -77,8 +75,7 @@ fn server_leaf_profile() {
     assert_ne!(ski(&leaf), ski(&root));
     assert_eq!(aki(&leaf), Some(ski(&root)), "AKI == root SKI");
     assert_eq!(leaf.issuer().as_raw(), root.subject().as_raw());
-    leaf.verify_signature(Some(root.public_key()))
-        .expect("signed by the root");
+    leaf.verify_signature(Some(root.public_key())).expect("signed by the root");
     assert_good_serial(&leaf);
     assert_ne!(leaf.raw_serial(), root.raw_serial());
     assert_eq!(cn(&leaf), "localhost", "default CN = first SAN");
@@ -113,40 +110,16 @@ fn client_leaf_profile() {
 
 fn check_leaf_key_usage(key_type: &str, want: &[&str]) {
     let pki = with_root();
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "ku.test",
-        "--key-type",
-        key_type,
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "ku.test", "--key-type", key_type, "-q"]);
     let der = read_cert(&pki.path("ku.test.pem"));
     let leaf = parse(&der);
-    assert_eq!(
-        key_usage(&leaf),
-        (true, want.to_vec()),
-        "server, {key_type}"
-    );
+    assert_eq!(key_usage(&leaf), (true, want.to_vec()), "server, {key_type}");
     assert_eq!(eku(&leaf), Some(strs(&["serverAuth"])));
 
-    pki.ok(&[
-        "issue",
-        "client",
-        "--cn",
-        "ku-client",
-        "--key-type",
-        key_type,
-        "-q",
-    ]);
+    pki.ok(&["issue", "client", "--cn", "ku-client", "--key-type", key_type, "-q"]);
     let der = read_cert(&pki.path("ku-client.pem"));
     let leaf = parse(&der);
-    assert_eq!(
-        key_usage(&leaf),
-        (true, want.to_vec()),
-        "client, {key_type}"
-    );
+    assert_eq!(key_usage(&leaf), (true, want.to_vec()), "client, {key_type}");
     assert_eq!(eku(&leaf), Some(strs(&["clientAuth"])));
 }
 
@@ -205,20 +178,9 @@ fn sans_are_typed_by_form_and_prefix() {
 #[test]
 fn repeated_san_flags_accumulate() {
     let pki = with_root();
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "a.test",
-        "--san",
-        "b.test,10.1.2.3",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "a.test", "--san", "b.test,10.1.2.3", "-q"]);
     let der = read_cert(&pki.path("a.test.pem"));
-    assert_eq!(
-        sorted(sans(&parse(&der))),
-        sorted(strs(&["DNS:a.test", "DNS:b.test", "IP:10.1.2.3"]))
-    );
+    assert_eq!(sorted(sans(&parse(&der))), sorted(strs(&["DNS:a.test", "DNS:b.test", "IP:10.1.2.3"])));
 }
 
 #[test]
@@ -228,34 +190,18 @@ fn idn_becomes_a_label() {
     let der = read_cert(&printed_path(&pki, &v["cert"]));
     let leaf = parse(&der);
     assert_eq!(sans(&leaf), strs(&["DNS:xn--bcher-kva.example"]));
-    assert_eq!(
-        cn(&leaf),
-        "xn--bcher-kva.example",
-        "the default CN is the A-label too"
-    );
+    assert_eq!(cn(&leaf), "xn--bcher-kva.example", "the default CN is the A-label too");
     assert_eq!(v["sans"], serde_json::json!(["xn--bcher-kva.example"]));
 }
 
 #[test]
 fn cn_flag_overrides_the_first_san() {
     let pki = with_root();
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "api.test,10.0.0.9",
-        "--cn",
-        "My API",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "api.test,10.0.0.9", "--cn", "My API", "-q"]);
     let der = read_cert(&pki.path("api.test.pem"));
     let leaf = parse(&der);
     assert_eq!(cn(&leaf), "My API");
-    assert_eq!(
-        sorted(sans(&leaf)),
-        sorted(strs(&["DNS:api.test", "IP:10.0.0.9"])),
-        "--cn does not change the SANs"
-    );
+    assert_eq!(sorted(sans(&leaf)), sorted(strs(&["DNS:api.test", "IP:10.0.0.9"])), "--cn does not change the SANs");
 }
 
 #[test]
@@ -275,10 +221,7 @@ fn client_sans_are_optional_and_typed() {
     assert_eq!(cn(&leaf), "web-frontend");
     assert_eq!(
         sorted(sans(&leaf)),
-        sorted(strs(&[
-            "URI:spiffe://cluster.local/ns/web/sa/frontend",
-            "email:bob@example.com"
-        ]))
+        sorted(strs(&["URI:spiffe://cluster.local/ns/web/sa/frontend", "email:bob@example.com"]))
     );
 }
 
@@ -331,27 +274,10 @@ fn date_only_means_midnight_utc_and_offsets_are_converted() {
         "2020-03-01T12:30:00+02:00",
         "-q",
     ]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "b.test",
-        "--not-before",
-        "2020-01-01",
-        "--not-after",
-        "2020-03-01",
-        "-q",
-    ]);
-    let (da, db) = (
-        read_cert(&pki.path("a.test.pem")),
-        read_cert(&pki.path("b.test.pem")),
-    );
+    pki.ok(&["issue", "server", "--san", "b.test", "--not-before", "2020-01-01", "--not-after", "2020-03-01", "-q"]);
+    let (da, db) = (read_cert(&pki.path("a.test.pem")), read_cert(&pki.path("b.test.pem")));
     let (a, b) = (parse(&da), parse(&db));
-    assert_eq!(
-        not_before(&a),
-        not_before(&b),
-        "2020-01-01 == 2020-01-01T00:00:00Z"
-    );
+    assert_eq!(not_before(&a), not_before(&b), "2020-01-01 == 2020-01-01T00:00:00Z");
     assert_eq!(not_after(&a), datetime!(2020-03-01 10:30 UTC));
     assert_eq!(not_after(&b), datetime!(2020-03-01 0:00 UTC));
 }
@@ -359,17 +285,7 @@ fn date_only_means_midnight_utc_and_offsets_are_converted() {
 #[test]
 fn not_before_with_days_counts_from_not_before() {
     let pki = with_root();
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "d.test",
-        "--not-before",
-        "2020-01-01",
-        "--days",
-        "10",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "d.test", "--not-before", "2020-01-01", "--days", "10", "-q"]);
     let der = read_cert(&pki.path("d.test.pem"));
     let leaf = parse(&der);
     assert_eq!(not_before(&leaf), datetime!(2020-01-01 0:00 UTC));
@@ -379,15 +295,7 @@ fn not_before_with_days_counts_from_not_before() {
 #[test]
 fn days_flag_is_respected() {
     let pki = with_root();
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "short.test",
-        "--days",
-        "7",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "short.test", "--days", "7", "-q"]);
     let der = read_cert(&pki.path("short.test.pem"));
     let leaf = parse(&der);
     assert_starts_now(&leaf);
@@ -398,28 +306,10 @@ fn days_flag_is_respected() {
 fn explicit_not_after_past_the_issuer_is_an_error() {
     let pki = Pki::new();
     pki.init(&["--days", "30"]);
-    let err = pki.fails(
-        1,
-        &[
-            "issue",
-            "server",
-            "--san",
-            "long.test",
-            "--not-after",
-            "2999-01-01",
-        ],
-    );
+    let err = pki.fails(1, &["issue", "server", "--san", "long.test", "--not-after", "2999-01-01"]);
     assert!(err.contains("--not-after"), "names the flag: {err}");
-    assert!(
-        pki.work_files().is_empty(),
-        "nothing written: {:?}",
-        pki.work_files()
-    );
-    assert_eq!(
-        pki.json(&["list"]),
-        serde_json::json!([]),
-        "nothing recorded"
-    );
+    assert!(pki.work_files().is_empty(), "nothing written: {:?}", pki.work_files());
+    assert_eq!(pki.json(&["list"]), serde_json::json!([]), "nothing recorded");
 }
 
 #[test]
@@ -429,10 +319,7 @@ fn days_past_the_issuer_are_clamped_with_a_warning() {
     let out = pki.run(&["issue", "server", "--san", "clamp.test", "--days", "397"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(
-        stderr.contains("warning:"),
-        "warns about the clamp: {stderr:?}"
-    );
+    assert!(stderr.contains("warning:"), "warns about the clamp: {stderr:?}");
     let rder = root_der(&pki);
     let der = read_cert(&pki.path("clamp.test.pem"));
     assert_eq!(not_after(&parse(&der)), not_after(&parse(&rder)));
@@ -441,15 +328,7 @@ fn days_past_the_issuer_are_clamped_with_a_warning() {
 #[test]
 fn leaf_under_an_intermediate_is_clamped_to_the_intermediate() {
     let pki = with_root();
-    pki.ok(&[
-        "ca",
-        "intermediate",
-        "--name",
-        "short",
-        "--days",
-        "20",
-        "-q",
-    ]);
+    pki.ok(&["ca", "intermediate", "--name", "short", "--days", "20", "-q"]);
     let out = pki.run(&["issue", "server", "--issuer", "short", "--san", "c.test"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -467,47 +346,29 @@ fn leaf_under_an_intermediate_is_clamped_to_the_intermediate() {
 fn issuing_with_an_intermediate() {
     let pki = with_root();
     pki.ok(&["ca", "intermediate", "--name", "web", "-q"]);
-    pki.ok(&[
-        "issue",
-        "server",
-        "--issuer",
-        "web",
-        "--san",
-        "api.internal",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--issuer", "web", "--san", "api.internal", "-q"]);
     let ider = read_cert(&inter_dir(&pki, "web").join("ca.pem"));
     let int = parse(&ider);
     let der = read_cert(&pki.path("api.internal.pem"));
     let leaf = parse(&der);
     assert_eq!(leaf.issuer().as_raw(), int.subject().as_raw());
     assert_eq!(aki(&leaf), Some(ski(&int)), "AKI == intermediate SKI");
-    leaf.verify_signature(Some(int.public_key()))
-        .expect("signed by the intermediate");
+    leaf.verify_signature(Some(int.public_key())).expect("signed by the intermediate");
 
     let chain = read_certs(&pki.path("api.internal-chain.pem"));
     assert_eq!(chain.len(), 2, "leaf + intermediate, no root");
     assert_eq!(chain[0], der, "the leaf first");
     assert_eq!(chain[1], ider, "then the intermediate");
-    assert!(
-        !chain.contains(&root_der(&pki)),
-        "the root is not in the chain"
-    );
+    assert!(!chain.contains(&root_der(&pki)), "the root is not in the chain");
     assert_eq!(read_certs(&pki.path("api.internal.pem")).len(), 1);
 }
 
 #[test]
 fn unknown_issuer_is_an_error_with_a_hint() {
     let pki = with_root();
-    let err = pki.fails(
-        1,
-        &["issue", "server", "--issuer", "nope", "--san", "x.test"],
-    );
+    let err = pki.fails(1, &["issue", "server", "--issuer", "nope", "--san", "x.test"]);
     assert!(err.contains("nope"), "names the issuer: {err}");
-    assert!(
-        err.contains("pki ca intermediate --name"),
-        "says how to create it: {err}"
-    );
+    assert!(err.contains("pki ca intermediate --name"), "says how to create it: {err}");
     assert!(pki.work_files().is_empty());
 }
 
@@ -531,10 +392,7 @@ fn files_modes_and_chain_via_the_root() {
     assert!(temp_leftovers(&pki.ca_dir()).is_empty());
 
     let key = std::fs::read_to_string(pki.path("localhost-key.pem")).unwrap();
-    assert!(
-        key.starts_with("-----BEGIN PRIVATE KEY-----"),
-        "PKCS#8 PEM key"
-    );
+    assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "PKCS#8 PEM key");
 
     let certs = read_certs(&pki.path("localhost.pem"));
     assert_eq!(certs.len(), 1, "NAME.pem holds the leaf alone");
@@ -545,20 +403,10 @@ fn files_modes_and_chain_via_the_root() {
 #[test]
 fn wildcard_default_name() {
     let pki = with_root();
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "*.example.com,example.com",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "*.example.com,example.com", "-q"]);
     assert_eq!(
         pki.work_files(),
-        strs(&[
-            "_wildcard.example.com-chain.pem",
-            "_wildcard.example.com-key.pem",
-            "_wildcard.example.com.pem",
-        ])
+        strs(&["_wildcard.example.com-chain.pem", "_wildcard.example.com-key.pem", "_wildcard.example.com.pem",])
     );
     let der = read_cert(&pki.path("_wildcard.example.com.pem"));
     assert_eq!(cn(&parse(&der)), "*.example.com");
@@ -576,24 +424,10 @@ fn ipv6_first_gives_a_safe_file_name() {
         .expect("a certificate file");
     let stem = cert.strip_suffix(".pem").unwrap();
     assert!(!stem.is_empty() && !stem.starts_with('.'), "{stem:?}");
-    assert!(
-        stem.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-@+".contains(c)),
-        "unsafe file name {stem:?}"
-    );
-    assert_eq!(
-        files,
-        sorted(vec![
-            format!("{stem}.pem"),
-            format!("{stem}-key.pem"),
-            format!("{stem}-chain.pem")
-        ])
-    );
+    assert!(stem.chars().all(|c| c.is_ascii_alphanumeric() || "._-@+".contains(c)), "unsafe file name {stem:?}");
+    assert_eq!(files, sorted(vec![format!("{stem}.pem"), format!("{stem}-key.pem"), format!("{stem}-chain.pem")]));
     let der = read_cert(&pki.path(cert));
-    assert_eq!(
-        sorted(sans(&parse(&der))),
-        sorted(strs(&["IP:::1", "DNS:localhost"]))
-    );
+    assert_eq!(sorted(sans(&parse(&der))), sorted(strs(&["IP:::1", "DNS:localhost"])));
 }
 
 #[test]
@@ -603,15 +437,9 @@ fn client_default_name_replaces_unsafe_characters() {
     let files = pki.work_files();
     assert_eq!(files.len(), 3, "{files:?}");
     for f in &files {
-        assert!(
-            !f.contains(' ') && !f.contains('/'),
-            "unsafe file name {f:?}"
-        );
+        assert!(!f.contains(' ') && !f.contains('/'), "unsafe file name {f:?}");
     }
-    let cert = files
-        .iter()
-        .find(|f| !f.ends_with("-key.pem") && !f.ends_with("-chain.pem"))
-        .unwrap();
+    let cert = files.iter().find(|f| !f.ends_with("-key.pem") && !f.ends_with("-chain.pem")).unwrap();
     assert_eq!(cn(&parse(&read_cert(&pki.path(cert)))), "Alice Smith/ops");
 }
 
@@ -620,35 +448,17 @@ fn name_and_out_dir() {
     let pki = with_root();
     let out = pki.path("certs/nested");
     assert!(!out.exists());
-    pki.ok(&[
-        "issue",
-        "server",
-        "--san",
-        "svc.test",
-        "--name",
-        "svc",
-        "--out-dir",
-        "certs/nested",
-        "-q",
-    ]);
+    pki.ok(&["issue", "server", "--san", "svc.test", "--name", "svc", "--out-dir", "certs/nested", "-q"]);
     assert_eq!(
         files_in(&out),
         strs(&["svc-chain.pem", "svc-key.pem", "svc.pem"]),
         "--out-dir created, --name used, no temporaries"
     );
-    assert_eq!(
-        pki.work_files(),
-        strs(&["certs"]),
-        "nothing in the working dir"
-    );
+    assert_eq!(pki.work_files(), strs(&["certs"]), "nothing in the working dir");
     assert_eq!(mode(&out.join("svc-key.pem")), 0o600);
     assert_eq!(mode(&out.join("svc.pem")), 0o644);
     let der = read_cert(&out.join("svc.pem"));
-    assert_eq!(
-        cn(&parse(&der)),
-        "svc.test",
-        "--name does not change the CN"
-    );
+    assert_eq!(cn(&parse(&der)), "svc.test", "--name does not change the CN");
 }
 
 #[test]
@@ -667,20 +477,9 @@ fn existing_files_are_not_overwritten_without_force() {
     let err = pki.fails(1, &["issue", "server", "--san", "web.test"]);
     assert!(err.contains("web.test-chain.pem"), "names the file: {err}");
     assert!(err.contains("--force"), "{err}");
-    assert_eq!(
-        pki.work_files(),
-        strs(&["web.test-chain.pem"]),
-        "nothing written"
-    );
-    assert_eq!(
-        std::fs::read(pki.path("web.test-chain.pem")).unwrap(),
-        b"precious"
-    );
-    assert_eq!(
-        pki.json(&["list"]),
-        serde_json::json!([]),
-        "nothing recorded"
-    );
+    assert_eq!(pki.work_files(), strs(&["web.test-chain.pem"]), "nothing written");
+    assert_eq!(std::fs::read(pki.path("web.test-chain.pem")).unwrap(), b"precious");
+    assert_eq!(pki.json(&["list"]), serde_json::json!([]), "nothing recorded");
 
     pki.ok(&["issue", "server", "--san", "web.test", "--force", "-q"]);
     let chain = read_certs(&pki.path("web.test-chain.pem"));
@@ -696,15 +495,10 @@ fn existing_files_are_not_overwritten_without_force() {
 fn issue_json_matches_the_certificate() {
     let pki = with_root();
     let out = pki.run(&["issue", "server", "--san", "json.test,10.9.8.7", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     // serde_json rejects anything but whitespace after the document.
-    let v: serde_json::Value =
-        serde_json::from_str(&stdout).expect("stdout is one JSON document and nothing else");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is one JSON document and nothing else");
     let obj = v.as_object().expect("an object");
     let keys: BTreeSet<&str> = obj.keys().map(String::as_str).collect();
     assert_eq!(
@@ -723,10 +517,7 @@ fn issue_json_matches_the_certificate() {
     );
 
     let cert_path = printed_path(&pki, &v["cert"]);
-    assert_eq!(
-        cert_path.canonicalize().unwrap(),
-        pki.path("json.test.pem").canonicalize().unwrap()
-    );
+    assert_eq!(cert_path.canonicalize().unwrap(), pki.path("json.test.pem").canonicalize().unwrap());
     assert_eq!(
         printed_path(&pki, &v["key"]).canonicalize().unwrap(),
         pki.path("json.test-key.pem").canonicalize().unwrap()
@@ -741,9 +532,7 @@ fn issue_json_matches_the_certificate() {
     let serial = v["serial"].as_str().unwrap();
     assert_eq!(serial, serial_hex(&leaf));
     assert!(
-        serial
-            .chars()
-            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)),
+        serial.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)),
         "lowercase hex without separators: {serial}"
     );
     let fp = v["fingerprint_sha256"].as_str().unwrap();
@@ -751,26 +540,13 @@ fn issue_json_matches_the_certificate() {
     assert_eq!(time_of(&v["not_before"]), not_before(&leaf));
     assert_eq!(time_of(&v["not_after"]), not_after(&leaf));
     assert_eq!(v["sans"], serde_json::json!(["json.test", "10.9.8.7"]));
-    assert!(
-        v["subject"].as_str().unwrap().contains("json.test"),
-        "subject: {}",
-        v["subject"]
-    );
+    assert!(v["subject"].as_str().unwrap().contains("json.test"), "subject: {}", v["subject"]);
 }
 
 #[test]
 fn issue_json_times_for_explicit_dates() {
     let pki = with_root();
-    let v = pki.json(&[
-        "issue",
-        "client",
-        "--cn",
-        "old",
-        "--not-before",
-        "2020-01-01",
-        "--not-after",
-        "2020-02-01",
-    ]);
+    let v = pki.json(&["issue", "client", "--cn", "old", "--not-before", "2020-01-01", "--not-after", "2020-02-01"]);
     assert_eq!(v["not_before"], "2020-01-01T00:00:00Z");
     assert_eq!(v["not_after"], "2020-02-01T00:00:00Z");
     assert_eq!(v["sans"], serde_json::json!([]));
@@ -780,51 +556,19 @@ fn issue_json_times_for_explicit_dates() {
 fn list_json_reports_every_issued_certificate() {
     let pki = with_root();
     pki.ok(&["ca", "intermediate", "--name", "web", "-q"]);
-    let server = pki.json(&[
-        "issue",
-        "server",
-        "--san",
-        "s.test,10.0.0.1",
-        "--issuer",
-        "web",
-    ]);
-    let client = pki.json(&[
-        "issue",
-        "client",
-        "--cn",
-        "old-client",
-        "--not-before",
-        "2020-01-01",
-        "--not-after",
-        "2020-02-01",
-    ]);
+    let server = pki.json(&["issue", "server", "--san", "s.test,10.0.0.1", "--issuer", "web"]);
+    let client =
+        pki.json(&["issue", "client", "--cn", "old-client", "--not-before", "2020-01-01", "--not-after", "2020-02-01"]);
 
     let rows = pki.json(&["list"]);
     let rows = rows.as_array().expect("an array");
-    assert_eq!(
-        rows.len(),
-        3,
-        "intermediate, server, client; not the root: {rows:#?}"
-    );
+    assert_eq!(rows.len(), 3, "intermediate, server, client; not the root: {rows:#?}");
     for r in rows {
         let keys: BTreeSet<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(
-            keys,
-            BTreeSet::from([
-                "serial",
-                "profile",
-                "subject",
-                "sans",
-                "not_after",
-                "status"
-            ])
-        );
+        assert_eq!(keys, BTreeSet::from(["serial", "profile", "subject", "sans", "not_after", "status"]));
     }
-    let by_serial = |s: &str| {
-        rows.iter()
-            .find(|r| r["serial"] == s)
-            .unwrap_or_else(|| panic!("serial {s} not listed: {rows:#?}"))
-    };
+    let by_serial =
+        |s: &str| rows.iter().find(|r| r["serial"] == s).unwrap_or_else(|| panic!("serial {s} not listed: {rows:#?}"));
 
     let ider = read_cert(&inter_dir(&pki, "web").join("ca.pem"));
     let int = parse(&ider);
@@ -835,10 +579,7 @@ fn list_json_reports_every_issued_certificate() {
 
     let rder = root_der(&pki);
     let root_serial = serial_hex(&parse(&rder));
-    assert!(
-        rows.iter().all(|r| r["serial"] != root_serial.as_str()),
-        "the root is not listed"
-    );
+    assert!(rows.iter().all(|r| r["serial"] != root_serial.as_str()), "the root is not listed");
 
     let sder = read_cert(&printed_path(&pki, &server["cert"]));
     let s = parse(&sder);
@@ -876,31 +617,15 @@ fn human_output_names_files_and_expiry() {
     let pki = with_root();
     let out = pki.run(&["issue", "server", "--san", "human.test", "--days", "30"]);
     assert!(out.status.success());
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    for f in [
-        "human.test.pem",
-        "human.test-key.pem",
-        "human.test-chain.pem",
-    ] {
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    for f in ["human.test.pem", "human.test-key.pem", "human.test-chain.pem"] {
         assert!(text.contains(f), "mentions {f}: {text}");
     }
     let der = read_cert(&pki.path("human.test.pem"));
     let expiry = not_after(&parse(&der));
-    let day = format!(
-        "{:04}-{:02}-{:02}",
-        expiry.year(),
-        u8::from(expiry.month()),
-        expiry.day()
-    );
+    let day = format!("{:04}-{:02}-{:02}", expiry.year(), u8::from(expiry.month()), expiry.day());
     assert!(text.contains(&day), "mentions the expiry {day}: {text}");
-    assert!(
-        !text.contains('\u{1b}'),
-        "no colour when not on a terminal: {text:?}"
-    );
+    assert!(!text.contains('\u{1b}'), "no colour when not on a terminal: {text:?}");
 }
 
 #[test]
@@ -911,16 +636,8 @@ fn quiet_prints_nothing_on_success() {
     assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
     let out = pki.run(&["issue", "server", "--san", "quiet.test", "-q"]);
     assert!(out.status.success());
-    assert!(
-        out.stdout.is_empty(),
-        "stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.stdout.is_empty(), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     assert!(pki.path("quiet.test.pem").is_file());
     let out = pki.run(&["--quiet", "issue", "client", "--cn", "q"]);
     assert!(out.status.success());
@@ -939,18 +656,12 @@ fn issue_without_a_ca_says_to_init() {
 fn json_stdout_stays_clean_when_there_are_warnings() {
     let pki = Pki::new();
     pki.init(&["--days", "30"]);
-    let out = pki.run(&[
-        "issue", "server", "--san", "w.test", "--days", "397", "--json",
-    ]);
+    let out = pki.run(&["issue", "server", "--san", "w.test", "--days", "397", "--json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(
-        stderr.contains("warning:"),
-        "the warning goes to stderr: {stderr:?}"
-    );
+    assert!(stderr.contains("warning:"), "the warning goes to stderr: {stderr:?}");
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let v: serde_json::Value =
-        serde_json::from_str(&stdout).expect("stdout is JSON only, even with a warning");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON only, even with a warning");
     let rder = root_der(&pki);
     assert_eq!(time_of(&v["not_after"]), not_after(&parse(&rder)));
 }

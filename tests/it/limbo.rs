@@ -22,11 +22,7 @@ fn xz_json(path: &Path) -> Option<Value> {
     if !path.exists() {
         return None;
     }
-    let out = std::process::Command::new("xz")
-        .arg("-dc")
-        .arg(path)
-        .output()
-        .expect("run xz (install xz-utils)");
+    let out = std::process::Command::new("xz").arg("-dc").arg(path).output().expect("run xz (install xz-utils)");
     assert!(out.status.success(), "xz -dc {} failed", path.display());
     Some(serde_json::from_slice(&out.stdout).expect("limbo JSON"))
 }
@@ -44,19 +40,13 @@ enum Outcome {
 
 /// Why a case cannot be expressed with `pki verify`'s flags, if it cannot.
 fn skip_reason(tc: &Value) -> Option<&'static str> {
-    if tc["features"]
-        .as_array()
-        .is_some_and(|f| f.iter().any(|x| x == "max-chain-depth"))
-    {
+    if tc["features"].as_array().is_some_and(|f| f.iter().any(|x| x == "max-chain-depth")) {
         return Some("a binding max-chain-depth has no pki verify flag");
     }
     if tc["key_usage"].as_array().is_some_and(|a| !a.is_empty()) {
         return Some("required key usages have no pki verify flag");
     }
-    if tc["signature_algorithms"]
-        .as_array()
-        .is_some_and(|a| !a.is_empty())
-    {
+    if tc["signature_algorithms"].as_array().is_some_and(|a| !a.is_empty()) {
         return Some("signature algorithm limits have no pki verify flag");
     }
     if tc["expected_peer_name"]["kind"] == "RFC822" {
@@ -66,24 +56,15 @@ fn skip_reason(tc: &Value) -> Option<&'static str> {
 }
 
 fn request(tc: &Value) -> pki::verify::Request {
-    let certs = |k: &str| {
-        tc[k]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| der(p.as_str().unwrap()))
-            .collect::<Vec<_>>()
-    };
+    let certs = |k: &str| tc[k].as_array().unwrap().iter().map(|p| der(p.as_str().unwrap())).collect::<Vec<_>>();
     let crls = tc["crls"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| {
-            rustls::pki_types::CertificateRevocationListDer::from_pem_slice(
-                p.as_str().unwrap().as_bytes(),
-            )
-            .expect("limbo CRL")
-            .to_vec()
+            rustls::pki_types::CertificateRevocationListDer::from_pem_slice(p.as_str().unwrap().as_bytes())
+                .expect("limbo CRL")
+                .to_vec()
         })
         .collect();
     let at = match tc["validation_time"].as_str() {
@@ -91,19 +72,13 @@ fn request(tc: &Value) -> pki::verify::Request {
         None => time::OffsetDateTime::now_utc(),
     };
     let (mut host, mut ip) = (None, None);
-    match (
-        tc["expected_peer_name"]["kind"].as_str(),
-        tc["expected_peer_name"]["value"].as_str(),
-    ) {
+    match (tc["expected_peer_name"]["kind"].as_str(), tc["expected_peer_name"]["value"].as_str()) {
         (Some("DNS"), Some(v)) => host = Some(v.to_string()),
         (Some("IP"), Some(v)) => ip = Some(v.parse().expect("limbo IP")),
         _ => {}
     }
-    let purpose = if tc["validation_kind"] == "CLIENT" {
-        pki::verify::Purpose::Client
-    } else {
-        pki::verify::Purpose::Server
-    };
+    let purpose =
+        if tc["validation_kind"] == "CLIENT" { pki::verify::Purpose::Client } else { pki::verify::Purpose::Server };
     pki::verify::Request {
         leaf: der(tc["peer_certificate"].as_str().unwrap()),
         intermediates: certs("untrusted_intermediates"),
@@ -121,11 +96,7 @@ fn run_case(tc: &Value) -> Outcome {
     if skip_reason(tc).is_some() {
         return Outcome::Skipped;
     }
-    if pki::verify::verify(&request(tc)).valid {
-        Outcome::Success
-    } else {
-        Outcome::Failure
-    }
+    if pki::verify::verify(&request(tc)).valid { Outcome::Success } else { Outcome::Failure }
 }
 
 #[derive(Default, Debug)]
@@ -166,34 +137,19 @@ fn limbo_suite_scores_at_least_as_well_as_rustls_webpki() {
         eprintln!("SKIPPED: ../shared/limbo/limbo.json.xz not found");
         return;
     };
-    let webpki = xz_json(&shared().join("anchors/rustls-webpki.json.xz"))
-        .expect("rustls-webpki anchor results");
+    let webpki = xz_json(&shared().join("anchors/rustls-webpki.json.xz")).expect("rustls-webpki anchor results");
     let cases = limbo["testcases"].as_array().unwrap();
     assert_eq!(cases.len(), 9780, "the suite changed size");
 
-    let expected: HashMap<String, Outcome> = cases
-        .iter()
-        .map(|t| {
-            (
-                t["id"].as_str().unwrap().to_string(),
-                outcome(&t["expected_result"]),
-            )
-        })
-        .collect();
-    let ours: HashMap<String, Outcome> = cases
-        .iter()
-        .map(|t| (t["id"].as_str().unwrap().to_string(), run_case(t)))
-        .collect();
+    let expected: HashMap<String, Outcome> =
+        cases.iter().map(|t| (t["id"].as_str().unwrap().to_string(), outcome(&t["expected_result"]))).collect();
+    let ours: HashMap<String, Outcome> =
+        cases.iter().map(|t| (t["id"].as_str().unwrap().to_string(), run_case(t))).collect();
     let theirs: HashMap<String, Outcome> = webpki["results"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            (
-                r["id"].as_str().unwrap().to_string(),
-                outcome(&r["actual_result"]),
-            )
-        })
+        .map(|r| (r["id"].as_str().unwrap().to_string(), outcome(&r["actual_result"])))
         .collect();
 
     let (a, b) = (score(&ours, &expected), score(&theirs, &expected));
@@ -209,20 +165,9 @@ fn limbo_suite_scores_at_least_as_well_as_rustls_webpki() {
         .keys()
         .filter(|id| expected[*id] == Outcome::Failure && ours.get(*id) == Some(&Outcome::Success))
         .collect();
-    let fa_new: Vec<&&String> = fa_ours
-        .iter()
-        .filter(|id| theirs.get(**id) != Some(&Outcome::Success))
-        .collect();
-    assert!(
-        fa_new.is_empty(),
-        "false accepts that rustls-webpki does not make: {fa_new:?}"
-    );
-    assert!(
-        a.pass >= b.pass,
-        "pki passes {} cases, rustls-webpki {}",
-        a.pass,
-        b.pass
-    );
+    let fa_new: Vec<&&String> = fa_ours.iter().filter(|id| theirs.get(**id) != Some(&Outcome::Success)).collect();
+    assert!(fa_new.is_empty(), "false accepts that rustls-webpki does not make: {fa_new:?}");
+    assert!(a.pass >= b.pass, "pki passes {} cases, rustls-webpki {}", a.pass, b.pass);
     assert!(
         a.false_accept <= b.false_accept,
         "pki falsely accepts {} cases, rustls-webpki {}",
@@ -252,57 +197,27 @@ fn limbo_sample_through_the_binary_agrees_with_the_library() {
             std::fs::write(&p, pems.join("\n")).unwrap();
             p
         };
-        let leaf = write(
-            format!("{n}-leaf.pem"),
-            vec![tc["peer_certificate"].as_str().unwrap()],
-        );
+        let leaf = write(format!("{n}-leaf.pem"), vec![tc["peer_certificate"].as_str().unwrap()]);
         let mut args: Vec<String> = vec!["verify".into(), leaf.display().to_string()];
         for (i, t) in tc["trusted_certs"].as_array().unwrap().iter().enumerate() {
             args.push("--ca".into());
-            args.push(
-                write(format!("{n}-ca{i}.pem"), vec![t.as_str().unwrap()])
-                    .display()
-                    .to_string(),
-            );
+            args.push(write(format!("{n}-ca{i}.pem"), vec![t.as_str().unwrap()]).display().to_string());
         }
-        for (i, t) in tc["untrusted_intermediates"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .enumerate()
-        {
+        for (i, t) in tc["untrusted_intermediates"].as_array().unwrap().iter().enumerate() {
             args.push("--untrusted".into());
-            args.push(
-                write(format!("{n}-u{i}.pem"), vec![t.as_str().unwrap()])
-                    .display()
-                    .to_string(),
-            );
+            args.push(write(format!("{n}-u{i}.pem"), vec![t.as_str().unwrap()]).display().to_string());
         }
         for (i, t) in tc["crls"].as_array().unwrap().iter().enumerate() {
             args.push("--crl".into());
-            args.push(
-                write(format!("{n}-crl{i}.pem"), vec![t.as_str().unwrap()])
-                    .display()
-                    .to_string(),
-            );
+            args.push(write(format!("{n}-crl{i}.pem"), vec![t.as_str().unwrap()]).display().to_string());
         }
-        match (
-            tc["expected_peer_name"]["kind"].as_str(),
-            tc["expected_peer_name"]["value"].as_str(),
-        ) {
+        match (tc["expected_peer_name"]["kind"].as_str(), tc["expected_peer_name"]["value"].as_str()) {
             (Some("DNS"), Some(v)) => args.extend(["--host".into(), v.into()]),
             (Some("IP"), Some(v)) => args.extend(["--ip".into(), v.into()]),
             _ => {}
         }
         args.push("--purpose".into());
-        args.push(
-            if tc["validation_kind"] == "CLIENT" {
-                "client"
-            } else {
-                "server"
-            }
-            .into(),
-        );
+        args.push(if tc["validation_kind"] == "CLIENT" { "client" } else { "server" }.into());
         if let Some(t) = tc["validation_time"].as_str() {
             args.extend(["--at".into(), t.into()]);
         }

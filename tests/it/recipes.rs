@@ -32,40 +32,23 @@ fn run_recipe(page: &str, tools: &[&str]) {
             return;
         }
     }
-    let md = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("docs")
-            .join(page),
-    )
-    .unwrap();
+    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(page)).unwrap();
     let script = sh_blocks(&md);
     assert!(script.lines().count() > 3, "{page} has no runnable blocks");
     let pki = Pki::new();
     let bin = assert_cmd::cargo::cargo_bin("pki");
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let full =
-        format!("set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n{script}");
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let full = format!("set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n{script}");
     let mut cmd = Command::new("bash");
-    cmd.arg("-c")
-        .arg(&full)
-        .current_dir(pki.work())
-        .env("PATH", path)
-        .env("HOME", pki.root().join("home"));
+    cmd.arg("-c").arg(&full).current_dir(pki.work()).env("PATH", path).env("HOME", pki.root().join("home"));
     for (k, _) in std::env::vars_os() {
         let k = k.to_string_lossy().to_string();
         if k.starts_with("PKI_") || k == "XDG_DATA_HOME" {
             cmd.env_remove(&k);
         }
     }
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("bash");
+    let mut child =
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("bash");
     let start = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {

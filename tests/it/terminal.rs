@@ -14,24 +14,14 @@ fn on_terminal(pki: &Pki, args: &str, env: &[(&str, &str)]) -> Option<String> {
         return None;
     }
     let bin = assert_cmd::cargo::cargo_bin("pki");
-    let line = format!(
-        "{} --ca-dir {} {args}",
-        bin.display(),
-        pki.ca_dir().display()
-    );
+    let line = format!("{} --ca-dir {} {args}", bin.display(), pki.ca_dir().display());
     let mut cmd = Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"])
-        .current_dir(pki.work())
-        .env_remove("NO_COLOR");
+    cmd.args(["-qec", &line, "/dev/null"]).current_dir(pki.work()).env_remove("NO_COLOR");
     for (k, v) in env {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("run script");
-    assert!(
-        out.status.success(),
-        "pki {args} under a terminal failed: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(out.status.success(), "pki {args} under a terminal failed: {}", String::from_utf8_lossy(&out.stdout));
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -43,17 +33,10 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         return;
     };
     assert!(tty.contains(ESC), "no colour on a terminal: {tty:?}");
-    let no_color_env =
-        on_terminal(&pki, "issue server --san b.test", &[("NO_COLOR", "1")]).unwrap();
-    assert!(
-        !no_color_env.contains(ESC),
-        "colour despite NO_COLOR: {no_color_env:?}"
-    );
+    let no_color_env = on_terminal(&pki, "issue server --san b.test", &[("NO_COLOR", "1")]).unwrap();
+    assert!(!no_color_env.contains(ESC), "colour despite NO_COLOR: {no_color_env:?}");
     let no_color_flag = on_terminal(&pki, "issue server --san c.test --no-color", &[]).unwrap();
-    assert!(
-        !no_color_flag.contains(ESC),
-        "colour despite --no-color: {no_color_flag:?}"
-    );
+    assert!(!no_color_flag.contains(ESC), "colour despite --no-color: {no_color_flag:?}");
     // Piped (not a terminal): plain text.
     let piped = pki.ok(&["issue", "server", "--san", "d.test"]);
     assert!(!piped.contains(ESC), "colour in a pipe: {piped:?}");
@@ -72,16 +55,8 @@ fn quiet_prints_nothing_on_success() {
     ] {
         let out = pki.run(&args);
         assert!(out.status.success(), "{args:?}");
-        assert!(
-            out.stdout.is_empty(),
-            "{args:?} printed {:?}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        assert!(
-            out.stderr.is_empty(),
-            "{args:?} printed {:?}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.stdout.is_empty(), "{args:?} printed {:?}", String::from_utf8_lossy(&out.stdout));
+        assert!(out.stderr.is_empty(), "{args:?} printed {:?}", String::from_utf8_lossy(&out.stderr));
     }
     // Quiet never hides an error.
     let err = pki.fails(1, &["issue", "server", "--san", "localhost", "-q"]);
@@ -99,18 +74,11 @@ fn errors_are_error_then_hint_on_stderr_only() {
     ] {
         let out = pki.run(&args);
         assert_eq!(out.status.code(), Some(code), "{args:?}");
-        assert!(
-            out.stdout.is_empty(),
-            "{args:?} wrote to stdout: {:?}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        assert!(out.stdout.is_empty(), "{args:?} wrote to stdout: {:?}", String::from_utf8_lossy(&out.stdout));
         let err = String::from_utf8_lossy(&out.stderr);
         let lines: Vec<&str> = err.lines().collect();
         assert!(lines[0].starts_with("error: "), "{args:?}: {err}");
-        assert!(
-            lines.iter().skip(1).all(|l| l.starts_with("hint: ")),
-            "{args:?}: {err}"
-        );
+        assert!(lines.iter().skip(1).all(|l| l.starts_with("hint: ")), "{args:?}: {err}");
     }
 }
 
@@ -119,24 +87,11 @@ fn json_is_one_document_on_stdout_and_warnings_go_to_stderr() {
     let pki = Pki::new();
     pki.ok(&["ca", "init", "--days", "30", "-q"]);
     // --days past the root's end: a warning, which must stay off stdout.
-    let out = pki.run(&[
-        "issue",
-        "server",
-        "--san",
-        "localhost",
-        "--days",
-        "90",
-        "--json",
-    ]);
+    let out = pki.run(&["issue", "server", "--san", "localhost", "--days", "90", "--json"]);
     assert!(out.status.success());
-    let v: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("stdout is exactly one JSON document");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is exactly one JSON document");
     assert_eq!(v["sans"][0], "localhost");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).starts_with("warning: "),
-        "{:?}",
-        out.stderr
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("warning: "), "{:?}", out.stderr);
     for args in [
         vec!["list", "--json"],
         vec!["inspect", "localhost.pem", "--json"],
@@ -145,11 +100,7 @@ fn json_is_one_document_on_stdout_and_warnings_go_to_stderr() {
         vec!["completions", "bash", "--json"],
     ] {
         let out = pki.run(&args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice::<serde_json::Value>(&out.stdout)
             .unwrap_or_else(|e| panic!("{args:?}: stdout is not one JSON document: {e}"));
     }
