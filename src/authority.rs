@@ -101,8 +101,19 @@ pub fn init_root(ca: &CaDir, req: &RootRequest) -> Result<Issued> {
         fsutil::refuse_existing(&[&cert_path, &key_path], req.force)?;
         let k = fsutil::stage(&key_path, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
         let c = fsutil::stage(&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
+        // ca.pem is what makes a CA: remove the old one first and put the new one in last,
+        // so that at every instant either ca.pem is absent or ca-key.pem matches it.
+        if req.force {
+            match std::fs::remove_file(&cert_path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&cert_path, "replace", e)),
+                _ => fsutil::sync_dir(dir),
+            }
+        }
         k.commit(req.force)?;
         c.commit(req.force)?;
+        if !ca.ledger_path().exists() {
+            Ledger::default_empty().save(&ca.ledger_path())?;
+        }
         if dir.join("intermediates").exists() {
             warnings.push(
                 "intermediates in this CA directory were signed by the old root and no longer chain to the new one"
@@ -138,6 +149,7 @@ fn write_fresh_ca_dir(dir: &Path, key_pem: &str, cert_pem: &str) -> Result<()> {
         .map_err(|e| Error::io(parent, "create a directory in", e))?;
     fsutil::write_secret(&tmp.path().join("ca-key.pem"), key_pem.as_bytes(), false)?;
     fsutil::write_public(&tmp.path().join("ca.pem"), cert_pem.as_bytes(), false)?;
+    Ledger::default_empty().save(&tmp.path().join("ledger.json"))?;
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE))
@@ -212,6 +224,7 @@ pub fn create_intermediate(ca: &CaDir, root: &Issuing, req: &IntermediateRequest
     let der = sign(&params, &key, root, "signing the intermediate")?;
     let k = fsutil::stage(&key_path, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
     let c = fsutil::stage(&cert_path, pem_cert(&der).as_bytes(), fsutil::PUBLIC_MODE)?;
+    // The key first, the certificate last: a certificate on disk always has its key.
     k.commit(req.force)?;
     c.commit(req.force)?;
 

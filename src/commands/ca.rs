@@ -144,6 +144,15 @@ pub fn run(args: CaArgs, global: &Global) -> Result<Outcome> {
 fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
     let ca = global.ca();
     // Refuse before asking for a passphrase that would not be used.
+    if !a.force && !ca.cert_path().exists() && ca.key_path().exists() {
+        return Err(crate::Error::Usage {
+            message: format!(
+                "'{}' exists without 'ca.pem' (an interrupted 'pki ca init'?); nothing was written",
+                ca.key_path().display()
+            ),
+            hint: Some("pass --force to replace it with a new CA".into()),
+        });
+    }
     crate::store::fsutil::refuse_existing(&[&ca.cert_path(), &ca.key_path()], a.force)?;
     let passphrase = a.new_key.resolve()?;
     // A defaulted name gets a random unit, so two default roots (same user, same host) never

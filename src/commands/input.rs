@@ -23,7 +23,11 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
         if meta.len() > MAX_INPUT_BYTES as u64 {
             return Err(Error::BadInput {
                 path: path.to_path_buf(),
-                reason: format!("it is {} MiB, more than the {} MiB pki reads", meta.len() >> 20, MAX_INPUT_BYTES >> 20),
+                reason: format!(
+                    "it is {} MiB, more than the {} MiB pki reads",
+                    meta.len() >> 20,
+                    MAX_INPUT_BYTES >> 20
+                ),
             });
         }
         std::fs::File::open(path)

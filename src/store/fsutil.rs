@@ -64,6 +64,11 @@ impl Staged {
         Ok(())
     }
 
+    /// The temporary file's path (before [`Staged::commit`]).
+    pub fn tmp_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
     /// Where the file will go.
     pub fn dest(&self) -> &Path {
         &self.dest
@@ -145,6 +150,15 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
+
+    #[test]
+    fn a_secret_is_private_before_it_has_its_name() {
+        let d = tempfile::tempdir().unwrap();
+        let staged = stage(&d.path().join("k.pem"), b"secret", SECRET_MODE).unwrap();
+        // The temporary file is 0600 from its creation, not tightened later.
+        assert_eq!(fs::metadata(staged.tmp_path()).unwrap().mode() & 0o777, 0o600);
+        staged.commit(false).unwrap();
+    }
 
     #[test]
     fn modes_and_no_clobber() {

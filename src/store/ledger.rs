@@ -85,6 +85,11 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// An empty ledger of the current format.
+    pub fn default_empty() -> Ledger {
+        Ledger { version: LEDGER_VERSION, certificates: Vec::new() }
+    }
+
     /// Read the ledger at `path`; a missing file is an empty ledger.
     pub fn load(path: &Path) -> Result<Ledger> {
         let bytes = match std::fs::read(path) {

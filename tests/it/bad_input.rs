@@ -326,7 +326,7 @@ fn ca_init_refuses_when_only_the_key_exists() {
     let before = snapshot(&pki);
 
     let err = fails(&pki, 1, &["ca", "init"]);
-    assert!(err.contains("ca-key.pem' already exists"), "{err}");
+    assert!(err.contains("ca-key.pem' exists without 'ca.pem'"), "{err}");
     assert!(err.contains("--force"), "{err}");
     assert_unchanged(&pki, &before, "ca init over a lone key");
 }

@@ -431,3 +431,28 @@ fn simultaneous_ca_inits_in_an_empty_directory_make_exactly_one_ca() {
     let leaf = read_cert(&reported_path(&pki, &issued, "cert"));
     assert_eq!(parse(&leaf).issuer().to_string(), field(&report, "subject"));
 }
+
+/// Issue 5's bar: fifty issuances at once, with readers polling all along.
+#[test]
+fn fifty_simultaneous_issuances_with_readers_lose_nothing() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let runs: Vec<Vec<String>> = (0..50).map(|i| client_run(&format!("u{i}"))).collect();
+    let stop = AtomicBool::new(false);
+    let (outputs, logs) = thread::scope(|s| {
+        let readers: Vec<_> = (0..3).map(|_| s.spawn(|| read_ledger_until(&pki, &stop))).collect();
+        let stopper = StopOnDrop(&stop);
+        let outputs = wait_all(spawn_all(&pki, &runs));
+        drop(stopper);
+        let logs: Vec<ReaderLog> = readers.into_iter().map(|r| r.join().expect("a reader failed")).collect();
+        (outputs, logs)
+    });
+    for log in &logs {
+        assert_eq!(log.last_seen, 50, "the last poll, after all runs, saw them all");
+    }
+    let serials: BTreeSet<String> =
+        outputs.iter().map(|(what, out)| field(&json_of(what, out), "serial").to_string()).collect();
+    assert_eq!(serials.len(), 50, "duplicate serials");
+    assert_eq!(list_by_serial(&pki).keys().cloned().collect::<BTreeSet<_>>(), serials);
+    assert_store_is_clean(&pki);
+}

@@ -715,11 +715,13 @@ fn a_root_with_path_len_0_forbids_any_intermediate() {
     ));
     sh("ecparam -name prime256v1 -genkey -noout -out leaf.key");
     sh("req -new -key leaf.key -subj /CN=p.test -out leaf.csr");
-    sh("x509 -req -in leaf.csr -CA inter.pem -CAkey inter.key -set_serial 8 -days 20 -extfile ext.cnf -extensions leaf -out p.test.pem");
-    let (ok, out) =
-        run_tool("openssl", &words("verify -CAfile root.pem -untrusted inter.pem p.test.pem"), &pki.work());
+    sh(
+        "x509 -req -in leaf.csr -CA inter.pem -CAkey inter.key -set_serial 8 -days 20 -extfile ext.cnf -extensions leaf -out p.test.pem",
+    );
+    let (ok, out) = run_tool("openssl", &words("verify -CAfile root.pem -untrusted inter.pem p.test.pem"), &pki.work());
     assert!(!ok && out.contains("path length constraint exceeded"), "openssl: {out}");
-    let r = assert_invalid(&pki, "p.test.pem --untrusted inter.pem --ca root.pem --host p.test", &["path_len_exceeded"]);
+    let r =
+        assert_invalid(&pki, "p.test.pem --untrusted inter.pem --ca root.pem --host p.test", &["path_len_exceeded"]);
     assert_eq!(r.chain(), ["CN=p.test", "CN=Issuing", ROOT]);
 }
 

@@ -1,0 +1,159 @@
+//! Crash safety: `pki ca init` and `pki issue` killed with SIGKILL at many points never
+//! leave a half-written file, a certificate without its key, an unreadable ledger, or a CA
+//! directory the next command cannot use.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::common::*;
+
+/// Spawn `pki ARGS` the way `Pki::cmd` would run it.
+fn spawn(pki: &Pki, args: &[&str]) -> Child {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("pki"));
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().to_string();
+        if k.starts_with("PKI_") || k == "NO_COLOR" {
+            c.env_remove(&k);
+        }
+    }
+    c.env("HOME", pki.root().join("home"))
+        .arg("--ca-dir")
+        .arg(pki.ca_dir())
+        .args(args)
+        .current_dir(pki.work())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn pki")
+}
+
+/// Kill after `micros` microseconds (SIGKILL), then reap.
+fn kill_after(mut child: Child, micros: u64) {
+    std::thread::sleep(Duration::from_micros(micros));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A deterministic spread of delays over the whole run of a command (0 to ~40 ms).
+fn delays(n: usize) -> impl Iterator<Item = u64> {
+    (0..n as u64).map(|i| (i * 7919) % 40_000)
+}
+
+/// Every file with a final name (not a `.pki-tmp-*` temporary) is complete.
+fn final_files_are_whole(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let path = e.path();
+        if name.starts_with(".pki-tmp-") || name == ".lock" || path.is_dir() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        if name.ends_with("-key.pem") {
+            assert!(text.starts_with("-----BEGIN PRIVATE KEY-----"), "{name} is not a whole key: {text:?}");
+            assert!(text.trim_end().ends_with("-----END PRIVATE KEY-----"), "{name} is cut short");
+        } else if name.ends_with(".pem") {
+            let certs = read_certs(&path);
+            assert!(!certs.is_empty(), "{name} holds no certificate");
+            for c in &certs {
+                parse(c);
+            }
+        } else if name == "ledger.json" {
+            serde_json::from_str::<serde_json::Value>(&text).expect("ledger.json parses");
+        }
+    }
+}
+
+/// A certificate file on disk always has its key beside it, and they match.
+fn every_certificate_has_its_key(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(stem) = name.strip_suffix(".pem") else { continue };
+        if stem.ends_with("-key") || stem.ends_with("-chain") || name.starts_with('.') {
+            continue;
+        }
+        let key = dir.join(format!("{stem}-key.pem"));
+        assert!(key.exists(), "{name} has no key beside it");
+        let (ok, out) = run_tool(
+            "sh",
+            &[
+                "-c",
+                &format!(
+                    "[ \"$(openssl x509 -in '{}' -pubkey -noout)\" = \"$(openssl pkey -in '{}' -pubout)\" ]",
+                    e.path().display(),
+                    key.display()
+                ),
+            ],
+            dir,
+        );
+        assert!(ok, "{name} and its key do not match: {out}");
+    }
+}
+
+#[test]
+fn killed_ca_init_leaves_a_whole_ca_or_none() {
+    if !require("openssl") {
+        return;
+    }
+    let mut whole = 0;
+    for (i, d) in delays(24).enumerate() {
+        let pki = Pki::new();
+        kill_after(spawn(&pki, &["ca", "init", "-q"]), d);
+        let ca = pki.ca_dir();
+        let (cert, key) = (ca.join("ca.pem"), ca.join("ca-key.pem"));
+        if cert.exists() {
+            assert!(key.exists(), "run {i}: ca.pem without ca-key.pem");
+            final_files_are_whole(&ca);
+            every_certificate_has_its_key_named(&ca, "ca.pem", "ca-key.pem");
+            whole += 1;
+        } else {
+            assert!(!key.exists() || !ca.exists(), "run {i}: a key without a certificate");
+        }
+        // Whatever happened, the next command works: init (if needed) then issue.
+        if !cert.exists() {
+            pki.ok(&["ca", "init", "-q", "--force"]);
+        }
+        pki.ok(&["issue", "server", "--san", "after.test", "-q"]);
+    }
+    eprintln!("ca init: {whole} of 24 killed runs had finished");
+}
+
+fn every_certificate_has_its_key_named(dir: &Path, cert: &str, key: &str) {
+    let (ok, out) = run_tool(
+        "sh",
+        &["-c", &format!("[ \"$(openssl x509 -in {cert} -pubkey -noout)\" = \"$(openssl pkey -in {key} -pubout)\" ]")],
+        dir,
+    );
+    assert!(ok, "{cert} and {key} do not match: {out}");
+}
+
+#[test]
+fn killed_issue_never_leaves_a_broken_file_or_ledger() {
+    if !require("openssl") {
+        return;
+    }
+    let pki = Pki::new();
+    pki.init(&[]);
+    for (i, d) in delays(40).enumerate() {
+        let name = format!("s{i}.test");
+        let key_type = if i % 4 == 0 { "rsa-2048" } else { "ecdsa-p256" };
+        kill_after(spawn(&pki, &["issue", "server", "--san", &name, "--key-type", key_type, "-q"]), d);
+    }
+    final_files_are_whole(&pki.work());
+    final_files_are_whole(&pki.ca_dir());
+    every_certificate_has_its_key(&pki.work());
+    // The ledger parses and lists every certificate that reached the disk.
+    let list = pki.json(&["list"]);
+    let listed: Vec<String> =
+        list.as_array().unwrap().iter().map(|r| r["serial"].as_str().unwrap().to_string()).collect();
+    for e in std::fs::read_dir(pki.work()).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.ends_with(".test.pem") {
+            let serial = parse(&read_cert(&e.path())).raw_serial_as_string().replace(':', "");
+            assert!(listed.iter().any(|s| *s == serial), "{name} (serial {serial}) is not in the ledger");
+        }
+    }
+    // And the CA goes on working.
+    pki.ok(&["issue", "server", "--san", "after.test", "-q"]);
+}
