@@ -9,6 +9,7 @@ mod concurrency;
 mod crash;
 mod generated;
 mod handshake;
+mod hostile;
 mod inspect;
 mod interop_openssl;
 mod issue;
