@@ -21,8 +21,8 @@ use crate::validity::{Validity, ValidityRequest, rfc3339};
 pub struct Issued {
     /// The certificate file.
     pub cert_path: PathBuf,
-    /// The key file.
-    pub key_path: PathBuf,
+    /// The key file (none when the key was not written: `sign`, `renew --reuse-key`).
+    pub key_path: Option<PathBuf>,
     /// The chain file (leaves only).
     pub chain_path: Option<PathBuf>,
     /// Serial number.
@@ -35,8 +35,8 @@ pub struct Issued {
     pub validity: Validity,
     /// SHA-256 of the DER certificate, hex.
     pub fingerprint_sha256: String,
-    /// The key type.
-    pub key_type: KeyType,
+    /// The key type, when it is one pki makes.
+    pub key_type: Option<KeyType>,
     /// Whether the key file is encrypted.
     pub key_encrypted: bool,
     /// The profile.
@@ -124,14 +124,14 @@ pub fn init_root(ca: &CaDir, req: &RootRequest) -> Result<Issued> {
 
     Ok(Issued {
         cert_path,
-        key_path,
+        key_path: Some(key_path),
         chain_path: None,
         serial,
         subject: subject_of(cert.der())?,
         sans: Vec::new(),
         validity: decided.validity,
         fingerprint_sha256: sha256_hex(cert.der()),
-        key_type: req.key_type,
+        key_type: Some(req.key_type),
         key_encrypted: req.passphrase.is_some(),
         profile: Profile::Root,
         issuer: "self".into(),
@@ -230,14 +230,14 @@ pub fn create_intermediate(ca: &CaDir, root: &Issuing, req: &IntermediateRequest
 
     let issued = Issued {
         cert_path,
-        key_path,
+        key_path: Some(key_path),
         chain_path: None,
         serial,
         subject: subject_of(&der)?,
         sans: Vec::new(),
         validity: decided.validity,
         fingerprint_sha256: sha256_hex(&der),
-        key_type: req.key_type,
+        key_type: Some(req.key_type),
         key_encrypted: req.passphrase.is_some(),
         profile: Profile::Intermediate,
         issuer: root.which.label().to_string(),
@@ -256,8 +256,8 @@ pub struct LeafRequest {
     pub subject: Subject,
     /// SANs.
     pub sans: Vec<SanEntry>,
-    /// Key type.
-    pub key_type: KeyType,
+    /// Where the certificate's key comes from.
+    pub key: LeafKey,
     /// Validity wanted.
     pub validity: ValidityRequest,
     /// Encrypt the key with this.
@@ -270,6 +270,31 @@ pub struct LeafRequest {
     pub force: bool,
     /// The current time.
     pub now: OffsetDateTime,
+}
+
+/// The key a leaf certifies.
+#[derive(Debug)]
+pub enum LeafKey {
+    /// Generate a fresh key of this type and write it as `NAME-key.pem`.
+    Generate(KeyType),
+    /// An existing key pair (`renew --reuse-key`): certified, not written again.
+    Reuse(KeyPair),
+    /// Only a public key, from a certificate signing request: no key file at all.
+    Public {
+        /// The SubjectPublicKeyInfo.
+        spki: rcgen::SubjectPublicKeyInfo,
+        /// Whether it is an RSA key (keyEncipherment then goes in the key usage).
+        rsa: bool,
+        /// Its type, when it is one pki makes (for display).
+        key_type: Option<KeyType>,
+    },
+}
+
+impl LeafKey {
+    /// Whether a key file is written.
+    pub fn writes_key(&self) -> bool {
+        matches!(self, LeafKey::Generate(_))
+    }
 }
 
 impl LeafRequest {
@@ -288,8 +313,12 @@ impl LeafRequest {
 pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Issued> {
     req.subject.validate()?;
     let (cert_path, key_path, chain_path) = req.paths();
-    fsutil::refuse_existing(&[&cert_path, &key_path, &chain_path], req.force)?;
-    fsutil::refuse_non_files(&[&cert_path, &key_path, &chain_path])?;
+    let outputs: Vec<&Path> = match req.key.writes_key() {
+        true => vec![&cert_path, &key_path, &chain_path],
+        false => vec![&cert_path, &chain_path],
+    };
+    fsutil::refuse_existing(&outputs, req.force)?;
+    fsutil::refuse_non_files(&outputs)?;
     let decided = req.validity.decide(req.now, Some(issuer.not_after))?;
     let mut warnings: Vec<String> = req.sans.iter().flat_map(SanEntry::warnings).collect();
     if let Some(t) = decided.clamped_to {
@@ -303,8 +332,19 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
         ));
     }
 
-    let key = req.key_type.generate()?;
-    let key_pem = keys::encode_private_key(&key, req.passphrase.as_ref())?;
+    let generated = match &req.key {
+        LeafKey::Generate(t) => Some(t.generate()?),
+        _ => None,
+    };
+    let (rsa, key_type) = match (&req.key, &generated) {
+        (LeafKey::Generate(t), _) => (t.is_rsa(), Some(*t)),
+        (LeafKey::Reuse(k), _) => (KeyType::of(k).is_some_and(KeyType::is_rsa), KeyType::of(k)),
+        (LeafKey::Public { rsa, key_type, .. }, _) => (*rsa, *key_type),
+    };
+    let key_pem = match &generated {
+        Some(k) => Some(keys::encode_private_key(k, req.passphrase.as_ref())?),
+        None => None,
+    };
     // Read the ledger before creating anything, so a damaged one leaves no trace.
     Ledger::load(&ca.ledger_path())?;
     fsutil::create_dir(&req.out_dir)?;
@@ -312,30 +352,37 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
     let _lock = ca.lock()?;
     let mut ledger = Ledger::load(&ca.ledger_path())?;
     let serial = fresh_serial(&ledger)?;
-    let params = profile::leaf(req.profile, &req.subject, &req.sans, decided.validity, &serial, req.key_type.is_rsa())?;
-    let der = sign(&params, &key, issuer, "signing the certificate")?;
+    let params = profile::leaf(req.profile, &req.subject, &req.sans, decided.validity, &serial, rsa)?;
+    let what = "signing the certificate";
+    let der = match (&req.key, &generated) {
+        (_, Some(k)) => sign(&params, k, issuer, what)?,
+        (LeafKey::Reuse(k), None) => sign(&params, k, issuer, what)?,
+        (LeafKey::Public { spki, .. }, None) => sign(&params, spki, issuer, what)?,
+        (LeafKey::Generate(_), None) => unreachable!("a generated key exists for LeafKey::Generate"),
+    };
     let cert_pem = pem_cert(&der);
     let mut chain_pem = cert_pem.clone();
     for c in &issuer.chain {
         chain_pem.push_str(&pem_cert(c));
     }
 
-    let staged = [
-        fsutil::stage(&key_path, key_pem.as_bytes(), fsutil::SECRET_MODE)?,
-        fsutil::stage(&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?,
-        fsutil::stage(&chain_path, chain_pem.as_bytes(), fsutil::PUBLIC_MODE)?,
-    ];
+    let mut staged = Vec::new();
+    if let Some(k) = &key_pem {
+        staged.push(fsutil::stage(&key_path, k.as_bytes(), fsutil::SECRET_MODE)?);
+    }
+    staged.push(fsutil::stage(&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?);
+    staged.push(fsutil::stage(&chain_path, chain_pem.as_bytes(), fsutil::PUBLIC_MODE)?);
     let issued = Issued {
         cert_path: cert_path.clone(),
-        key_path: key_path.clone(),
+        key_path: req.key.writes_key().then(|| key_path.clone()),
         chain_path: Some(chain_path.clone()),
         serial,
         subject: subject_of(&der)?,
         sans: req.sans.clone(),
         validity: decided.validity,
         fingerprint_sha256: sha256_hex(&der),
-        key_type: req.key_type,
-        key_encrypted: req.passphrase.is_some(),
+        key_type,
+        key_encrypted: req.passphrase.is_some() && req.key.writes_key(),
         profile: req.profile,
         issuer: issuer.which.label().to_string(),
         warnings,
@@ -373,7 +420,7 @@ fn fresh_serial(ledger: &Ledger) -> Result<Serial> {
 
 fn sign(
     params: &CertificateParams,
-    key: &KeyPair,
+    key: &impl rcgen::PublicKeyData,
     issuer: &Issuing,
     what: &'static str,
 ) -> Result<rustls_pki_types::CertificateDer<'static>> {
@@ -409,6 +456,64 @@ fn record(ledger: &mut Ledger, ca: &CaDir, issued: &Issued, now: OffsetDateTime)
         path: Some(path.display().to_string()),
         issued_at: rfc3339(now),
         revoked: None,
+        superseded_by: None,
     });
     ledger.save(&ca.ledger_path())
+}
+
+/// Mark the certificate with `serial` revoked for `reason` (under the lock). Returns its
+/// ledger entry as it now stands. An unknown serial or one already revoked is an error.
+pub fn revoke(ca: &CaDir, serial: &str, reason: crate::crl::Reason, now: OffsetDateTime) -> Result<LedgerEntry> {
+    if !ca.has_root() {
+        return Err(Error::NoCa { dir: ca.path().to_path_buf() });
+    }
+    let _lock = ca.lock()?;
+    let mut ledger = Ledger::load(&ca.ledger_path())?;
+    let Some(entry) = ledger.find_mut(serial) else {
+        return Err(Error::Usage {
+            message: format!("no certificate with serial '{serial}' in this CA's ledger"),
+            hint: Some("'pki list' shows the serials this CA issued".into()),
+        });
+    };
+    if let Some(r) = &entry.revoked {
+        return Err(Error::Usage {
+            message: format!(
+                "certificate '{}' (serial {}) was already revoked at {}",
+                entry.subject, entry.serial, r.at
+            ),
+            hint: None,
+        });
+    }
+    entry.revoked = Some(crate::store::ledger::Revocation { at: rfc3339(now), reason: reason.name().to_string() });
+    let done = entry.clone();
+    ledger.save(&ca.ledger_path())?;
+    Ok(done)
+}
+
+/// Sign the next CRL of `issuer` and write it to `out` (under the lock, so CRL numbers
+/// only ever increase).
+pub fn issue_crl(ca: &CaDir, issuer: &Issuing, days: u32, out: &Path, now: OffsetDateTime) -> Result<crate::crl::Crl> {
+    if days == 0 {
+        return Err(Error::invalid("--days", "0", "nextUpdate must be after thisUpdate"));
+    }
+    let _lock = ca.lock()?;
+    let mut ledger = Ledger::load(&ca.ledger_path())?;
+    let label = issuer.which.label().to_string();
+    let number = ledger.crl_numbers.get(&label).copied().unwrap_or(0) + 1;
+    let crl = crate::crl::make_crl(issuer, &ledger, number, now, days)?;
+    ledger.crl_numbers.insert(label, number);
+    ledger.save(&ca.ledger_path())?;
+    fsutil::write_public(out, crl.pem.as_bytes(), true)?;
+    Ok(crl)
+}
+
+/// Record that `old` (serial) was renewed as `new` (serial), under the lock.
+pub fn record_supersede(ca: &CaDir, old: &str, new: &str) -> Result<()> {
+    let _lock = ca.lock()?;
+    let mut ledger = Ledger::load(&ca.ledger_path())?;
+    if let Some(e) = ledger.find_mut(old) {
+        e.superseded_by = Some(new.to_string());
+        ledger.save(&ca.ledger_path())?;
+    }
+    Ok(())
 }

@@ -21,6 +21,10 @@ pub struct CertInfo {
     pub public_key: Vec<u8>,
     /// Serial, lowercase hex.
     pub serial_hex: String,
+    /// Subject key identifier, if present.
+    pub ski: Option<Vec<u8>>,
+    /// SAN values (DNS, IP, email, URI), for renewal.
+    pub sans: crate::describe::names::SanLists,
 }
 
 impl CertInfo {
@@ -40,6 +44,16 @@ impl CertInfo {
             is_ca,
             path_len,
             public_key: cert.public_key().subject_public_key.data.to_vec(),
+            ski: cert.iter_extensions().find_map(|e| match e.parsed_extension() {
+                x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+                _ => None,
+            }),
+            sans: cert
+                .subject_alternative_name()
+                .ok()
+                .flatten()
+                .map(|s| crate::describe::names::SanLists::from_names(&s.value.general_names))
+                .unwrap_or_default(),
             serial_hex: crate::serial::Serial::from_bytes(cert.raw_serial()).to_hex(),
         })
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-use crate::commands::{bundle, ca, completions, inspect, issue, list, verify};
+use crate::commands::{bundle, ca, completions, csr, export, inspect, issue, list, renew, revoke, verify};
 
 /// One-line description shown by `pki -h`.
 const ABOUT: &str = "A local certificate authority and certificate toolkit";
@@ -88,6 +88,22 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     // Order and complete a certificate chain
     Bundle(bundle::BundleArgs),
+    // Make a key and a certificate signing request
+    Csr(csr::CsrArgs),
+    // Sign a certificate signing request with the CA
+    Sign(csr::SignArgs),
+    // Mark a certificate of this CA revoked
+    Revoke(revoke::RevokeArgs),
+    // Write a certificate revocation list
+    Crl(revoke::CrlArgs),
+    // Export a key and its certificates (PKCS#12)
+    Export(export::ExportArgs),
+    // Convert between PEM and DER
+    Convert(export::ConvertArgs),
+    // Issue a fresh certificate like an existing one
+    Renew(renew::RenewArgs),
+    // Exit 3 when a certificate expires soon
+    CheckRenewal(renew::CheckRenewalArgs),
     // Print a shell completion script
     Completions(completions::CompletionsArgs),
     // Write man pages to a directory

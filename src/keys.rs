@@ -120,6 +120,11 @@ impl Passphrase {
         Passphrase(Zeroizing::new(s))
     }
 
+    /// The passphrase text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// The passphrase bytes.
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()

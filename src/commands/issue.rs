@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueHint};
 use serde::Serialize;
 
-use crate::authority::{self, Issued, LeafRequest};
+use crate::authority::{self, Issued, LeafKey, LeafRequest};
 use crate::commands::Global;
 use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs};
 use crate::error::{Error, Result};
@@ -164,8 +164,9 @@ pub struct CommonArgs {
 pub struct IssuedReport {
     /// Certificate file.
     pub cert: String,
-    /// Key file.
-    pub key: String,
+    /// Key file (none when no key was written: `sign`, `renew --reuse-key`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// Chain file (leaves only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
@@ -190,7 +191,7 @@ impl From<Issued> for IssuedReport {
     fn from(i: Issued) -> Self {
         IssuedReport {
             cert: i.cert_path.display().to_string(),
-            key: i.key_path.display().to_string(),
+            key: i.key_path.as_ref().map(|p| p.display().to_string()),
             chain: i.chain_path.as_ref().map(|p| p.display().to_string()),
             serial: i.serial.to_hex(),
             subject: i.subject.clone(),
@@ -237,7 +238,7 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
         profile,
         subject,
         sans,
-        key_type: common.key_type,
+        key: LeafKey::Generate(common.key_type),
         validity,
         passphrase: None,
         out_dir: common.out_dir.clone(),

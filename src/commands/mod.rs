@@ -5,11 +5,15 @@
 pub mod bundle;
 pub mod ca;
 pub mod completions;
+pub mod csr;
+pub mod export;
 pub mod input;
 pub mod inspect;
 pub mod issue;
 pub mod list;
 pub mod passphrase;
+pub mod renew;
+pub mod revoke;
 pub mod verify;
 
 use std::io::IsTerminal;
@@ -95,6 +99,14 @@ pub fn run(cmd: Command, global: &Global) -> Result<Outcome> {
         Command::Verify(a) => verify::run(a, global),
         Command::Bundle(a) => bundle::run(a, global),
         Command::Completions(a) => completions::run(a, global),
+        Command::Csr(a) => csr::run_csr(a, global),
+        Command::Sign(a) => csr::run_sign(a, global),
+        Command::Revoke(a) => revoke::run_revoke(a, global),
+        Command::Crl(a) => revoke::run_crl(a, global),
+        Command::Export(a) => export::run(a, global),
+        Command::Convert(a) => export::run_convert(a, global),
+        Command::Renew(a) => renew::run_renew(a, global),
+        Command::CheckRenewal(a) => renew::run_check(a, global),
         Command::Man(a) => completions::run_man(a, global),
     }
 }

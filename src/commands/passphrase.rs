@@ -42,7 +42,7 @@ pub struct CaKeyArgs {
     pub ca_passphrase_file: Option<std::path::PathBuf>,
 }
 
-fn from_file(path: &Path, flag: &str) -> Result<Passphrase> {
+pub(crate) fn from_file(path: &Path, flag: &str) -> Result<Passphrase> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read passphrase file", e))?;
     let text = String::from_utf8(bytes).map_err(|_| Error::BadPassphrase {
         source: format!("{flag} '{}'", path.display()),
@@ -51,22 +51,22 @@ fn from_file(path: &Path, flag: &str) -> Result<Passphrase> {
     non_empty(Passphrase::new(text), &format!("{flag} '{}'", path.display()))
 }
 
-fn non_empty(p: Passphrase, source: &str) -> Result<Passphrase> {
+pub(crate) fn non_empty(p: Passphrase, source: &str) -> Result<Passphrase> {
     if p.is_empty() {
         return Err(Error::BadPassphrase { source: source.into(), reason: "it is empty".into() });
     }
     Ok(p)
 }
 
-fn from_env(var: &str) -> Option<Passphrase> {
+pub(crate) fn from_env(var: &str) -> Option<Passphrase> {
     std::env::var(var).ok().filter(|v| !v.is_empty()).map(Passphrase::new)
 }
 
-fn can_prompt() -> bool {
+pub(crate) fn can_prompt() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-fn prompt(text: &str) -> Result<Passphrase> {
+pub(crate) fn prompt(text: &str) -> Result<Passphrase> {
     rpassword::prompt_password(text).map(Passphrase::new).map_err(|e| Error::io("/dev/tty", "read passphrase from", e))
 }
 
@@ -91,6 +91,23 @@ impl NewKeyArgs {
             return Err(Error::BadPassphrase { source: "the prompt".into(), reason: "the two entries differ".into() });
         }
         Ok(Some(first))
+    }
+}
+
+impl NewKeyArgs {
+    /// The passphrase of an existing encrypted key (`--key`): --passphrase-file, else
+    /// $PKI_PASSPHRASE, else a prompt on a terminal.
+    pub fn resolve_existing(&self) -> Result<Option<Passphrase>> {
+        if let Some(path) = &self.passphrase_file {
+            return from_file(path, "--passphrase-file").map(Some);
+        }
+        if let Some(p) = from_env(ENV_NEW) {
+            return Ok(Some(p));
+        }
+        if !can_prompt() {
+            return Ok(None);
+        }
+        prompt("Passphrase for the key: ").map(Some)
     }
 }
 

@@ -27,8 +27,9 @@ impl Report for IssuedReport {
         };
         let days = (i.validity.not_after - i.validity.not_before).whole_days();
         let mut rows: Vec<(&str, String)> = vec![("certificate", self.cert.clone())];
-        let key = if i.key_encrypted { format!("{} (encrypted)", self.key) } else { self.key.clone() };
-        rows.push(("key", key));
+        if let Some(k) = &self.key {
+            rows.push(("key", if i.key_encrypted { format!("{k} (encrypted)") } else { k.clone() }));
+        }
         if let Some(c) = &self.chain {
             rows.push(("chain", c.clone()));
         }
@@ -37,7 +38,9 @@ impl Report for IssuedReport {
             rows.push(("names", self.sans.iter().map(|s| field(s)).collect::<Vec<_>>().join(", ")));
         }
         rows.push(("signed by", i.issuer.clone()));
-        rows.push(("key type", i.key_type.to_string()));
+        if let Some(t) = i.key_type {
+            rows.push(("key type", t.to_string()));
+        }
         rows.push(("serial", self.serial.clone()));
         rows.push(("valid", format!("{} to {} ({days} days)", self.not_before, self.not_after)));
         let mut out = format!("{} {}\n", st.ok("✓"), st.bold(&what));

@@ -5,6 +5,7 @@ mod bundle;
 mod generated;
 mod inspect;
 mod issue;
+mod lifecycle;
 mod list;
 pub mod sanitize;
 pub mod style;
@@ -29,6 +30,10 @@ pub trait Report {
     /// Errors for stderr from a command that goes on past them (one bad file of many).
     fn errors(&self) -> &[Error] {
         &[]
+    }
+    /// Bytes to write to stdout as they are instead of the human text (binary output).
+    fn raw_stdout(&self) -> Option<&[u8]> {
+        None
     }
     /// The exit code (0 unless a check failed).
     fn exit_code(&self) -> i32 {
@@ -70,6 +75,8 @@ pub fn emit(outcome: &Outcome, global: &Global) -> i32 {
         let mut s = serde_json::to_string_pretty(&report.to_json()).unwrap_or_else(|_| "null".into());
         s.push('\n');
         out.write_all(s.as_bytes())
+    } else if let Some(raw) = report.raw_stdout() {
+        out.write_all(raw)
     } else if !global.quiet || code != EXIT_OK {
         out.write_all(report.human(&Style::new(!global.no_color)).as_bytes())
     } else {

@@ -39,6 +39,9 @@ pub struct LedgerEntry {
     /// Revocation, if revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<Revocation>,
+    /// The serial of the certificate that renewed this one, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
 }
 
 /// A revocation record.
@@ -82,12 +85,15 @@ pub struct Ledger {
     pub version: u32,
     /// Every issued certificate, oldest first.
     pub certificates: Vec<LedgerEntry>,
+    /// The last CRL number used, per issuer ("root" or an intermediate's name).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub crl_numbers: std::collections::BTreeMap<String, u64>,
 }
 
 impl Ledger {
     /// An empty ledger of the current format.
     pub fn default_empty() -> Ledger {
-        Ledger { version: LEDGER_VERSION, certificates: Vec::new() }
+        Ledger { version: LEDGER_VERSION, certificates: Vec::new(), crl_numbers: Default::default() }
     }
 
     /// Read the ledger at `path`; a missing file is an empty ledger.
@@ -95,7 +101,11 @@ impl Ledger {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Ledger { version: LEDGER_VERSION, certificates: Vec::new() });
+                return Ok(Ledger {
+                    version: LEDGER_VERSION,
+                    certificates: Vec::new(),
+                    crl_numbers: Default::default(),
+                });
             }
             Err(e) => return Err(Error::io(path, "read", e)),
         };
@@ -117,8 +127,21 @@ impl Ledger {
         fsutil::write_public(path, &json, true)
     }
 
+    /// The entry with this serial (any case, colons and leading zeros ignored).
+    pub fn find_mut(&mut self, serial: &str) -> Option<&mut LedgerEntry> {
+        let want = normalize_serial(serial);
+        self.certificates.iter_mut().find(|c| normalize_serial(&c.serial) == want)
+    }
+
     /// Whether a serial (lowercase hex) is already in the ledger.
     pub fn has_serial(&self, serial_hex: &str) -> bool {
         self.certificates.iter().any(|c| c.serial == serial_hex)
     }
+}
+
+/// A serial as the ledger writes it: lowercase hex, no separators, no leading zeros.
+pub fn normalize_serial(s: &str) -> String {
+    let hex: String = s.chars().filter(|c| *c != ':').collect::<String>().to_ascii_lowercase();
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() { "0".into() } else { trimmed.to_string() }
 }

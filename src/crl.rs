@@ -1,0 +1,121 @@
+//! Revocation: reasons, and certificate revocation lists signed by the root or an
+//! intermediate from the ledger's revoked entries.
+
+use rcgen::{CertificateRevocationListParams, Issuer, KeyIdMethod, RevokedCertParams};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::{Error, Result};
+use crate::store::Issuing;
+use crate::store::ledger::Ledger;
+
+/// Why a certificate is revoked (RFC 5280 CRLReason), as `--reason` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// No reason given.
+    Unspecified,
+    /// The certificate's private key was compromised.
+    KeyCompromise,
+    /// The CA's key was compromised.
+    CaCompromise,
+    /// The subject's name or affiliation changed.
+    AffiliationChanged,
+    /// The certificate was replaced.
+    Superseded,
+    /// The certificate is no longer needed.
+    CessationOfOperation,
+}
+
+impl Reason {
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::Unspecified => "unspecified",
+            Reason::KeyCompromise => "key-compromise",
+            Reason::CaCompromise => "ca-compromise",
+            Reason::AffiliationChanged => "affiliation-changed",
+            Reason::Superseded => "superseded",
+            Reason::CessationOfOperation => "cessation-of-operation",
+        }
+    }
+
+    /// From the name stored in the ledger.
+    pub fn from_name(s: &str) -> Option<Reason> {
+        use clap::ValueEnum;
+        Reason::value_variants().iter().copied().find(|r| r.name() == s)
+    }
+
+    fn to_rcgen(self) -> rcgen::RevocationReason {
+        match self {
+            Reason::Unspecified => rcgen::RevocationReason::Unspecified,
+            Reason::KeyCompromise => rcgen::RevocationReason::KeyCompromise,
+            Reason::CaCompromise => rcgen::RevocationReason::CaCompromise,
+            Reason::AffiliationChanged => rcgen::RevocationReason::AffiliationChanged,
+            Reason::Superseded => rcgen::RevocationReason::Superseded,
+            Reason::CessationOfOperation => rcgen::RevocationReason::CessationOfOperation,
+        }
+    }
+}
+
+/// A CRL made.
+#[derive(Debug, Clone)]
+pub struct Crl {
+    /// PEM text.
+    pub pem: String,
+    /// Its cRLNumber.
+    pub number: u64,
+    /// thisUpdate.
+    pub this_update: OffsetDateTime,
+    /// nextUpdate.
+    pub next_update: OffsetDateTime,
+    /// Serials (hex) listed.
+    pub revoked: Vec<String>,
+}
+
+/// Sign a CRL for `issuer` listing the ledger's revoked certificates that `issuer` signed.
+/// `number` must be larger than any before (the caller keeps it in the ledger).
+pub fn make_crl(issuer: &Issuing, ledger: &Ledger, number: u64, now: OffsetDateTime, days: u32) -> Result<Crl> {
+    let label = issuer.which.label();
+    let mut revoked = Vec::new();
+    let mut serials = Vec::new();
+    for e in ledger.certificates.iter().filter(|e| e.issuer == label) {
+        let Some(r) = &e.revoked else { continue };
+        let bytes = hex_bytes(&e.serial).ok_or_else(|| Error::Ledger {
+            path: "ledger.json".into(),
+            reason: format!("serial '{}' is not hex", e.serial),
+        })?;
+        let at = crate::validity::parse_time("ledger", &r.at)?;
+        revoked.push(RevokedCertParams {
+            serial_number: rcgen::SerialNumber::from_slice(&bytes),
+            revocation_time: at,
+            reason_code: Reason::from_name(&r.reason).map(Reason::to_rcgen),
+            invalidity_date: None,
+        });
+        serials.push(e.serial.clone());
+    }
+    let this_update = now.replace_nanosecond(0).unwrap_or(now);
+    let next_update = this_update + Duration::days(i64::from(days));
+    let info = crate::certinfo::CertInfo::parse(&issuer.cert).map_err(|e| Error::crypto("reading the issuer", e))?;
+    let params = CertificateRevocationListParams {
+        this_update,
+        next_update,
+        crl_number: rcgen::SerialNumber::from_slice(&number.to_be_bytes()),
+        issuing_distribution_point: None,
+        revoked_certs: revoked,
+        // The AKI must be the issuer's SKI, whatever method made it.
+        key_identifier_method: match info.ski {
+            Some(ski) => KeyIdMethod::PreSpecified(ski),
+            None => KeyIdMethod::Sha256,
+        },
+    };
+    let rc_issuer =
+        Issuer::from_ca_cert_der(&issuer.cert, &issuer.key).map_err(|e| Error::crypto("signing the CRL", e))?;
+    let crl = params.signed_by(&rc_issuer).map_err(|e| Error::crypto("signing the CRL", e))?;
+    let pem = crl.pem().map_err(|e| Error::crypto("encoding the CRL", e))?;
+    Ok(Crl { pem, number, this_update, next_update, revoked: serials })
+}
+
+fn hex_bytes(s: &str) -> Option<Vec<u8>> {
+    let s = if s.len() % 2 == 1 { format!("0{s}") } else { s.to_string() };
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
+}
