@@ -131,6 +131,8 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 fn read_pem(bytes: &[u8]) -> Result<Items, ReadError> {
     let mut out = Items::default();
+    // Computed once, on the first block the PEM reader refuses.
+    let mut legacy: Option<Vec<Option<String>>> = None;
     for (i, block) in x509_parser::pem::Pem::iter_from_buffer(bytes).enumerate() {
         let index = i + 1;
         if index > MAX_BLOCKS {
@@ -138,7 +140,7 @@ fn read_pem(bytes: &[u8]) -> Result<Items, ReadError> {
         }
         let pem = match block {
             Ok(pem) => pem,
-            Err(e) => match legacy_encryption(bytes, index) {
+            Err(e) => match legacy.get_or_insert_with(|| legacy_headers(bytes)).get(index - 1).cloned().flatten() {
                 Some(dek) => {
                     out.items.push(Item { kind: ItemKind::LegacyEncryptedKey, der: dek.into_bytes(), index });
                     continue;
@@ -157,34 +159,33 @@ fn read_pem(bytes: &[u8]) -> Result<Items, ReadError> {
     Ok(out)
 }
 
-/// The DEK-Info header of PEM block `index` (from 1) when that block is a legacy
-/// encrypted key (`Proc-Type: 4,ENCRYPTED`), which the PEM reader cannot decode.
-fn legacy_encryption(bytes: &[u8], index: usize) -> Option<String> {
+/// For every PEM block in order: its DEK-Info header when it is a legacy encrypted key
+/// (`Proc-Type: 4,ENCRYPTED`), which the PEM reader cannot decode; one pass over the text.
+fn legacy_headers(bytes: &[u8]) -> Vec<Option<String>> {
     let text = String::from_utf8_lossy(bytes);
-    let mut seen = 0;
-    let mut it = text.lines();
-    for line in it.by_ref() {
-        if line.starts_with("-----BEGIN ") {
-            seen += 1;
-            if seen == index {
+    let mut out = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        if !line.starts_with("-----BEGIN ") {
+            continue;
+        }
+        let (mut encrypted, mut dek) = (false, None);
+        for _ in 0..4 {
+            let Some(next) = lines.peek() else { break };
+            let next = next.trim();
+            if next.starts_with("-----") {
                 break;
             }
+            if next.starts_with("Proc-Type:") && next.contains("ENCRYPTED") {
+                encrypted = true;
+            } else if let Some(v) = next.strip_prefix("DEK-Info:") {
+                dek = Some(v.trim().to_string());
+            }
+            lines.next();
         }
+        out.push(encrypted.then(|| dek.unwrap_or_default()));
     }
-    if seen != index {
-        return None;
-    }
-    let mut encrypted = false;
-    let mut dek = None;
-    for line in it.take(4) {
-        let line = line.trim();
-        if line.starts_with("Proc-Type:") && line.contains("ENCRYPTED") {
-            encrypted = true;
-        } else if let Some(v) = line.strip_prefix("DEK-Info:") {
-            dek = Some(v.trim().to_string());
-        }
-    }
-    encrypted.then(|| dek.unwrap_or_default())
+    out
 }
 
 fn pem_reason(e: &x509_parser::error::PEMError) -> String {

@@ -610,6 +610,14 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
             "no CRL was given for an issuer in the chain, so revocation cannot be checked",
             Some("pass a --crl for every CA in the chain, or none at all"),
         ),
+        E::BadDerTime if pre_1970(req).is_some() => {
+            let (subject, t) = pre_1970(req).unwrap_or_default();
+            problem(
+                Code::Malformed,
+                format!("'{subject}' has a validity date of {t}, before 1970, which WebPKI validators cannot handle"),
+                Some("reissue it with dates after 1970"),
+            )
+        }
         E::BadDer
         | E::BadDerTime
         | E::TrailingData(_)
@@ -637,7 +645,7 @@ fn describe_error(e: &webpki::Error) -> String {
     use webpki::Error as E;
     match e {
         E::BadDer => "bad DER encoding".into(),
-        E::BadDerTime => "a time is badly encoded".into(),
+        E::BadDerTime => "a time in it is badly encoded, or before 1970 (which WebPKI validators cannot handle)".into(),
         E::TrailingData(_) => "trailing data after a structure".into(),
         E::UnsupportedCertVersion => "not an X.509 v3 certificate".into(),
         E::MalformedExtensions => "its extensions are malformed (e.g. a duplicate)".into(),
@@ -668,4 +676,15 @@ fn describe_error(e: &webpki::Error) -> String {
             words
         }
     }
+}
+
+/// The first certificate (leaf, intermediates, anchors) with a validity date before 1970.
+fn pre_1970(req: &Request) -> Option<(String, String)> {
+    std::iter::once(&req.leaf).chain(req.intermediates.iter()).chain(req.anchors.iter()).find_map(|d| {
+        let (_, c) = X509Certificate::from_der(d).ok()?;
+        [c.validity().not_before, c.validity().not_after]
+            .into_iter()
+            .find(|t| t.timestamp() < 0)
+            .map(|t| (c.subject().to_string(), crate::validity::rfc3339(t.to_datetime())))
+    })
 }

@@ -68,6 +68,15 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
     let mut candidates = Vec::new();
     for path in &args.files {
         for item in read_cert_items(path)? {
+            // Lenient parsers accept BER; a chain file must be DER that every client reads.
+            if let Err(webpki::Error::BadDer | webpki::Error::TrailingData(_)) =
+                webpki::EndEntityCert::try_from(&rustls_pki_types::CertificateDer::from(item.der.as_slice()))
+            {
+                return Err(Error::BadInput {
+                    path: path.clone(),
+                    reason: format!("the certificate in block {} is not strict DER; TLS clients reject it", item.index),
+                });
+            }
             candidates.push(Candidate {
                 der: item.der,
                 origin: format!("{}[{}]", path.display(), item.index),

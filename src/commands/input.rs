@@ -30,11 +30,34 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
                 ),
             });
         }
-        std::fs::File::open(path)
-            .and_then(|f| f.take(limit).read_to_end(&mut buf))
-            .map_err(|e| Error::io(path, "read", e))?;
+        let file = if std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()) {
+            open_fifo(path)?
+        } else {
+            std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?
+        };
+        file.take(limit).read_to_end(&mut buf).map_err(|e| Error::io(path, "read", e))?;
     }
     Ok(buf)
+}
+
+/// How long to wait for a writer to open a named pipe given as input.
+const FIFO_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Open a named pipe, which blocks until something opens it for writing: wait a bounded
+/// time, so `pki inspect some-fifo` never hangs.
+fn open_fifo(path: &Path) -> Result<std::fs::File> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let p = path.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::fs::File::open(&p));
+    });
+    match rx.recv_timeout(FIFO_WAIT) {
+        Ok(r) => r.map_err(|e| Error::io(path, "read", e)),
+        Err(_) => Err(Error::BadInput {
+            path: path.to_path_buf(),
+            reason: format!("it is a named pipe and nothing wrote to it within {} s", FIFO_WAIT.as_secs()),
+        }),
+    }
 }
 
 /// Read and split one input into items, naming it in errors.

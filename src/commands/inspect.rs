@@ -68,6 +68,13 @@ pub fn run(args: InspectArgs, global: &Global) -> Result<Outcome> {
     for path in &args.files {
         let source = path.display().to_string();
         match read_items(path) {
+            Ok(items) if items.items.is_empty() => {
+                report.notes.extend(items.skipped.iter().map(|s| format!("{source}: {s}")));
+                report.errors.push(Error::BadInput {
+                    path: path.clone(),
+                    reason: "it holds nothing pki reads (only PEM blocks of kinds it does not know)".into(),
+                });
+            }
             Ok(items) => {
                 report.notes.extend(items.skipped.iter().map(|s| format!("{source}: {s}")));
                 report.items.extend(items.items.iter().map(|i| describe::describe(i, &source)));

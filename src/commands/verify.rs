@@ -115,7 +115,15 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
     }
     let mut anchors = Vec::new();
     for c in &args.ca {
-        anchors.extend(read_certs(c)?);
+        for (n, cert) in read_certs(c)?.into_iter().enumerate() {
+            if webpki::anchor_from_trusted_cert(&cert).is_err() {
+                return Err(Error::BadInput {
+                    path: c.clone(),
+                    reason: format!("certificate {} cannot be a trust anchor: it is not strict DER", n + 1),
+                });
+            }
+            anchors.push(cert);
+        }
     }
     if args.ca.is_empty() {
         let root = global.ca().cert_path();

@@ -151,6 +151,21 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
         }
     }
 
+    let raw_serial = cert.raw_serial();
+    if raw_serial.first().is_some_and(|b| b & 0x80 != 0) {
+        warnings.push("negative serial number: RFC 5280 requires a positive one".into());
+    } else if raw_serial.iter().all(|b| *b == 0) {
+        warnings.push("serial number zero: RFC 5280 requires a positive one".into());
+    }
+    let serial_len = raw_serial.len() - usize::from(raw_serial.len() > 1 && raw_serial[0] == 0);
+    if serial_len > 20 {
+        warnings.push(format!("serial number of {serial_len} octets: RFC 5280 allows at most 20"));
+    }
+    if let Err(webpki::Error::BadDer | webpki::Error::TrailingData(_)) =
+        webpki::EndEntityCert::try_from(&rustls_pki_types::CertificateDer::from(der))
+    {
+        warnings.push("not strict DER (BER or non-minimal lengths): rustls and other strict clients reject it".into());
+    }
     let version = cert.version().0 + 1;
     let sig = signature_algorithm(&cert.signature_algorithm.algorithm);
     let public_key = public_key_info(cert.public_key());
@@ -200,7 +215,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
         index,
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
-        serial: crate::serial::Serial::from_bytes(cert.raw_serial()).to_hex(),
+        serial: serial_hex(cert.raw_serial()),
         not_before: rfc3339(not_before_t),
         not_after: rfc3339(not_after_t),
         dns_names: sans.dns,
@@ -225,4 +240,23 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
         not_after_t,
         public_key_bits: cert.public_key().subject_public_key.data.to_vec(),
     })
+}
+
+/// A serial as hex; a negative one (which RFC 5280 forbids, and openssl can make) with a
+/// minus sign and its magnitude, as openssl prints it.
+fn serial_hex(raw: &[u8]) -> String {
+    if raw.first().is_some_and(|b| b & 0x80 != 0) {
+        // Two's complement: invert and add one.
+        let mut mag: Vec<u8> = raw.iter().map(|b| !b).collect();
+        for b in mag.iter_mut().rev() {
+            let (v, carry) = b.overflowing_add(1);
+            *b = v;
+            if !carry {
+                break;
+            }
+        }
+        format!("-{}", crate::serial::Serial::from_bytes(&mag).to_hex())
+    } else {
+        crate::serial::Serial::from_bytes(raw).to_hex()
+    }
 }

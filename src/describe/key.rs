@@ -279,7 +279,13 @@ pub fn match_keys(descs: &mut [super::Description]) {
             _ => None,
         })
         .collect();
-    let find = |bits: &[u8]| certs.iter().find(|(b, _)| b == bits).map(|(_, r)| r.clone());
+    // First certificate with each key, looked up in constant time (a bundle may hold
+    // thousands of certificates and keys).
+    let mut by_key: std::collections::HashMap<&[u8], &CertRef> = std::collections::HashMap::new();
+    for (b, r) in &certs {
+        by_key.entry(b.as_slice()).or_insert(r);
+    }
+    let find = |bits: &[u8]| by_key.get(bits).map(|r| (*r).clone());
     for d in descs.iter_mut() {
         match d {
             super::Description::Key(k) => {
