@@ -36,6 +36,14 @@ complete -c pki -n "__fish_pki_needs_command" -f -a "list" -d 'List the certific
 complete -c pki -n "__fish_pki_needs_command" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
 complete -c pki -n "__fish_pki_needs_command" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
 complete -c pki -n "__fish_pki_needs_command" -f -a "bundle" -d 'Order and complete a certificate chain'
+complete -c pki -n "__fish_pki_needs_command" -f -a "csr" -d 'Make a key and a certificate signing request'
+complete -c pki -n "__fish_pki_needs_command" -f -a "sign" -d 'Sign a certificate signing request with the CA'
+complete -c pki -n "__fish_pki_needs_command" -f -a "revoke" -d 'Mark a certificate of this CA revoked'
+complete -c pki -n "__fish_pki_needs_command" -f -a "crl" -d 'Write a certificate revocation list'
+complete -c pki -n "__fish_pki_needs_command" -f -a "export" -d 'Export a key and its certificates in another container format'
+complete -c pki -n "__fish_pki_needs_command" -f -a "convert" -d 'Convert one PEM object to DER, or one DER object to PEM'
+complete -c pki -n "__fish_pki_needs_command" -f -a "renew" -d 'Issue a fresh certificate like an existing one'
+complete -c pki -n "__fish_pki_needs_command" -f -a "check-renewal" -d 'Exit 3 when a certificate expires soon: a cron or CI guard'
 complete -c pki -n "__fish_pki_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c pki -n "__fish_pki_needs_command" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
 complete -c pki -n "__fish_pki_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -188,6 +196,120 @@ complete -c pki -n "__fish_pki_using_subcommand bundle" -s q -l quiet -d 'Print 
 complete -c pki -n "__fish_pki_using_subcommand bundle" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand csr" -l cn -d 'The requested common name' -r
+complete -c pki -n "__fish_pki_using_subcommand csr" -l san -d 'Requested subject alternative names (comma-separated, repeatable; as for `issue`)' -r
+complete -c pki -n "__fish_pki_using_subcommand csr" -l key-type -d 'The type of the new key' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
+ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'
+ed25519\t'Ed25519 (pure)'
+rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
+complete -c pki -n "__fish_pki_using_subcommand csr" -l key -d 'Use this existing private key instead of making one' -r -F
+complete -c pki -n "__fish_pki_using_subcommand csr" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand csr" -l name -d 'Base name of the files (default: the CN, made safe for a file name)' -r
+complete -c pki -n "__fish_pki_using_subcommand csr" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand csr" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand csr" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand csr" -l force -d 'Replace existing files'
+complete -c pki -n "__fish_pki_using_subcommand csr" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand csr" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand csr" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand csr" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand csr" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand sign" -l profile -d 'What the certificate is for' -r -f -a "server\t'A TLS server leaf (EKU serverAuth)'
+client\t'A TLS client leaf (EKU clientAuth)'"
+complete -c pki -n "__fish_pki_using_subcommand sign" -l san -d 'Replace the requested SANs with these (comma-separated, repeatable)' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l days -d 'Days the certificate is valid (cut to the issuer\'s notAfter)' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l not-after -d 'End of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l out-dir -d 'Directory to write the files to (default: beside the request)' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand sign" -l name -d 'Base name of the files (default: the request\'s file name without .csr)' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand sign" -l force -d 'Replace existing output files'
+complete -c pki -n "__fish_pki_using_subcommand sign" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand sign" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand sign" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand revoke" -l reason -d 'Why' -r -f -a "unspecified\t'No reason given'
+key-compromise\t'The certificate\'s private key was compromised'
+ca-compromise\t'The CA\'s key was compromised'
+affiliation-changed\t'The subject\'s name or affiliation changed'
+superseded\t'The certificate was replaced'
+cessation-of-operation\t'The certificate is no longer needed'"
+complete -c pki -n "__fish_pki_using_subcommand revoke" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand revoke" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand revoke" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand revoke" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand crl" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
+complete -c pki -n "__fish_pki_using_subcommand crl" -l days -d 'Days until nextUpdate' -r
+complete -c pki -n "__fish_pki_using_subcommand crl" -s o -l out -d 'Where to write the CRL' -r -F
+complete -c pki -n "__fish_pki_using_subcommand crl" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand crl" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand crl" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand crl" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand crl" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand crl" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand crl" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l cert -d 'The certificate' -r -F
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l key -d 'Its private key (PEM; an encrypted key is opened with the same passphrase)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l chain -d 'Intermediates to include (a NAME-chain.pem works: the leaf in it is skipped)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s o -l out -d 'Output file (default: NAME.p12 beside the certificate)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline dropped)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l name -d 'The friendly name (alias) of the entry (default: the file name)' -r
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l legacy -d 'Use the legacy 3DES / SHA-1 scheme for old Java, Windows and macOS'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l force -d 'Replace the output file'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand convert" -l to -d 'The output format' -r -f -a "pem\t'PEM text'
+der\t'Binary DER'"
+complete -c pki -n "__fish_pki_using_subcommand convert" -s o -l out -d 'Output file (default: stdout)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand convert" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand convert" -l force -d 'Replace the output file'
+complete -c pki -n "__fish_pki_using_subcommand convert" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand convert" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand convert" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand convert" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand renew" -l days -d 'Days the new certificate is valid' -r
+complete -c pki -n "__fish_pki_using_subcommand renew" -l key -d 'The old key, for --reuse-key' -r -F
+complete -c pki -n "__fish_pki_using_subcommand renew" -l out-dir -d 'Directory to write to (default: the certificate\'s)' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand renew" -l name -d 'Base name of the files (default: the certificate\'s)' -r
+complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand renew" -l reuse-key -d 'Keep the old key (NAME-key.pem beside the certificate, or --key)'
+complete -c pki -n "__fish_pki_using_subcommand renew" -l force -d 'Replace existing files'
+complete -c pki -n "__fish_pki_using_subcommand renew" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand renew" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand renew" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand renew" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand renew" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l within -d 'How far ahead to look: 12h, 30d, 8w' -r
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l at -d 'Judge at TIME instead of now (RFC 3339 or a date)' -r
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand completions" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
@@ -201,16 +323,25 @@ complete -c pki -n "__fish_pki_using_subcommand man" -s q -l quiet -d 'Print not
 complete -c pki -n "__fish_pki_using_subcommand man" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand man" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "ca" -d 'Create and manage the certificate authority'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "issue" -d 'Issue a TLS server or client certificate'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "list" -d 'List the certificates this CA issued'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "bundle" -d 'Order and complete a certificate chain'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "ca" -d 'Create and manage the certificate authority'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "issue" -d 'Issue a TLS server or client certificate'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "list" -d 'List the certificates this CA issued'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "bundle" -d 'Order and complete a certificate chain'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "csr" -d 'Make a key and a certificate signing request'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "sign" -d 'Sign a certificate signing request with the CA'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "revoke" -d 'Mark a certificate of this CA revoked'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "crl" -d 'Write a certificate revocation list'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "export" -d 'Export a key and its certificates in another container format'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "convert" -d 'Convert one PEM object to DER, or one DER object to PEM'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "renew" -d 'Issue a fresh certificate like an existing one'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "check-renewal" -d 'Exit 3 when a certificate expires soon: a cron or CI guard'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
 complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
 complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
 complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from export" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'

@@ -91,6 +91,11 @@ fn mtls_recipe_runs() {
 }
 
 #[test]
+fn lifecycle_recipe_runs() {
+    run_recipe("lifecycle.md", &["openssl", "jq"]);
+}
+
+#[test]
 fn sh_block_extraction_keeps_only_sh_blocks() {
     let md = "text\n```sh\necho a\n```\n```text\necho no\n```\n```sh\necho b\n```\n";
     assert_eq!(sh_blocks(md), "echo a\n\necho b\n\n");
