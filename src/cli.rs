@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-use crate::commands::{bundle, ca, completions, csr, export, inspect, issue, list, renew, revoke, verify};
+use crate::commands::{bundle, ca, completions, csr, export, inspect, issue, list, probe, renew, revoke, serve, verify};
 
 /// One-line description shown by `pki -h`.
 const ABOUT: &str = "A local certificate authority and certificate toolkit";
@@ -104,6 +104,10 @@ pub enum Command {
     Renew(renew::RenewArgs),
     // Exit 3 when a certificate expires soon
     CheckRenewal(renew::CheckRenewalArgs),
+    // Run a TLS test endpoint that reports each handshake
+    Serve(serve::ServeArgs),
+    // Connect to a TLS server, show its chain and say whether it verifies
+    Probe(probe::ProbeArgs),
     // Print a shell completion script
     Completions(completions::CompletionsArgs),
     // Write man pages to a directory

@@ -21,6 +21,7 @@ pub mod request;
 pub mod san;
 pub mod serial;
 pub mod store;
+pub mod tls;
 pub mod validity;
 pub mod verify;
 

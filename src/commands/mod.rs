@@ -12,8 +12,10 @@ pub mod inspect;
 pub mod issue;
 pub mod list;
 pub mod passphrase;
+pub mod probe;
 pub mod renew;
 pub mod revoke;
+pub mod serve;
 pub mod verify;
 
 use std::io::IsTerminal;
@@ -99,6 +101,8 @@ pub fn run(cmd: Command, global: &Global) -> Result<Outcome> {
         Command::Verify(a) => verify::run(a, global),
         Command::Bundle(a) => bundle::run(a, global),
         Command::Completions(a) => completions::run(a, global),
+        Command::Serve(a) => serve::run(a, global),
+        Command::Probe(a) => probe::run(a, global),
         Command::Csr(a) => csr::run_csr(a, global),
         Command::Sign(a) => csr::run_sign(a, global),
         Command::Revoke(a) => revoke::run_revoke(a, global),

@@ -7,6 +7,7 @@ mod inspect;
 mod issue;
 mod lifecycle;
 mod list;
+mod tls;
 pub mod sanitize;
 pub mod style;
 mod verify;
@@ -121,4 +122,23 @@ pub use crate::validity::span;
 /// Serialise any report struct; a failure here is a bug, shown as a JSON error object.
 fn json_of<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+}
+
+/// One log line of a long-running command (`serve`), on stdout, flushed at once.
+pub fn log(line: &str, global: &Global) {
+    if global.quiet {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", sanitize::text(line));
+    let _ = out.flush();
+}
+
+/// The report `serve` sends each client.
+pub fn serve_report(protocol: &str, suite: &str, sni: &str, client: &str, serial: &str) -> String {
+    format!(
+        "pki serve: TLS handshake complete\nprotocol: {protocol}\ncipher suite: {suite}\nserver name: {}\nclient certificate: {}\nserver certificate serial: {serial}\n",
+        sanitize::field(sni),
+        sanitize::field(client)
+    )
 }

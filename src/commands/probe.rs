@@ -1,0 +1,163 @@
+//! `pki probe`: connect to a TLS server, show the chain it presents, and judge it with
+//! `pki verify`'s checks.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueHint};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{PrivateKeyDer, ServerName};
+use serde::Serialize;
+
+use crate::commands::Global;
+use crate::commands::input::read_certs;
+use crate::describe::CertDescription;
+use crate::error::{Error, Result};
+use crate::render::Outcome;
+use crate::tls;
+use crate::verify::{self, Purpose, Verdict};
+
+/// `pki probe`.
+#[derive(Debug, Args)]
+#[command(
+    about = "Connect to a TLS server, show its chain and say whether it verifies",
+    long_about = "Connect to HOST:PORT with rustls, show the chain the server presented (as \
+'pki inspect' would), the negotiated protocol and cipher suite, and the result of verifying the \
+chain for --servername (default: HOST) against --ca (default: the system's roots), with the same \
+error codes as 'pki verify'. With --cert and --key it presents a client certificate. Connecting \
+and the handshake are bounded by --timeout: a silent port never hangs it.",
+    after_help = "EXAMPLES:\n  pki probe localhost:8443 --ca ca.pem\n  \
+pki probe localhost:8443 --ca ca.pem --cert alice.pem --key alice-key.pem\n  \
+pki probe 127.0.0.1:9443 --servername x.test --ca ca.pem --json\n\n\
+EXIT CODES:\n  0 handshake and verification succeeded   1 no TLS connection could be made   2 usage error\n  3 the server's chain does not verify"
+)]
+pub struct ProbeArgs {
+    /// The server: HOST:PORT ([IPv6]:PORT for IPv6)
+    #[arg(value_name = "HOST:PORT")]
+    pub target: String,
+    /// The name to ask for (SNI) and to verify (default: HOST)
+    #[arg(long, value_name = "NAME")]
+    pub servername: Option<String>,
+    /// Trust anchors (repeatable; default: the system's roots)
+    #[arg(long = "ca", value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub ca: Vec<PathBuf>,
+    /// A client certificate to present (with --key)
+    #[arg(long, value_name = "FILE", requires = "key", value_hint = ValueHint::FilePath)]
+    pub cert: Option<PathBuf>,
+    /// The client certificate's key
+    #[arg(long, value_name = "FILE", requires = "cert", value_hint = ValueHint::FilePath)]
+    pub key: Option<PathBuf>,
+    /// Seconds to wait for the connection and for each step of the handshake
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: u64,
+}
+
+/// What `probe` reports.
+#[derive(Debug, Serialize)]
+pub struct ProbeReport {
+    /// HOST:PORT.
+    pub target: String,
+    /// The name asked for and verified.
+    pub server_name: String,
+    /// TLSv1.2 / TLSv1.3.
+    pub protocol: String,
+    /// The negotiated cipher suite.
+    pub cipher_suite: String,
+    /// The chain the server presented, described.
+    pub presented: Vec<CertDescription>,
+    /// The verification verdict (`valid`, `chain`, `errors`).
+    pub verification: Verdict,
+    /// The time, for relative expiry in the human rendering.
+    #[serde(skip)]
+    pub now: time::OffsetDateTime,
+}
+
+/// HOST from HOST:PORT or [HOST]:PORT.
+fn host_of(target: &str) -> Option<&str> {
+    if let Some(rest) = target.strip_prefix('[') {
+        return rest.split_once(']').map(|(h, _)| h);
+    }
+    target.rsplit_once(':').map(|(h, _)| h)
+}
+
+/// Run `pki probe`.
+pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
+    let host = host_of(&a.target).filter(|h| !h.is_empty()).ok_or_else(|| Error::InvalidValue {
+        flag: "HOST:PORT",
+        value: a.target.clone(),
+        reason: "expected HOST:PORT, as in localhost:8443 or [::1]:8443".into(),
+        hint: None,
+    })?;
+    let name_text = a.servername.clone().unwrap_or_else(|| host.to_string());
+    let server_name = ServerName::try_from(name_text.clone()).map_err(|_| Error::InvalidValue {
+        flag: "--servername",
+        value: name_text.clone(),
+        reason: "not a valid DNS name or IP address".into(),
+        hint: None,
+    })?;
+    let client = match (&a.cert, &a.key) {
+        (Some(c), Some(k)) => {
+            let certs = read_certs(c)?;
+            let bytes = crate::store::fsutil::read(k)?;
+            let der = PrivateKeyDer::from_pem_slice(&bytes)
+                .map_err(|e| Error::BadKey { path: k.clone(), reason: format!("no usable private key ({e:?})") })?;
+            Some(tls::certified_key(certs, der).map_err(|reason| Error::BadKey { path: k.clone(), reason })?)
+        }
+        _ => None,
+    };
+    let mut anchors = Vec::new();
+    for c in &a.ca {
+        anchors.extend(read_certs(c)?);
+    }
+    if a.ca.is_empty() {
+        anchors.extend(rustls_native_certs::load_native_certs().certs);
+    }
+    let hs = tls::probe(&a.target, server_name.to_owned(), client, Duration::from_secs(a.timeout))
+        .map_err(|reason| Error::Usage { message: format!("no TLS connection to '{}': {reason}", a.target), hint: None })?;
+    let Some(leaf) = hs.chain.first().cloned() else {
+        return Err(Error::Usage { message: format!("'{}' presented no certificate", a.target), hint: None });
+    };
+    let (host_check, ip_check) = match name_text.parse::<std::net::IpAddr>() {
+        Ok(ip) => (None, Some(ip)),
+        Err(_) => (Some(name_text.clone()), None),
+    };
+    let verdict = verify::verify(&verify::Request {
+        leaf,
+        intermediates: hs.chain[1..].to_vec(),
+        anchors,
+        crls: Vec::new(),
+        host: host_check,
+        ip: ip_check,
+        purpose: Purpose::Server,
+        at: global.now,
+        key: None,
+    });
+    let presented = hs
+        .chain
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| crate::describe::cert::describe(c, &a.target, i + 1).ok())
+        .collect();
+    Ok(Outcome::new(ProbeReport {
+        target: a.target.clone(),
+        server_name: name_text,
+        protocol: hs.protocol,
+        cipher_suite: hs.cipher_suite,
+        presented,
+        verification: verdict,
+        now: global.now,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_of("localhost:8443"), Some("localhost"));
+        assert_eq!(host_of("[::1]:8443"), Some("::1"));
+        assert_eq!(host_of("10.0.0.1:443"), Some("10.0.0.1"));
+        assert_eq!(host_of("nohost"), None);
+    }
+}

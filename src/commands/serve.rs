@@ -1,0 +1,202 @@
+//! `pki serve`: a TLS test endpoint that reports every handshake, with optional client
+//! certificates and hot reload of renewed certificates.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use clap::{Args, ValueHint};
+use rustls::pki_types::PrivateKeyDer;
+use rustls::pki_types::pem::PemObject;
+use rustls::sign::CertifiedKey;
+use serde::Serialize;
+
+use crate::commands::Global;
+use crate::commands::input::read_certs;
+use crate::error::{Error, Result};
+use crate::render::{self, Outcome};
+use crate::tls::{self, SwappableCert};
+
+/// `pki serve`.
+#[derive(Debug, Args)]
+#[command(
+    about = "Run a TLS test endpoint that reports each handshake",
+    long_about = "Serve TLS (1.2 and 1.3, rustls) with the given certificate and key, and answer \
+every connection, HTTP or raw, with a short report of the handshake: protocol, cipher suite, \
+the server name the client asked for, and the client certificate's subject or \"none\". One log \
+line per connection goes to stdout.\n\nWith --client-ca, client certificates are verified against \
+it (optional unless --require-client-cert). With --watch, the certificate and key are reloaded \
+when their files change, for new connections only; open connections keep the old ones, and a \
+broken or mismatched new pair is refused (the old one stays, and the log says why). --once \
+exits after one connection.",
+    after_help = "EXAMPLES:\n  pki serve --cert localhost.pem --key localhost-key.pem\n  \
+pki serve --cert localhost-chain.pem --key localhost-key.pem --client-ca ca.pem --require-client-cert --watch\n  \
+curl --cacert ca.pem --cert alice.pem --key alice-key.pem https://localhost:8443/\n  \
+pki serve --cert x.pem --key x-key.pem --listen 127.0.0.1:0 --once\n\n\
+EXIT CODES:\n  0 stopped after --once   1 error (unreadable files, key mismatch, address in use)   2 usage error"
+)]
+pub struct ServeArgs {
+    /// The server certificate (a NAME-chain.pem works: its intermediates are sent too)
+    #[arg(long, value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
+    pub cert: PathBuf,
+    /// Its private key (unencrypted)
+    #[arg(long, value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
+    pub key: PathBuf,
+    /// Intermediates to send after the certificate
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub chain: Option<PathBuf>,
+    /// Address to listen on (port 0: any free port, printed at start)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    pub listen: String,
+    /// Verify client certificates against this CA
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub client_ca: Option<PathBuf>,
+    /// Refuse clients without a valid certificate (needs --client-ca)
+    #[arg(long, requires = "client_ca")]
+    pub require_client_cert: bool,
+    /// Reload the certificate and key when their files change
+    #[arg(long)]
+    pub watch: bool,
+    /// Exit after one connection
+    #[arg(long)]
+    pub once: bool,
+}
+
+/// What `serve --once` reports at the end.
+#[derive(Debug, Serialize)]
+pub struct ServeReport {
+    /// Connections handled.
+    pub connections: usize,
+}
+
+/// The served files, loaded and checked.
+fn load(cert: &Path, key: &Path, chain: Option<&Path>) -> Result<CertifiedKey> {
+    let mut certs = read_certs(cert)?;
+    if let Some(c) = chain {
+        for extra in read_certs(c)? {
+            if !certs.contains(&extra) {
+                certs.push(extra);
+            }
+        }
+    }
+    let bytes = crate::store::fsutil::read(key)?;
+    if crate::keys::key_file_kind(&bytes) == crate::keys::KeyFileKind::Encrypted {
+        return Err(Error::BadKey { path: key.to_path_buf(), reason: "it is encrypted; pki serve needs the plain key".into() });
+    }
+    let der = PrivateKeyDer::from_pem_slice(&bytes)
+        .map_err(|e| Error::BadKey { path: key.to_path_buf(), reason: format!("no private key found ({e:?})") })?;
+    tls::certified_key(certs, der).map_err(|reason| Error::BadKey { path: key.to_path_buf(), reason })
+}
+
+fn stamp(paths: &[&Path]) -> Vec<Option<(SystemTime, u64)>> {
+    paths.iter().map(|p| std::fs::metadata(p).ok().and_then(|m| Some((m.modified().ok()?, m.len())))).collect()
+}
+
+/// Run `pki serve`.
+pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
+    let key = load(&a.cert, &a.key, a.chain.as_deref())?;
+    let cert = SwappableCert::new(key);
+    let client_ca = match &a.client_ca {
+        Some(p) => Some(read_certs(p)?),
+        None => None,
+    };
+    let config = tls::server_config(cert.clone(), client_ca, a.require_client_cert)?;
+    let listener = TcpListener::bind(&a.listen).map_err(|e| Error::io(Path::new(&a.listen), "listen on", e))?;
+    let local = listener.local_addr().map_err(|e| Error::io(Path::new(&a.listen), "listen on", e))?;
+    render::log(&format!("listening on {local} (serial {})", cert.current_serial()), global);
+
+    if a.watch {
+        let (c, k, ch) = (a.cert.clone(), a.key.clone(), a.chain.clone());
+        let cert = cert.clone();
+        let g = global.clone();
+        std::thread::spawn(move || {
+            let paths: Vec<&Path> = [Some(c.as_path()), Some(k.as_path()), ch.as_deref()].into_iter().flatten().collect();
+            let mut last = stamp(&paths);
+            loop {
+                std::thread::sleep(Duration::from_millis(250));
+                let now = stamp(&paths);
+                if now == last {
+                    continue;
+                }
+                // Let a writer finish (pki writes by rename, others may not).
+                std::thread::sleep(Duration::from_millis(150));
+                last = stamp(&paths);
+                match load(&c, &k, ch.as_deref()) {
+                    Ok(key) => {
+                        cert.swap(key);
+                        render::log(&format!("reloaded: now serving serial {}", cert.current_serial()), &g);
+                    }
+                    Err(e) => render::log(
+                        &format!("kept serial {}: the new files are unusable: {e}", cert.current_serial()),
+                        &g,
+                    ),
+                }
+            }
+        });
+    }
+
+    let mut connections = 0;
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        connections += 1;
+        if a.once {
+            handle(stream, config.clone(), &cert, global);
+            break;
+        }
+        let (config, cert, g) = (config.clone(), cert.clone(), global.clone());
+        std::thread::spawn(move || handle(stream, config, &cert, &g));
+    }
+    Ok(Outcome::new(ServeReport { connections }))
+}
+
+/// One connection: handshake, report, log line. Never panics, never blocks forever.
+fn handle(mut sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &SwappableCert, global: &Global) {
+    let peer = sock.peer_addr().map(|a| a.to_string()).unwrap_or_else(|_| "?".into());
+    let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = sock.set_write_timeout(Some(Duration::from_secs(10)));
+    let Ok(mut conn) = rustls::ServerConnection::new(config) else { return };
+    while conn.is_handshaking() {
+        if let Err(e) = conn.complete_io(&mut sock) {
+            render::log(&format!("{peer} handshake failed: {e}"), global);
+            return;
+        }
+    }
+    let protocol = match conn.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3",
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2",
+        _ => "unknown",
+    };
+    let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+    let sni = conn.server_name().unwrap_or("none").to_string();
+    let client = conn
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .and_then(|c| crate::certinfo::CertInfo::parse(c).ok())
+        .map(|i| i.subject)
+        .unwrap_or_else(|| "none".into());
+    let serial = cert.current_serial();
+    let report = render::serve_report(protocol, &suite, &sni, &client, &serial);
+    let _ = sock.set_read_timeout(Some(Duration::from_millis(1000)));
+    let mut tls = rustls::Stream::new(&mut conn, &mut sock);
+    let mut first = [0u8; 1024];
+    let n = tls.read(&mut first).unwrap_or(0);
+    let is_http = [&b"GET "[..], b"HEAD ", b"POST ", b"PUT ", b"OPTIONS "].iter().any(|m| first[..n].starts_with(m));
+    let body = if is_http {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{report}",
+            report.len()
+        )
+    } else {
+        report.clone()
+    };
+    let _ = tls.write_all(body.as_bytes());
+    let _ = tls.flush();
+    conn.send_close_notify();
+    let _ = conn.complete_io(&mut sock);
+    render::log(
+        &format!("{peer} {protocol} {suite} sni={sni} client=\"{}\" serial={serial}", render::sanitize::field(&client)),
+        global,
+    );
+}

@@ -1,0 +1,236 @@
+//! TLS with rustls for `serve` and `probe`: server configurations with optional client
+//! authentication and a hot-swappable certificate, and a client that records the chain a
+//! server presents so `pki verify`'s checks can judge it.
+
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
+use rustls::sign::CertifiedKey;
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+use crate::error::{Error, Result};
+
+/// The crypto provider everything here uses (aws-lc-rs).
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+/// A certificate chain and its key, checked to belong together.
+pub fn certified_key(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> std::result::Result<CertifiedKey, String> {
+    if chain.is_empty() {
+        return Err("no certificate".into());
+    }
+    CertifiedKey::from_der(chain, key, &provider()).map_err(|e| match e {
+        rustls::Error::InconsistentKeys(_) => "the key does not belong to the certificate".to_string(),
+        other => format!("unusable certificate or key: {other}"),
+    })
+}
+
+/// The certificate the server presents; replaced atomically by `--watch` for new
+/// handshakes, while connections already open keep theirs.
+#[derive(Debug)]
+pub struct SwappableCert(Mutex<Arc<CertifiedKey>>);
+
+impl SwappableCert {
+    /// Start with `key`.
+    pub fn new(key: CertifiedKey) -> Arc<SwappableCert> {
+        Arc::new(SwappableCert(Mutex::new(Arc::new(key))))
+    }
+
+    /// Use `key` for the next handshakes.
+    pub fn swap(&self, key: CertifiedKey) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = Arc::new(key);
+        }
+    }
+
+    /// The serial (hex) of the certificate presented now.
+    pub fn current_serial(&self) -> String {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|g| g.cert.first().and_then(|c| crate::certinfo::CertInfo::parse(c).ok()).map(|i| i.serial_hex))
+            .unwrap_or_default()
+    }
+}
+
+impl ResolvesServerCert for SwappableCert {
+    fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        self.0.lock().ok().map(|g| g.clone())
+    }
+}
+
+/// A server configuration: TLS 1.2 and 1.3, the swappable certificate, and client
+/// certificates verified against `client_ca` (required or optional).
+pub fn server_config(
+    cert: Arc<SwappableCert>,
+    client_ca: Option<Vec<CertificateDer<'static>>>,
+    require: bool,
+) -> Result<Arc<rustls::ServerConfig>> {
+    let builder = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::crypto("TLS setup", e))?;
+    let builder = match client_ca {
+        Some(cas) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for c in cas {
+                roots.add(c).map_err(|e| Error::crypto("loading --client-ca", e))?;
+            }
+            let v = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider());
+            let v = if require { v } else { v.allow_unauthenticated() };
+            builder.with_client_cert_verifier(v.build().map_err(|e| Error::crypto("client verifier", e))?)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let mut config = builder.with_cert_resolver(cert);
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// A verifier that accepts any chain but remembers it (signatures in the handshake are
+/// still checked), so `probe` can show the chain and judge it with `verify`'s checks.
+#[derive(Debug)]
+pub struct RecordingVerifier {
+    seen: Mutex<Vec<CertificateDer<'static>>>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl RecordingVerifier {
+    /// A new, empty recorder.
+    pub fn new() -> Arc<RecordingVerifier> {
+        Arc::new(RecordingVerifier { seen: Mutex::new(Vec::new()), provider: provider() })
+    }
+
+    /// The chain the server presented (leaf first).
+    pub fn chain(&self) -> Vec<CertificateDer<'static>> {
+        self.seen.lock().map(|g| g.clone()).unwrap_or_default()
+    }
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut g) = self.seen.lock() {
+            *g = std::iter::once(end_entity).chain(intermediates).map(|c| c.clone().into_owned()).collect();
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// What a probe saw.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    /// The chain the server presented.
+    pub chain: Vec<CertificateDer<'static>>,
+    /// "TLSv1.3" / "TLSv1.2".
+    pub protocol: String,
+    /// The cipher suite, e.g. "TLS13_AES_256_GCM_SHA384".
+    pub cipher_suite: String,
+}
+
+/// Connect to `addr`, shake hands as `server_name`, presenting `client` when given, and
+/// return what the server presented. Bounded by `timeout` at every step.
+pub fn probe(
+    addr: &str,
+    server_name: ServerName<'static>,
+    client: Option<CertifiedKey>,
+    timeout: Duration,
+) -> std::result::Result<Handshake, String> {
+    use std::io::Write;
+    let recorder = RecordingVerifier::new();
+    let builder = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(recorder.clone());
+    let config = match client {
+        Some(k) => builder.with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(k))),
+        None => builder.with_no_client_auth(),
+    };
+    let addrs: Vec<SocketAddr> =
+        addr.to_socket_addrs().map_err(|e| format!("cannot resolve '{addr}': {e}"))?.collect();
+    let mut last = format!("no address for '{addr}'");
+    let mut stream = None;
+    for a in addrs {
+        match TcpStream::connect_timeout(&a, timeout) {
+            Ok(s) => {
+                stream = Some(s);
+                break;
+            }
+            Err(e) => last = format!("cannot connect to {a}: {e}"),
+        }
+    }
+    let mut sock = stream.ok_or(last)?;
+    sock.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    sock.set_write_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    let mut conn = rustls::ClientConnection::new(Arc::new(config), server_name).map_err(|e| e.to_string())?;
+    while conn.is_handshaking() {
+        conn.complete_io(&mut sock).map_err(|e| match e.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+                format!("the handshake timed out after {} s", timeout.as_secs())
+            }
+            _ => format!("the TLS handshake failed: {e}"),
+        })?;
+    }
+    let protocol = match conn.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3",
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2",
+        _ => "unknown",
+    }
+    .to_string();
+    let cipher_suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+    // A server that requires a client certificate rejects a missing one only after the
+    // handshake, in TLS 1.3: read a little to see that refusal here, not later.
+    sock.set_read_timeout(Some(Duration::from_millis(500))).map_err(|e| e.to_string())?;
+    let mut tls = rustls::Stream::new(&mut conn, &mut sock);
+    let _ = tls.write_all(b"");
+    let mut buf = [0u8; 1];
+    sock_peek(&mut tls, &mut buf)?;
+    conn.send_close_notify();
+    let _ = conn.complete_io(&mut sock);
+    Ok(Handshake { chain: recorder.chain(), protocol, cipher_suite })
+}
+
+/// Read one byte if the server sends something quickly; an alert becomes an error.
+fn sock_peek<T: std::io::Read>(tls: &mut T, buf: &mut [u8]) -> std::result::Result<(), String> {
+    match tls.read(buf) {
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData || e.kind() == std::io::ErrorKind::ConnectionAborted => {
+            Err(format!("the server refused the connection: {e}"))
+        }
+        Err(e) if e.to_string().contains("alert") => Err(format!("the server refused the connection: {e}")),
+        _ => Ok(()),
+    }
+}
