@@ -124,10 +124,10 @@ pub fn run_renew(a: RenewArgs, global: &Global) -> Result<Outcome> {
         LeafKey::Generate(key_type_of(&der).unwrap_or(t))
     };
     let which = if entry.issuer == "root" { IssuerRef::Root } else { IssuerRef::Intermediate(entry.issuer.clone()) };
-    let cn = subject_cn(&der);
+    let (cn, org) = subject_cn_org(&der);
     let req = LeafRequest {
         profile: entry.profile,
-        subject: Subject { cn, ..Default::default() },
+        subject: Subject { cn, org, unit: None },
         sans,
         key,
         validity: ValidityRequest { days: a.days, not_before: None, not_after: None },
@@ -144,10 +144,14 @@ pub fn run_renew(a: RenewArgs, global: &Global) -> Result<Outcome> {
     Ok(Outcome::new(IssuedReport::from(issued)))
 }
 
-fn subject_cn(der: &[u8]) -> Option<String> {
+/// The subject's CN and O, which a renewal keeps.
+fn subject_cn_org(der: &[u8]) -> (Option<String>, Option<String>) {
     use x509_parser::prelude::{FromDer, X509Certificate};
-    let (_, c) = X509Certificate::from_der(der).ok()?;
-    c.subject().iter_common_name().next().and_then(|a| a.as_str().ok()).map(str::to_string)
+    let Ok((_, c)) = X509Certificate::from_der(der) else { return (None, None) };
+    let first = |mut it: Box<dyn Iterator<Item = &x509_parser::x509::AttributeTypeAndValue<'_>> + '_>| {
+        it.next().and_then(|a| a.as_str().ok()).map(str::to_string)
+    };
+    (first(Box::new(c.subject().iter_common_name())), first(Box::new(c.subject().iter_organization())))
 }
 
 fn key_type_of(der: &[u8]) -> Option<crate::keys::KeyType> {
@@ -194,11 +198,16 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
     let n: i64 = num.parse().map_err(|_| format!("'{s}' is not a duration like 12h, 30d or 8w"))?;
-    match unit {
-        "h" => Ok(Duration::hours(n)),
-        "d" => Ok(Duration::days(n)),
-        "w" => Ok(Duration::weeks(n)),
-        _ => Err(format!("'{s}' is not a duration like 12h, 30d or 8w (units: h, d, w)")),
+    let hours_per = match unit {
+        "h" => 1,
+        "d" => 24,
+        "w" => 24 * 7,
+        _ => return Err(format!("'{s}' is not a duration like 12h, 30d or 8w (units: h, d, w)")),
+    };
+    // At most 1,000 years: enough for any certificate, and far from overflow.
+    match n.checked_mul(hours_per) {
+        Some(h) if h <= 24 * 366 * 1000 => Ok(Duration::hours(h)),
+        _ => Err(format!("'{s}' is too long (at most 1000 years)")),
     }
 }
 

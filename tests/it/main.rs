@@ -13,6 +13,7 @@ mod hostile;
 mod inspect;
 mod interop_openssl;
 mod issue;
+mod lifecycle;
 mod limbo;
 mod recipes;
 mod secrets;
