@@ -44,6 +44,8 @@ complete -c pki -n "__fish_pki_needs_command" -f -a "export" -d 'Export a key an
 complete -c pki -n "__fish_pki_needs_command" -f -a "convert" -d 'Convert one PEM object to DER, or one DER object to PEM'
 complete -c pki -n "__fish_pki_needs_command" -f -a "renew" -d 'Issue a fresh certificate like an existing one'
 complete -c pki -n "__fish_pki_needs_command" -f -a "check-renewal" -d 'Exit 3 when a certificate expires soon: a cron or CI guard'
+complete -c pki -n "__fish_pki_needs_command" -f -a "serve" -d 'Run a TLS test endpoint that reports each handshake'
+complete -c pki -n "__fish_pki_needs_command" -f -a "probe" -d 'Connect to a TLS server, show its chain and say whether it verifies'
 complete -c pki -n "__fish_pki_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c pki -n "__fish_pki_needs_command" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
 complete -c pki -n "__fish_pki_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -310,6 +312,31 @@ complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s q -l quiet -d 
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l cert -d 'The server certificate (a NAME-chain.pem works: its intermediates are sent too)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand serve" -l key -d 'Its private key (unencrypted)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand serve" -l chain -d 'Intermediates to send after the certificate' -r -F
+complete -c pki -n "__fish_pki_using_subcommand serve" -l listen -d 'Address to listen on (port 0: any free port, printed at start)' -r
+complete -c pki -n "__fish_pki_using_subcommand serve" -l client-ca -d 'Verify client certificates against this CA' -r -F
+complete -c pki -n "__fish_pki_using_subcommand serve" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand serve" -l require-client-cert -d 'Refuse clients without a valid certificate (needs --client-ca)'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l watch -d 'Reload the certificate and key when their files change'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l once -d 'Exit after one connection'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand serve" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand probe" -l servername -d 'The name to ask for (SNI) and to verify (default: HOST)' -r
+complete -c pki -n "__fish_pki_using_subcommand probe" -l ca -d 'Trust anchors (repeatable; default: the system\'s roots)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand probe" -l cert -d 'A client certificate to present (with --key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand probe" -l key -d 'The client certificate\'s key' -r -F
+complete -c pki -n "__fish_pki_using_subcommand probe" -l timeout -d 'Seconds to wait for the connection and for each step of the handshake' -r
+complete -c pki -n "__fish_pki_using_subcommand probe" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand probe" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand probe" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand probe" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand completions" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
@@ -323,23 +350,25 @@ complete -c pki -n "__fish_pki_using_subcommand man" -s q -l quiet -d 'Print not
 complete -c pki -n "__fish_pki_using_subcommand man" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand man" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "ca" -d 'Create and manage the certificate authority'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "issue" -d 'Issue a TLS server or client certificate'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "list" -d 'List the certificates this CA issued'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "bundle" -d 'Order and complete a certificate chain'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "csr" -d 'Make a key and a certificate signing request'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "sign" -d 'Sign a certificate signing request with the CA'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "revoke" -d 'Mark a certificate of this CA revoked'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "crl" -d 'Write a certificate revocation list'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "export" -d 'Export a key and its certificates in another container format'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "convert" -d 'Convert one PEM object to DER, or one DER object to PEM'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "renew" -d 'Issue a fresh certificate like an existing one'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "check-renewal" -d 'Exit 3 when a certificate expires soon: a cron or CI guard'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "ca" -d 'Create and manage the certificate authority'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "issue" -d 'Issue a TLS server or client certificate'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "list" -d 'List the certificates this CA issued'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "bundle" -d 'Order and complete a certificate chain'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "csr" -d 'Make a key and a certificate signing request'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "sign" -d 'Sign a certificate signing request with the CA'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "revoke" -d 'Mark a certificate of this CA revoked'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "crl" -d 'Write a certificate revocation list'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "export" -d 'Export a key and its certificates in another container format'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "convert" -d 'Convert one PEM object to DER, or one DER object to PEM'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "renew" -d 'Issue a fresh certificate like an existing one'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "check-renewal" -d 'Exit 3 when a certificate expires soon: a cron or CI guard'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "serve" -d 'Run a TLS test endpoint that reports each handshake'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "probe" -d 'Connect to a TLS server, show its chain and say whether it verifies'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
 complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
 complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
