@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-use crate::commands::{bundle, ca, completions, csr, export, inspect, issue, list, probe, renew, revoke, serve, verify};
+use crate::commands::{
+    bundle, ca, completions, csr, export, inspect, issue, list, probe, renew, revoke, serve, verify,
+};
 
 /// One-line description shown by `pki -h`.
 const ABOUT: &str = "A local certificate authority and certificate toolkit";

@@ -62,15 +62,7 @@ pub fn read_csr(der: &[u8]) -> std::result::Result<Request, String> {
         for e in exts {
             if let ParsedExtension::SubjectAlternativeName(s) = e {
                 let lists = crate::describe::names::SanLists::from_names(&s.general_names);
-                let typed = lists
-                    .dns
-                    .iter()
-                    .map(|d| format!("dns:{d}"))
-                    .chain(lists.ip.iter().map(|i| format!("ip:{i}")))
-                    .chain(lists.email.iter().map(|m| format!("email:{m}")))
-                    .chain(lists.uri.iter().map(|u| format!("uri:{u}")));
-                for t in typed {
-                    let entry: SanEntry = t.parse().map_err(|e: Error| format!("requested SAN: {e}"))?;
+                for entry in lists.to_entries().map_err(|e| format!("requested SAN: {e}"))? {
                     if !sans.contains(&entry) {
                         sans.push(entry);
                     }

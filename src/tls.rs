@@ -21,7 +21,10 @@ pub fn provider() -> Arc<CryptoProvider> {
 }
 
 /// A certificate chain and its key, checked to belong together.
-pub fn certified_key(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> std::result::Result<CertifiedKey, String> {
+pub fn certified_key(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> std::result::Result<CertifiedKey, String> {
     if chain.is_empty() {
         return Err("no certificate".into());
     }
@@ -180,8 +183,7 @@ pub fn probe(
         Some(k) => builder.with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(k))),
         None => builder.with_no_client_auth(),
     };
-    let addrs: Vec<SocketAddr> =
-        addr.to_socket_addrs().map_err(|e| format!("cannot resolve '{addr}': {e}"))?.collect();
+    let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(|e| format!("cannot resolve '{addr}': {e}"))?.collect();
     let mut last = format!("no address for '{addr}'");
     let mut stream = None;
     for a in addrs {

@@ -112,8 +112,10 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
     if a.ca.is_empty() {
         anchors.extend(rustls_native_certs::load_native_certs().certs);
     }
-    let hs = tls::probe(&a.target, server_name.to_owned(), client, Duration::from_secs(a.timeout))
-        .map_err(|reason| Error::Usage { message: format!("no TLS connection to '{}': {reason}", a.target), hint: None })?;
+    let hs =
+        tls::probe(&a.target, server_name.to_owned(), client, Duration::from_secs(a.timeout)).map_err(|reason| {
+            Error::Usage { message: format!("no TLS connection to '{}': {reason}", a.target), hint: None }
+        })?;
     let Some(leaf) = hs.chain.first().cloned() else {
         return Err(Error::Usage { message: format!("'{}' presented no certificate", a.target), hint: None });
     };

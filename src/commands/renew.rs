@@ -16,7 +16,6 @@ use crate::error::{Error, Result};
 use crate::keys;
 use crate::profile::{Profile, Subject};
 use crate::render::Outcome;
-use crate::san::SanEntry;
 use crate::store::ledger::{Ledger, normalize_serial};
 use crate::store::{IssuerRef, fsutil, validate_file_stem};
 use crate::validity::{ValidityRequest, parse_time, rfc3339, span};
@@ -85,18 +84,7 @@ pub fn run_renew(a: RenewArgs, global: &Global) -> Result<Outcome> {
             hint: Some("create a new intermediate with 'pki ca intermediate --force'".into()),
         });
     }
-    let mut sans: Vec<SanEntry> = Vec::new();
-    let l = &info.sans;
-    for t in l
-        .dns
-        .iter()
-        .map(|d| format!("dns:{d}"))
-        .chain(l.ip.iter().map(|i| format!("ip:{i}")))
-        .chain(l.email.iter().map(|m| format!("email:{m}")))
-        .chain(l.uri.iter().map(|u| format!("uri:{u}")))
-    {
-        sans.push(t.parse()?);
-    }
+    let sans = info.sans.to_entries()?;
     let stem = a.cert.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "renewed".into());
     let name = match &a.name {
         Some(n) => {

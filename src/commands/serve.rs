@@ -83,7 +83,10 @@ fn load(cert: &Path, key: &Path, chain: Option<&Path>) -> Result<CertifiedKey> {
     }
     let bytes = crate::store::fsutil::read(key)?;
     if crate::keys::key_file_kind(&bytes) == crate::keys::KeyFileKind::Encrypted {
-        return Err(Error::BadKey { path: key.to_path_buf(), reason: "it is encrypted; pki serve needs the plain key".into() });
+        return Err(Error::BadKey {
+            path: key.to_path_buf(),
+            reason: "it is encrypted; pki serve needs the plain key".into(),
+        });
     }
     let der = PrivateKeyDer::from_pem_slice(&bytes)
         .map_err(|e| Error::BadKey { path: key.to_path_buf(), reason: format!("no private key found ({e:?})") })?;
@@ -112,7 +115,8 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
         let cert = cert.clone();
         let g = global.clone();
         std::thread::spawn(move || {
-            let paths: Vec<&Path> = [Some(c.as_path()), Some(k.as_path()), ch.as_deref()].into_iter().flatten().collect();
+            let paths: Vec<&Path> =
+                [Some(c.as_path()), Some(k.as_path()), ch.as_deref()].into_iter().flatten().collect();
             let mut last = stamp(&paths);
             loop {
                 std::thread::sleep(Duration::from_millis(250));

@@ -114,6 +114,26 @@ impl SanLists {
         s
     }
 
+    /// The DNS, IP, email and URI entries as typed SANs, validated as `--san` entries are
+    /// (what `sign` takes from a request and `renew` from a certificate), without repeats.
+    pub fn to_entries(&self) -> crate::Result<Vec<crate::san::SanEntry>> {
+        let typed = self
+            .dns
+            .iter()
+            .map(|d| format!("dns:{d}"))
+            .chain(self.ip.iter().map(|i| format!("ip:{i}")))
+            .chain(self.email.iter().map(|m| format!("email:{m}")))
+            .chain(self.uri.iter().map(|u| format!("uri:{u}")));
+        let mut out: Vec<crate::san::SanEntry> = Vec::new();
+        for t in typed {
+            let e = t.parse()?;
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
     /// Whether there are none at all.
     pub fn is_empty(&self) -> bool {
         self.dns.is_empty()

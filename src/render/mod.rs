@@ -7,9 +7,9 @@ mod inspect;
 mod issue;
 mod lifecycle;
 mod list;
-mod tls;
 pub mod sanitize;
 pub mod style;
+mod tls;
 mod verify;
 
 use std::io::Write;
