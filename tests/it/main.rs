@@ -17,5 +17,6 @@ mod lifecycle;
 mod limbo;
 mod recipes;
 mod secrets;
+mod serve;
 mod terminal;
 mod verify;
