@@ -247,7 +247,7 @@ impl fmt::Display for Error {
                 write!(f, "cannot use certificate '{}': {reason}", path.display())
             }
             Error::KeyMismatch { key, cert } => {
-                write!(f, "key '{}' does not belong to certificate '{}'", key.display(), cert.display())
+                write!(f, "key '{}' does not belong to the certificate '{}'", key.display(), cert.display())
             }
             Error::InvalidValue { flag, value, reason, .. } => write!(f, "invalid {flag} '{value}': {reason}"),
             Error::Validity { reason, .. } => write!(f, "{reason}"),

@@ -20,6 +20,9 @@ pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
+/// The error text of [`certified_key`] when the key is not the certificate's.
+pub const KEY_MISMATCH: &str = "the key does not belong to the certificate";
+
 /// A certificate chain and its key, checked to belong together.
 pub fn certified_key(
     chain: Vec<CertificateDer<'static>>,
@@ -29,7 +32,7 @@ pub fn certified_key(
         return Err("no certificate".into());
     }
     CertifiedKey::from_der(chain, key, &provider()).map_err(|e| match e {
-        rustls::Error::InconsistentKeys(_) => "the key does not belong to the certificate".to_string(),
+        rustls::Error::InconsistentKeys(_) => KEY_MISMATCH.to_string(),
         other => format!("unusable certificate or key: {other}"),
     })
 }
@@ -65,6 +68,41 @@ impl SwappableCert {
 impl ResolvesServerCert for SwappableCert {
     fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         self.0.lock().ok().map(|g| g.clone())
+    }
+}
+
+/// One connection's view of a [`SwappableCert`]: it remembers what it handed out.
+#[derive(Debug)]
+pub struct RecordingResolver {
+    inner: Arc<SwappableCert>,
+    chosen: Mutex<Option<Arc<CertifiedKey>>>,
+}
+
+impl RecordingResolver {
+    /// A resolver over `inner`.
+    pub fn new(inner: &Arc<SwappableCert>) -> RecordingResolver {
+        RecordingResolver { inner: inner.clone(), chosen: Mutex::new(None) }
+    }
+
+    /// The serial (hex) of the certificate this connection was given.
+    pub fn served_serial(&self) -> String {
+        self.chosen
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().and_then(|k| k.cert.first().cloned()))
+            .and_then(|c| crate::certinfo::CertInfo::parse(&c).ok())
+            .map(|i| i.serial_hex)
+            .unwrap_or_default()
+    }
+}
+
+impl ResolvesServerCert for RecordingResolver {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let k = self.inner.resolve(hello);
+        if let Ok(mut g) = self.chosen.lock() {
+            g.clone_from(&k);
+        }
+        k
     }
 }
 

@@ -90,7 +90,10 @@ fn load(cert: &Path, key: &Path, chain: Option<&Path>) -> Result<CertifiedKey> {
     }
     let der = PrivateKeyDer::from_pem_slice(&bytes)
         .map_err(|e| Error::BadKey { path: key.to_path_buf(), reason: format!("no private key found ({e:?})") })?;
-    tls::certified_key(certs, der).map_err(|reason| Error::BadKey { path: key.to_path_buf(), reason })
+    tls::certified_key(certs, der).map_err(|reason| match reason.as_str() {
+        tls::KEY_MISMATCH => Error::KeyMismatch { key: key.to_path_buf(), cert: cert.to_path_buf() },
+        _ => Error::BadKey { path: key.to_path_buf(), reason },
+    })
 }
 
 fn stamp(paths: &[&Path]) -> Vec<Option<(SystemTime, u64)>> {
@@ -108,8 +111,11 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
     let config = tls::server_config(cert.clone(), client_ca, a.require_client_cert)?;
     let listener = TcpListener::bind(&a.listen).map_err(|e| Error::io(Path::new(&a.listen), "listen on", e))?;
     let local = listener.local_addr().map_err(|e| Error::io(Path::new(&a.listen), "listen on", e))?;
-    render::log(&format!("listening on {local} (serial {})", cert.current_serial()), global);
-
+    // The watcher's baseline is taken before "listening on" is printed, so a change made
+    // as soon as a script sees that line is never missed.
+    let watched: Vec<PathBuf> =
+        [Some(a.cert.clone()), Some(a.key.clone()), a.chain.clone()].into_iter().flatten().collect();
+    let baseline = stamp(&watched.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     if a.watch {
         let (c, k, ch) = (a.cert.clone(), a.key.clone(), a.chain.clone());
         let cert = cert.clone();
@@ -117,7 +123,7 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
         std::thread::spawn(move || {
             let paths: Vec<&Path> =
                 [Some(c.as_path()), Some(k.as_path()), ch.as_deref()].into_iter().flatten().collect();
-            let mut last = stamp(&paths);
+            let mut last = baseline;
             loop {
                 std::thread::sleep(Duration::from_millis(250));
                 let now = stamp(&paths);
@@ -141,6 +147,8 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
         });
     }
 
+    render::log(&format!("listening on {local} (serial {})", cert.current_serial()), global);
+
     let mut connections = 0;
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -156,11 +164,16 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
 }
 
 /// One connection: handshake, report, log line. Never panics, never blocks forever.
-fn handle(mut sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &SwappableCert, global: &Global) {
+fn handle(mut sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Arc<SwappableCert>, global: &Global) {
     let peer = sock.peer_addr().map(|a| a.to_string()).unwrap_or_else(|_| "?".into());
     let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = sock.set_write_timeout(Some(Duration::from_secs(10)));
-    let Ok(mut conn) = rustls::ServerConnection::new(config) else { return };
+    // This connection's own resolver records which certificate it was given, so the report
+    // names the serial actually served even if --watch swaps certificates mid-handshake.
+    let chosen = Arc::new(tls::RecordingResolver::new(cert));
+    let mut config = (*config).clone();
+    config.cert_resolver = chosen.clone();
+    let Ok(mut conn) = rustls::ServerConnection::new(Arc::new(config)) else { return };
     while conn.is_handshaking() {
         if let Err(e) = conn.complete_io(&mut sock) {
             render::log(&format!("{peer} handshake failed: {e}"), global);
@@ -180,7 +193,7 @@ fn handle(mut sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Swappab
         .and_then(|c| crate::certinfo::CertInfo::parse(c).ok())
         .map(|i| i.subject)
         .unwrap_or_else(|| "none".into());
-    let serial = cert.current_serial();
+    let serial = chosen.served_serial();
     let report = render::serve_report(protocol, &suite, &sni, &client, &serial);
     let _ = sock.set_read_timeout(Some(Duration::from_millis(1000)));
     let mut tls = rustls::Stream::new(&mut conn, &mut sock);

@@ -1028,8 +1028,6 @@ fn watch_keeps_the_old_pair_when_the_new_key_does_not_match() {
 }
 
 #[test]
-#[ignore = "pki bug: a connection whose handshake spans a --watch reload reports (and logs) the new \
-            serial, though it was served the old certificate"]
 fn watch_reports_the_serial_a_connection_was_actually_served() {
     let (pki, mut serve, held, old) = watched();
     let new = renew_and_wait(&pki, &mut serve, &old);
@@ -1040,8 +1038,6 @@ fn watch_reports_the_serial_a_connection_was_actually_served() {
 }
 
 #[test]
-#[ignore = "pki bug: serve --watch prints 'listening on' before the watcher takes its first look at \
-            the files, so a change made right after that line is never noticed"]
 fn watch_notices_a_change_made_right_after_listening() {
     let pki = world();
     let good = std::fs::read(pki.path("localhost-key.pem")).unwrap();
