@@ -366,12 +366,14 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
         chain_pem.push_str(&pem_cert(c));
     }
 
+    // Leaf files are renamed into place but not fsynced: see fsutil::Durability.
+    let fast = fsutil::Durability::Renamed;
     let mut staged = Vec::new();
     if let Some(k) = &key_pem {
-        staged.push(fsutil::stage(&key_path, k.as_bytes(), fsutil::SECRET_MODE)?);
+        staged.push(fsutil::stage_with(&key_path, k.as_bytes(), fsutil::SECRET_MODE, fast)?);
     }
-    staged.push(fsutil::stage(&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?);
-    staged.push(fsutil::stage(&chain_path, chain_pem.as_bytes(), fsutil::PUBLIC_MODE)?);
+    staged.push(fsutil::stage_with(&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE, fast)?);
+    staged.push(fsutil::stage_with(&chain_path, chain_pem.as_bytes(), fsutil::PUBLIC_MODE, fast)?);
     let issued = Issued {
         cert_path: cert_path.clone(),
         key_path: req.key.writes_key().then(|| key_path.clone()),

@@ -172,7 +172,17 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
     let not_before_t = cert.validity().not_before.to_datetime();
     let not_after_t = cert.validity().not_after.to_datetime();
     let self_issued = cert.subject().as_raw() == cert.issuer().as_raw();
-    let self_signed = self_issued && cert.verify_signature(None).is_ok();
+    // As openssl's X509_self_signed(cert, 0): the certificate names itself as its issuer
+    // and its key identifiers agree. The signature is not checked here (that costs a public
+    // key operation per certificate, most of `inspect`'s time on a CA bundle); `pki verify`
+    // and `pki bundle` check signatures.
+    let self_signed = self_issued && {
+        let ids = (key_id(&cert, true), key_id(&cert, false));
+        match ids {
+            (Some(ski), Some(aki)) => ski == aki,
+            _ => true,
+        }
+    };
 
     if version < 3 {
         warnings.push(format!(
@@ -259,4 +269,13 @@ fn serial_hex(raw: &[u8]) -> String {
     } else {
         crate::serial::Serial::from_bytes(raw).to_hex()
     }
+}
+
+/// The subject (`subject = true`) or authority key identifier of a certificate.
+fn key_id(cert: &X509Certificate<'_>, subject: bool) -> Option<Vec<u8>> {
+    cert.iter_extensions().find_map(|e| match (e.parsed_extension(), subject) {
+        (ParsedExtension::SubjectKeyIdentifier(k), true) => Some(k.0.to_vec()),
+        (ParsedExtension::AuthorityKeyIdentifier(a), false) => a.key_identifier.as_ref().map(|k| k.0.to_vec()),
+        _ => None,
+    })
 }

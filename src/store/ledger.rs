@@ -124,7 +124,11 @@ impl Ledger {
     pub fn save(&self, path: &Path) -> Result<()> {
         let mut json = serde_json::to_vec_pretty(self).map_err(|e| Error::crypto("ledger encoding", e))?;
         json.push(b'\n');
-        fsutil::write_public(path, &json, true)
+        // Renamed, not fsynced: readers and a killed writer still only ever see a whole
+        // ledger (the rename is atomic), and skipping the two fsyncs is most of what an
+        // issuance costs on a slow disk. A power cut may lose the newest entries, as it
+        // may lose the leaf files themselves (see fsutil::Durability).
+        fsutil::stage_with(path, &json, fsutil::PUBLIC_MODE, fsutil::Durability::Renamed)?.commit(true)
     }
 
     /// The entry with this serial (any case, colons and leading zeros ignored).
