@@ -77,7 +77,7 @@ pub fn read_cert_items(path: &Path) -> Result<Vec<pem::Item>> {
     }
     for c in &certs {
         match X509Certificate::from_der(&c.der) {
-            Ok((rest, _)) if rest.is_empty() => {}
+            Ok(([], _)) => {}
             Ok(_) => {
                 return Err(Error::BadInput {
                     path: path.to_path_buf(),
