@@ -20,6 +20,7 @@ use x509_parser::oid_registry::{OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER, OID_X509_
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::revocation_list::CertificateRevocationList;
 
+use crate::ca::key_usage;
 use crate::common::*;
 
 /// The passphrase used for keys and PKCS#12 files in these tests.
@@ -187,43 +188,9 @@ fn sorted(v: &[&str]) -> Vec<String> {
     v
 }
 
-/// keyUsage: (critical, names of the bits set).
-fn key_usage(cert: &X509Certificate<'_>) -> (bool, Vec<&'static str>) {
-    let ku = cert.key_usage().expect("one well-formed keyUsage").expect("keyUsage present");
-    let v = ku.value;
-    let bits = [
-        (v.digital_signature(), "digitalSignature"),
-        (v.non_repudiation(), "nonRepudiation"),
-        (v.key_encipherment(), "keyEncipherment"),
-        (v.data_encipherment(), "dataEncipherment"),
-        (v.key_agreement(), "keyAgreement"),
-        (v.key_cert_sign(), "keyCertSign"),
-        (v.crl_sign(), "cRLSign"),
-        (v.encipher_only(), "encipherOnly"),
-        (v.decipher_only(), "decipherOnly"),
-    ];
-    (ku.critical, bits.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect())
-}
-
-/// The EKU purposes, by name.
+/// The EKU purposes, by name (the extension must be present).
 fn eku(cert: &X509Certificate<'_>) -> Vec<String> {
-    let e = cert.extended_key_usage().expect("one well-formed EKU").expect("EKU present");
-    let v = e.value;
-    let mut names: Vec<String> = [
-        (v.any, "anyExtendedKeyUsage"),
-        (v.server_auth, "serverAuth"),
-        (v.client_auth, "clientAuth"),
-        (v.code_signing, "codeSigning"),
-        (v.email_protection, "emailProtection"),
-        (v.time_stamping, "timeStamping"),
-        (v.ocsp_signing, "OCSPSigning"),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, n)| n.to_string())
-    .collect();
-    names.extend(v.other.iter().map(|o| o.to_id_string()));
-    names
+    crate::ca::eku(cert).expect("EKU present")
 }
 
 /// basicConstraints: (critical, CA).
