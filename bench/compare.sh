@@ -16,7 +16,7 @@ done
 [ -x /usr/bin/time ] || { echo "bench/compare.sh needs GNU time (apt-get install time)"; exit 1; }
 
 cargo build --release --quiet
-PKI="$PWD/target/release/pki"
+PKI=$(cargo build --release --quiet --message-format=json | jq -r 'select(.executable != null and .target.name == "pki") | .executable')
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"

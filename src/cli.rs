@@ -75,44 +75,45 @@ pub struct GlobalArgs {
 }
 
 /// The subcommands.
-#[allow(missing_docs)] // each variant is documented by its Args struct
+#[allow(missing_docs)] // about here: deferred subcommands are listed unbuilt
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
-    // Create and manage the certificate authority
+    #[command(about = ca::CA_ABOUT)]
     Ca(ca::CaArgs),
-    // Issue a TLS server or client certificate
+    #[command(about = issue::ISSUE_ABOUT)]
     Issue(issue::IssueArgs),
-    // List the certificates this CA issued
+    #[command(about = list::LIST_ABOUT)]
     List(list::ListArgs),
-    // Explain certificates, keys, CSRs and CRLs in PEM or DER files
+    #[command(about = inspect::INSPECT_ABOUT)]
     Inspect(inspect::InspectArgs),
-    // Validate a certificate for a host, an IP and a purpose, and say why not
+    #[command(about = verify::VERIFY_ABOUT)]
     Verify(verify::VerifyArgs),
-    // Order and complete a certificate chain
+    #[command(about = bundle::BUNDLE_ABOUT)]
     Bundle(bundle::BundleArgs),
-    // Make a key and a certificate signing request
+    #[command(about = csr::CSR_ABOUT)]
     Csr(csr::CsrArgs),
-    // Sign a certificate signing request with the CA
+    #[command(about = csr::SIGN_ABOUT)]
     Sign(csr::SignArgs),
-    // Mark a certificate of this CA revoked
+    #[command(about = revoke::REVOKE_ABOUT)]
     Revoke(revoke::RevokeArgs),
-    // Write a certificate revocation list
+    #[command(about = revoke::CRL_ABOUT)]
     Crl(revoke::CrlArgs),
-    // Export a key and its certificates (PKCS#12)
+    #[command(about = export::EXPORT_ABOUT)]
     Export(export::ExportArgs),
-    // Convert between PEM and DER
+    #[command(about = export::CONVERT_ABOUT)]
     Convert(export::ConvertArgs),
-    // Issue a fresh certificate like an existing one
+    #[command(about = renew::RENEW_ABOUT)]
     Renew(renew::RenewArgs),
-    // Exit 3 when a certificate expires soon
+    #[command(about = renew::CHECK_RENEWAL_ABOUT)]
     CheckRenewal(renew::CheckRenewalArgs),
-    // Run a TLS test endpoint that reports each handshake
+    #[command(about = serve::SERVE_ABOUT)]
     Serve(serve::ServeArgs),
-    // Connect to a TLS server, show its chain and say whether it verifies
+    #[command(about = probe::PROBE_ABOUT)]
     Probe(probe::ProbeArgs),
-    // Print a shell completion script
+    #[command(about = completions::COMPLETIONS_ABOUT)]
     Completions(completions::CompletionsArgs),
-    // Write man pages to a directory
+    #[command(about = completions::MAN_ABOUT)]
     #[command(hide = true)]
     Man(completions::ManArgs),
 }

@@ -2,10 +2,18 @@
 //! error with its hint, and exit with the code docs/cli.md gives.
 #![forbid(unsafe_code)]
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() {
-    let cli = pki::cli::Cli::parse();
+    // What `Cli::parse()` does, except that the command tree is kept to the end of the
+    // process instead of being freed (`process::exit` runs no destructors): freeing it
+    // was a tenth of a `pki issue`'s instructions. Subcommands are built lazily
+    // (`#[command(defer)]`), so only the one in use is ever constructed.
+    let mut command = pki::cli::Cli::command();
+    let cli = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| pki::cli::Cli::from_arg_matches_mut(&mut matches))
+        .unwrap_or_else(|e| e.format(&mut command).exit());
     let global = match pki::commands::Global::resolve(&cli.global) {
         Ok(g) => g,
         Err(e) => std::process::exit(pki::render::error(&e, cli.global.no_color)),

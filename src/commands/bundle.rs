@@ -13,10 +13,13 @@ use crate::error::{Error, Result};
 use crate::render::Outcome;
 use crate::store::fsutil;
 
+/// The one-line description of `BundleArgs` (also shown in its parent's list).
+pub const BUNDLE_ABOUT: &str = "Order and complete a certificate chain";
+
 /// `pki bundle`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Order and complete a certificate chain",
+    about = BUNDLE_ABOUT,
     long_about = "Read certificates from any number of files, in any order, and write the chain \
 for the leaf (the one certificate that issued no other): the leaf, then each issuer, up to but \
 not including the self-signed root (unless --include-root). Every link's signature is checked.\n\n\

@@ -12,10 +12,13 @@ use crate::profile::{MAX_CN_LEN, Subject};
 use crate::render::Outcome;
 use crate::store::IssuerRef;
 
+/// The one-line description of `CaArgs` (also shown in its parent's list).
+pub const CA_ABOUT: &str = "Create and manage the certificate authority";
+
 /// `pki ca`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Create and manage the certificate authority",
+    about = CA_ABOUT,
     long_about = "Create the root CA of the CA directory, and intermediate CAs under it.",
     after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --cn 'Acme Dev Root' --key-type ecdsa-p384 --encrypt-key\n  pki ca intermediate --name web"
 )]
@@ -26,19 +29,23 @@ pub struct CaArgs {
 }
 
 /// `pki ca` subcommands.
-#[allow(missing_docs)] // each variant is documented by its Args struct
+#[allow(missing_docs)] // about here: deferred subcommands are listed unbuilt
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum CaCommand {
-    // Create a self-signed root CA in the CA directory
+    #[command(about = INIT_ABOUT)]
     Init(InitArgs),
-    // Create an intermediate CA signed by the root
+    #[command(about = INTERMEDIATE_ABOUT)]
     Intermediate(IntermediateArgs),
 }
+
+/// The one-line description of `InitArgs` (also shown in its parent's list).
+pub const INIT_ABOUT: &str = "Create a self-signed root CA in the CA directory";
 
 /// `pki ca init`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Create a self-signed root CA in the CA directory",
+    about = INIT_ABOUT,
     long_about = "Create a self-signed root CA: ca.pem and ca-key.pem (mode 0600) in the CA \
 directory (mode 0700).\n\nThe root has basicConstraints critical CA:TRUE, keyUsage critical \
 keyCertSign, cRLSign and digitalSignature, a subject key identifier and a random 127-bit \
@@ -83,10 +90,13 @@ pub struct InitArgs {
     pub force: bool,
 }
 
+/// The one-line description of `IntermediateArgs` (also shown in its parent's list).
+pub const INTERMEDIATE_ABOUT: &str = "Create an intermediate CA signed by the root";
+
 /// `pki ca intermediate`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Create an intermediate CA signed by the root",
+    about = INTERMEDIATE_ABOUT,
     long_about = "Create an intermediate CA signed by the root, stored as \
 intermediates/NAME/ca.pem and intermediates/NAME/ca-key.pem in the CA directory. Sign leaves \
 with it through 'pki issue ... --issuer NAME'.\n\nIt carries basicConstraints critical CA:TRUE \

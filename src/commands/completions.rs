@@ -13,10 +13,13 @@ use crate::error::{Error, Result};
 use crate::render::Outcome;
 use crate::store::fsutil;
 
+/// The one-line description of `CompletionsArgs` (also shown in its parent's list).
+pub const COMPLETIONS_ABOUT: &str = "Print a shell completion script";
+
 /// `pki completions`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Print a shell completion script",
+    about = COMPLETIONS_ABOUT,
     long_about = "Print the completion script for SHELL on stdout. The repository's completions/ \
 folder holds the generated scripts for bash, zsh and fish.",
     after_help = "EXAMPLES:\n  pki completions bash > ~/.local/share/bash-completion/completions/pki\n  \
@@ -50,10 +53,13 @@ pub fn run(args: CompletionsArgs, _global: &Global) -> Result<Outcome> {
     Ok(Outcome::new(ScriptReport { shell: args.shell.to_string(), script: completion_script(args.shell) }))
 }
 
+/// The one-line description of `ManArgs` (also shown in its parent's list).
+pub const MAN_ABOUT: &str = "Write man pages (pki.1 and one per subcommand) to a directory";
+
 /// `pki man` (hidden): write the man pages.
 #[derive(Debug, Args)]
 #[command(
-    about = "Write man pages (pki.1 and one per subcommand) to a directory",
+    about = MAN_ABOUT,
     after_help = "EXAMPLES:\n  pki man --out-dir docs/man\n  pki man --out-dir ~/.local/share/man/man1"
 )]
 pub struct ManArgs {

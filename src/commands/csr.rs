@@ -20,10 +20,13 @@ use crate::san::{SanEntry, parse_san_lists};
 use crate::store::{IssuerRef, fsutil, safe_file_stem, validate_file_stem};
 use crate::validity::{ValidityRequest, parse_time};
 
+/// The one-line description of `CsrArgs` (also shown in its parent's list).
+pub const CSR_ABOUT: &str = "Make a key and a certificate signing request";
+
 /// `pki csr`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Make a key and a certificate signing request",
+    about = CSR_ABOUT,
     long_about = "Make a private key (or use an existing one with --key) and a certificate signing \
 request for it: NAME.csr (PEM CERTIFICATE REQUEST) and NAME-key.pem (mode 0600). The key stays on \
 this machine; send the request to the CA, which signs it with 'pki sign'.",
@@ -118,10 +121,13 @@ pub fn run_csr(a: CsrArgs, _global: &Global) -> Result<Outcome> {
     }))
 }
 
+/// The one-line description of `SignArgs` (also shown in its parent's list).
+pub const SIGN_ABOUT: &str = "Sign a certificate signing request with the CA";
+
 /// `pki sign`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Sign a certificate signing request with the CA",
+    about = SIGN_ABOUT,
     long_about = "Sign a certificate signing request (from 'pki csr', openssl or anything else) \
 as a server or client certificate, exactly as 'pki issue' would make it: the request's \
 self-signature is checked first, and only its subject CN and SANs are taken (--san replaces the \

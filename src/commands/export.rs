@@ -15,10 +15,13 @@ use crate::pem::ItemKind;
 use crate::render::Outcome;
 use crate::store::fsutil;
 
+/// The one-line description of `ExportArgs` (also shown in its parent's list).
+pub const EXPORT_ABOUT: &str = "Export a key and its certificates in another container format";
+
 /// `pki export`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Export a key and its certificates in another container format",
+    about = EXPORT_ABOUT,
     long_about = "Export a key with its certificate and chain, for software that wants one file.",
     after_help = "EXAMPLES:\n  pki export p12 --cert client.pem --key client-key.pem --passphrase-file pw\n  \
 pki export p12 --cert server.pem --key server-key.pem --chain server-chain.pem --legacy -o server.pfx"
@@ -31,15 +34,20 @@ pub struct ExportArgs {
 
 /// `pki export` formats.
 #[derive(Debug, Subcommand)]
-#[allow(missing_docs)] // documented by the Args structs
+#[allow(missing_docs)] // about here: deferred subcommands are listed unbuilt
+#[command(defer = true)]
 pub enum ExportCommand {
+    #[command(about = P12_ABOUT)]
     P12(P12Args),
 }
+
+/// The one-line description of `P12Args` (also shown in its parent's list).
+pub const P12_ABOUT: &str = "Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain";
 
 /// `pki export p12`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain",
+    about = P12_ABOUT,
     long_about = "Write a PKCS#12 file holding the private key, the certificate and the chain, mode \
 0600. It is protected with AES-256-CBC and PBKDF2-HMAC-SHA256 with an HMAC-SHA256 MAC, or with \
 --legacy the 3DES / SHA-1 MAC scheme that old Java, Windows and macOS versions need. The \
@@ -159,10 +167,13 @@ pub enum Format {
     Der,
 }
 
+/// The one-line description of `ConvertArgs` (also shown in its parent's list).
+pub const CONVERT_ABOUT: &str = "Convert one PEM object to DER, or one DER object to PEM";
+
 /// `pki convert`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Convert one PEM object to DER, or one DER object to PEM",
+    about = CONVERT_ABOUT,
     long_about = "Convert a file holding one object (certificate, key, CSR, CRL, public key) \
 between PEM and DER. DER input is recognised by its content. A key stays exactly as secret as \
 it was: a key file written with -o is mode 0600.",

@@ -13,10 +13,13 @@ use crate::error::{Error, Result};
 use crate::render::Outcome;
 use crate::validity::parse_time;
 
+/// The one-line description of `InspectArgs` (also shown in its parent's list).
+pub const INSPECT_ABOUT: &str = "Explain certificates, keys, CSRs and CRLs in PEM or DER files";
+
 /// `pki inspect`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Explain certificates, keys, CSRs and CRLs in PEM or DER files",
+    about = INSPECT_ABOUT,
     long_about = "Explain what a file holds: every PEM block (CERTIFICATE, PRIVATE KEY, EC PRIVATE \
 KEY, RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY, CERTIFICATE REQUEST, X509 CRL, PUBLIC KEY; LF or \
 CRLF), or a single DER object recognised by its content.\n\nFor a certificate: subject, \

@@ -9,10 +9,13 @@ use crate::profile::Profile;
 use crate::render::Outcome;
 use crate::store::ledger::{Ledger, Status};
 
+/// The one-line description of `ListArgs` (also shown in its parent's list).
+pub const LIST_ABOUT: &str = "List the certificates this CA issued";
+
 /// `pki list`.
 #[derive(Debug, Args)]
 #[command(
-    about = "List the certificates this CA issued",
+    about = LIST_ABOUT,
     long_about = "List every certificate recorded in the CA directory's ledger: serial, profile \
 (server, client, intermediate), subject, SANs, notAfter and status (valid, expired, revoked), \
 oldest first.",

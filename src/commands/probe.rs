@@ -17,10 +17,13 @@ use crate::render::Outcome;
 use crate::tls;
 use crate::verify::{self, Purpose, Verdict};
 
+/// The one-line description of `ProbeArgs` (also shown in its parent's list).
+pub const PROBE_ABOUT: &str = "Connect to a TLS server, show its chain and say whether it verifies";
+
 /// `pki probe`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Connect to a TLS server, show its chain and say whether it verifies",
+    about = PROBE_ABOUT,
     long_about = "Connect to HOST:PORT with rustls, show the chain the server presented (as \
 'pki inspect' would), the negotiated protocol and cipher suite, and the result of verifying the \
 chain for --servername (default: HOST) against --ca (default: the system's roots), with the same \

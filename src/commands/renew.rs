@@ -20,10 +20,13 @@ use crate::store::ledger::{Ledger, normalize_serial};
 use crate::store::{IssuerRef, fsutil, validate_file_stem};
 use crate::validity::{ValidityRequest, parse_time, rfc3339, span};
 
+/// The one-line description of `RenewArgs` (also shown in its parent's list).
+pub const RENEW_ABOUT: &str = "Issue a fresh certificate like an existing one";
+
 /// `pki renew`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Issue a fresh certificate like an existing one",
+    about = RENEW_ABOUT,
     long_about = "Issue a new certificate from this CA with the same subject, SANs, profile and \
 issuer as CERTFILE (which this CA must have issued), with a new key unless --reuse-key, and \
 record the old one as superseded in the ledger. The files go where CERTFILE is, under its name, \
@@ -158,10 +161,13 @@ fn key_type_of(der: &[u8]) -> Option<crate::keys::KeyType> {
     }
 }
 
+/// The one-line description of `CheckRenewalArgs` (also shown in its parent's list).
+pub const CHECK_RENEWAL_ABOUT: &str = "Exit 3 when a certificate expires soon: a cron or CI guard";
+
 /// `pki check-renewal`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Exit 3 when a certificate expires soon: a cron or CI guard",
+    about = CHECK_RENEWAL_ABOUT,
     long_about = "Print how long each certificate has left, and exit 3 when any of them has \
 expired or expires within DURATION (default 30d), 0 otherwise. DURATION is a number and a \
 unit: h (hours), d (days) or w (weeks).",

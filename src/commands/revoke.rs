@@ -15,10 +15,13 @@ use crate::render::Outcome;
 use crate::store::IssuerRef;
 use crate::validity::rfc3339;
 
+/// The one-line description of `RevokeArgs` (also shown in its parent's list).
+pub const REVOKE_ABOUT: &str = "Mark a certificate of this CA revoked";
+
 /// `pki revoke`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Mark a certificate of this CA revoked",
+    about = REVOKE_ABOUT,
     long_about = "Mark a certificate this CA issued as revoked in the ledger, by serial (hex, with \
 or without colons) or by its certificate file. The next 'pki crl' lists it. An unknown serial, \
 or one already revoked, is an error.",
@@ -67,10 +70,13 @@ pub fn run_revoke(a: RevokeArgs, global: &Global) -> Result<Outcome> {
     Ok(Outcome::new(RevokeReport { serial: e.serial, subject: e.subject, reason: r.reason, revoked_at: r.at }))
 }
 
+/// The one-line description of `CrlArgs` (also shown in its parent's list).
+pub const CRL_ABOUT: &str = "Write a certificate revocation list";
+
 /// `pki crl`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Write a certificate revocation list",
+    about = CRL_ABOUT,
     long_about = "Write a CRL (PEM X509 CRL) signed by the root, or by the intermediate --issuer, \
 listing the certificates it issued that were revoked, with their reasons. Each CRL gets the next \
 cRLNumber of its issuer and an authority key identifier; nextUpdate is --days after now. Default \

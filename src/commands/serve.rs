@@ -19,10 +19,13 @@ use crate::error::{Error, Result};
 use crate::render::{self, Outcome};
 use crate::tls::{self, SwappableCert};
 
+/// The one-line description of `ServeArgs` (also shown in its parent's list).
+pub const SERVE_ABOUT: &str = "Run a TLS test endpoint that reports each handshake";
+
 /// `pki serve`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Run a TLS test endpoint that reports each handshake",
+    about = SERVE_ABOUT,
     long_about = "Serve TLS (1.2 and 1.3, rustls) with the given certificate and key, and answer \
 every connection, HTTP or raw, with a short report of the handshake: protocol, cipher suite, \
 the server name the client asked for, and the client certificate's subject or \"none\". One log \

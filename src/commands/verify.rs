@@ -14,10 +14,13 @@ use crate::render::Outcome;
 use crate::validity::parse_time;
 use crate::verify::{self, Purpose, Verdict};
 
+/// The one-line description of `VerifyArgs` (also shown in its parent's list).
+pub const VERIFY_ABOUT: &str = "Validate a certificate for a host, an IP and a purpose, and say why not";
+
 /// `pki verify`.
 #[derive(Debug, Args)]
 #[command(
-    about = "Validate a certificate for a host, an IP and a purpose, and say why not",
+    about = VERIFY_ABOUT,
     long_about = "Validate a certificate chain the way rustls clients do (rustls-webpki): a path \
 to a trust anchor with valid signatures, every certificate within its validity period at --at, \
 the host name or IP address in the leaf's SANs (never the CN), the extended key usage for \
