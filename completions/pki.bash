@@ -160,21 +160,6 @@ _pki() {
             pki__subcmd__help,verify)
                 cmd="pki__subcmd__help__subcmd__verify"
                 ;;
-            pki__subcmd__help__subcmd__ca,init)
-                cmd="pki__subcmd__help__subcmd__ca__subcmd__init"
-                ;;
-            pki__subcmd__help__subcmd__ca,intermediate)
-                cmd="pki__subcmd__help__subcmd__ca__subcmd__intermediate"
-                ;;
-            pki__subcmd__help__subcmd__export,p12)
-                cmd="pki__subcmd__help__subcmd__export__subcmd__p12"
-                ;;
-            pki__subcmd__help__subcmd__issue,client)
-                cmd="pki__subcmd__help__subcmd__issue__subcmd__client"
-                ;;
-            pki__subcmd__help__subcmd__issue,server)
-                cmd="pki__subcmd__help__subcmd__issue__subcmd__server"
-                ;;
             pki__subcmd__issue,client)
                 cmd="pki__subcmd__issue__subcmd__client"
                 ;;
@@ -221,12 +206,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__bundle)
-            opts="-o -q -h -V --include-root --out --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -o -h -V --ca-dir --json --quiet --no-color --include-root --out --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --out)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -254,13 +246,6 @@ _pki() {
                     fi
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
                     fi
                     return 0
                     ;;
@@ -349,12 +334,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca__subcmd__init)
-            opts="-q -h -V --cn --org --key-type --days --path-len --encrypt-key --passphrase-file --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --org --key-type --days --path-len --encrypt-key --passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --cn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -390,13 +382,6 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -405,12 +390,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca__subcmd__intermediate)
-            opts="-q -h -V --name --cn --key-type --days --path-len --encrypt-key --passphrase-file --ca-passphrase-file --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --name --cn --key-type --days --path-len --encrypt-key --passphrase-file --ca-passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -461,13 +453,6 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -476,25 +461,25 @@ _pki() {
             return 0
             ;;
         pki__subcmd__check__subcmd__renewal)
-            opts="-q -h -V --within --at --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --within --at --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --within)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --at)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
                     return 0
                     ;;
                 *)
@@ -526,12 +511,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__convert)
-            opts="-o -q -h -V --to --out --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -o -h -V --ca-dir --json --quiet --no-color --to --out --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --to)
                     COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
                     return 0
@@ -566,13 +558,6 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -581,12 +566,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__crl)
-            opts="-o -q -h -V --issuer --days --out --ca-passphrase-file --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -o -h -V --ca-dir --json --quiet --no-color --issuer --days --out --ca-passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -640,13 +632,6 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -655,12 +640,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__csr)
-            opts="-q -h -V --cn --san --key-type --key --out-dir --name --encrypt-key --passphrase-file --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --san --key-type --key --out-dir --name --encrypt-key --passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --cn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -711,13 +703,6 @@ _pki() {
                     fi
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
                     fi
                     return 0
                     ;;
@@ -792,12 +777,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__export__subcmd__p12)
-            opts="-o -q -h -V --cert --key --chain --out --passphrase-file --legacy --name --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -o -h -V --ca-dir --json --quiet --no-color --cert --key --chain --out --passphrase-file --legacy --name --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --cert)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -892,13 +884,6 @@ _pki() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -935,36 +920,8 @@ _pki() {
             return 0
             ;;
         pki__subcmd__help__subcmd__ca)
-            opts="init intermediate"
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pki__subcmd__help__subcmd__ca__subcmd__init)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pki__subcmd__help__subcmd__ca__subcmd__intermediate)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1047,22 +1004,8 @@ _pki() {
             return 0
             ;;
         pki__subcmd__help__subcmd__export)
-            opts="p12"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pki__subcmd__help__subcmd__export__subcmd__p12)
             opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1103,36 +1046,8 @@ _pki() {
             return 0
             ;;
         pki__subcmd__help__subcmd__issue)
-            opts="server client"
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pki__subcmd__help__subcmd__issue__subcmd__client)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pki__subcmd__help__subcmd__issue__subcmd__server)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1257,21 +1172,21 @@ _pki() {
             return 0
             ;;
         pki__subcmd__inspect)
-            opts="-q -h -V --at --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --at --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --at)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --ca-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1303,12 +1218,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__client)
-            opts="-q -h -V --cn --san --key-type --days --not-before --not-after --issuer --out-dir --name --encrypt-key --passphrase-file --ca-passphrase-file --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --san --key-type --days --not-before --not-after --issuer --out-dir --name --encrypt-key --passphrase-file --ca-passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --cn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1375,13 +1297,6 @@ _pki() {
                     fi
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
                     fi
                     return 0
                     ;;
@@ -1449,12 +1364,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__server)
-            opts="-q -h -V --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --encrypt-key --passphrase-file --ca-passphrase-file --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --encrypt-key --passphrase-file --ca-passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --san)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1524,13 +1446,6 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1560,20 +1475,20 @@ _pki() {
             return 0
             ;;
         pki__subcmd__man)
-            opts="-q -h -V --out-dir --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --out-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out-dir)
+                --ca-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
                     return 0
                     ;;
-                --ca-dir)
+                --out-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
@@ -1588,12 +1503,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__probe)
-            opts="-q -h -V --servername --ca --cert --key --timeout --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --servername --ca --cert --key --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --servername)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1647,13 +1569,6 @@ _pki() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1662,12 +1577,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__renew)
-            opts="-q -h -V --days --reuse-key --key --out-dir --name --ca-passphrase-file --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --days --reuse-key --key --out-dir --name --ca-passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1713,13 +1635,6 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1728,21 +1643,21 @@ _pki() {
             return 0
             ;;
         pki__subcmd__revoke)
-            opts="-q -h -V --reason --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --reason --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --reason)
-                    COMPREPLY=($(compgen -W "unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation" -- "${cur}"))
-                    return 0
-                    ;;
                 --ca-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -W "unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1753,12 +1668,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__serve)
-            opts="-q -h -V --cert --key --chain --listen --client-ca --require-client-cert --watch --once --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --cert --key --chain --listen --client-ca --require-client-cert --watch --once --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --cert)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -1823,13 +1745,6 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1838,12 +1753,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__sign)
-            opts="-q -h -V --profile --san --days --not-before --not-after --issuer --out-dir --name --ca-passphrase-file --force --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --profile --san --days --not-before --not-after --issuer --out-dir --name --ca-passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -W "server client" -- "${cur}"))
                     return 0
@@ -1894,13 +1816,6 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1909,12 +1824,19 @@ _pki() {
             return 0
             ;;
         pki__subcmd__verify)
-            opts="-q -h -V --ca --untrusted --host --ip --purpose --at --key --crl --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ca --untrusted --host --ip --purpose --at --key --crl --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --ca)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -1988,13 +1910,6 @@ _pki() {
                     fi
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --ca-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
                     fi
                     return 0
                     ;;

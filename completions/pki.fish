@@ -58,6 +58,7 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcomma
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l cn -d 'The root\'s common name' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l org -d 'The root\'s organisation name (O=)' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -69,14 +70,14 @@ rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l days -d 'Days the root is valid' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l path-len -d 'The root\'s pathLenConstraint: how many intermediates may follow it' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
-complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
-complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing root CA (ca.pem and ca-key.pem)'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing root CA (ca.pem and ca-key.pem)'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l name -d 'The intermediate\'s name: its directory under intermediates/ and its --issuer name' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l cn -d 'The intermediate\'s common name' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -89,12 +90,11 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l path-len -d 'The intermediate\'s pathLenConstraint' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
-complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
-complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l force -d 'Replace an existing intermediate of that name'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l force -d 'Replace an existing intermediate of that name'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
@@ -109,6 +109,7 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subco
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l san -d 'Subject alternative names (DNS names, IPs, emails, URIs)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l cn -d 'The subject common name (default: the first SAN)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -125,14 +126,14 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l force -d 'Replace existing output files'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l force -d 'Replace existing output files'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l cn -d 'The subject common name: who the client is' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l san -d 'Subject alternative names (optional for clients)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -149,12 +150,11 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l force -d 'Replace existing output files'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l force -d 'Replace existing output files'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
@@ -166,13 +166,14 @@ complete -c pki -n "__fish_pki_using_subcommand list" -s q -l quiet -d 'Print no
 complete -c pki -n "__fish_pki_using_subcommand list" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand list" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand inspect" -l at -d 'Judge validity at TIME instead of now (RFC 3339 or a date)' -r
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand inspect" -l at -d 'Judge validity at TIME instead of now (RFC 3339 or a date)' -r
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand verify" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand verify" -l ca -d 'Trust anchors (repeatable; default: the CA directory\'s root)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand verify" -l untrusted -d 'Untrusted intermediates to build the chain with (repeatable)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand verify" -l host -d 'The host name the certificate must be valid for (DNS SANs, wildcards allowed)' -r
@@ -183,21 +184,21 @@ any\t'Either of the two'"
 complete -c pki -n "__fish_pki_using_subcommand verify" -l at -d 'Check validity at TIME instead of now (RFC 3339 or a date)' -r
 complete -c pki -n "__fish_pki_using_subcommand verify" -l key -d 'A private key that must belong to the leaf' -r -F
 complete -c pki -n "__fish_pki_using_subcommand verify" -l crl -d 'CRLs to check revocation against (repeatable)' -r -F
-complete -c pki -n "__fish_pki_using_subcommand verify" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand verify" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand verify" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand verify" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand bundle" -s o -l out -d 'Write the chain to OUT instead of stdout' -r -F
 complete -c pki -n "__fish_pki_using_subcommand bundle" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand bundle" -l include-root -d 'Also write the self-signed root at the end (it must then be found)'
-complete -c pki -n "__fish_pki_using_subcommand bundle" -l force -d 'Replace OUT if it exists'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -s o -l out -d 'Write the chain to OUT instead of stdout' -r -F
 complete -c pki -n "__fish_pki_using_subcommand bundle" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -l include-root -d 'Also write the self-signed root at the end (it must then be found)'
+complete -c pki -n "__fish_pki_using_subcommand bundle" -l force -d 'Replace OUT if it exists'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand csr" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand csr" -l cn -d 'The requested common name' -r
 complete -c pki -n "__fish_pki_using_subcommand csr" -l san -d 'Requested subject alternative names (comma-separated, repeatable; as for `issue`)' -r
 complete -c pki -n "__fish_pki_using_subcommand csr" -l key-type -d 'The type of the new key' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -210,14 +211,14 @@ complete -c pki -n "__fish_pki_using_subcommand csr" -l key -d 'Use this existin
 complete -c pki -n "__fish_pki_using_subcommand csr" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand csr" -l name -d 'Base name of the files (default: the CN, made safe for a file name)' -r
 complete -c pki -n "__fish_pki_using_subcommand csr" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
-complete -c pki -n "__fish_pki_using_subcommand csr" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand csr" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
-complete -c pki -n "__fish_pki_using_subcommand csr" -l force -d 'Replace existing files'
 complete -c pki -n "__fish_pki_using_subcommand csr" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand csr" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand csr" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand csr" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand csr" -l force -d 'Replace existing files'
 complete -c pki -n "__fish_pki_using_subcommand csr" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand csr" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l profile -d 'What the certificate is for' -r -f -a "server\t'A TLS server leaf (EKU serverAuth)'
 client\t'A TLS client leaf (EKU clientAuth)'"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l san -d 'Replace the requested SANs with these (comma-separated, repeatable)' -r
@@ -228,30 +229,29 @@ complete -c pki -n "__fish_pki_using_subcommand sign" -l issuer -d 'Sign with th
 complete -c pki -n "__fish_pki_using_subcommand sign" -l out-dir -d 'Directory to write the files to (default: beside the request)' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l name -d 'Base name of the files (default: the request\'s file name without .csr)' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
-complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand sign" -l force -d 'Replace existing output files'
 complete -c pki -n "__fish_pki_using_subcommand sign" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand sign" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand sign" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand sign" -l force -d 'Replace existing output files'
 complete -c pki -n "__fish_pki_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand revoke" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand revoke" -l reason -d 'Why' -r -f -a "unspecified\t'No reason given'
 key-compromise\t'The certificate\'s private key was compromised'
 ca-compromise\t'The CA\'s key was compromised'
 affiliation-changed\t'The subject\'s name or affiliation changed'
 superseded\t'The certificate was replaced'
 cessation-of-operation\t'The certificate is no longer needed'"
-complete -c pki -n "__fish_pki_using_subcommand revoke" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand revoke" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand revoke" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand revoke" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand crl" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand crl" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
 complete -c pki -n "__fish_pki_using_subcommand crl" -l days -d 'Days until nextUpdate' -r
 complete -c pki -n "__fish_pki_using_subcommand crl" -s o -l out -d 'Where to write the CRL' -r -F
 complete -c pki -n "__fish_pki_using_subcommand crl" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
-complete -c pki -n "__fish_pki_using_subcommand crl" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand crl" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand crl" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand crl" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -265,73 +265,73 @@ complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subc
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l cert -d 'The certificate' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l key -d 'Its private key (PEM; an encrypted key is opened with the same passphrase)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l chain -d 'Intermediates to include (a NAME-chain.pem works: the leaf in it is skipped)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s o -l out -d 'Output file (default: NAME.p12 beside the certificate)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline dropped)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l name -d 'The friendly name (alias) of the entry (default: the file name)' -r
-complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l legacy -d 'Use the legacy 3DES / SHA-1 scheme for old Java, Windows and macOS'
-complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l force -d 'Replace the output file'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l legacy -d 'Use the legacy 3DES / SHA-1 scheme for old Java, Windows and macOS'
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l force -d 'Replace the output file'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand convert" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand convert" -l to -d 'The output format' -r -f -a "pem\t'PEM text'
 der\t'Binary DER'"
 complete -c pki -n "__fish_pki_using_subcommand convert" -s o -l out -d 'Output file (default: stdout)' -r -F
-complete -c pki -n "__fish_pki_using_subcommand convert" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand convert" -l force -d 'Replace the output file'
 complete -c pki -n "__fish_pki_using_subcommand convert" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand convert" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand convert" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand convert" -l force -d 'Replace the output file'
 complete -c pki -n "__fish_pki_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand convert" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand renew" -l days -d 'Days the new certificate is valid' -r
 complete -c pki -n "__fish_pki_using_subcommand renew" -l key -d 'The old key, for --reuse-key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand renew" -l out-dir -d 'Directory to write to (default: the certificate\'s)' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand renew" -l name -d 'Base name of the files (default: the certificate\'s)' -r
 complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
-complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand renew" -l reuse-key -d 'Keep the old key (NAME-key.pem beside the certificate, or --key)'
-complete -c pki -n "__fish_pki_using_subcommand renew" -l force -d 'Replace existing files'
 complete -c pki -n "__fish_pki_using_subcommand renew" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand renew" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand renew" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand renew" -l reuse-key -d 'Keep the old key (NAME-key.pem beside the certificate, or --key)'
+complete -c pki -n "__fish_pki_using_subcommand renew" -l force -d 'Replace existing files'
 complete -c pki -n "__fish_pki_using_subcommand renew" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand renew" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l within -d 'How far ahead to look: 12h, 30d, 8w' -r
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l at -d 'Judge at TIME instead of now (RFC 3339 or a date)' -r
-complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand serve" -l cert -d 'The server certificate (a NAME-chain.pem works: its intermediates are sent too)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand serve" -l key -d 'Its private key (unencrypted)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand serve" -l chain -d 'Intermediates to send after the certificate' -r -F
 complete -c pki -n "__fish_pki_using_subcommand serve" -l listen -d 'Address to listen on (port 0: any free port, printed at start)' -r
 complete -c pki -n "__fish_pki_using_subcommand serve" -l client-ca -d 'Verify client certificates against this CA' -r -F
-complete -c pki -n "__fish_pki_using_subcommand serve" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand serve" -l require-client-cert -d 'Refuse clients without a valid certificate (needs --client-ca)'
-complete -c pki -n "__fish_pki_using_subcommand serve" -l watch -d 'Reload the certificate and key when their files change'
-complete -c pki -n "__fish_pki_using_subcommand serve" -l once -d 'Exit after one connection'
 complete -c pki -n "__fish_pki_using_subcommand serve" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand serve" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand serve" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l require-client-cert -d 'Refuse clients without a valid certificate (needs --client-ca)'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l watch -d 'Reload the certificate and key when their files change'
+complete -c pki -n "__fish_pki_using_subcommand serve" -l once -d 'Exit after one connection'
 complete -c pki -n "__fish_pki_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand probe" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand probe" -l servername -d 'The name to ask for (SNI) and to verify (default: HOST)' -r
 complete -c pki -n "__fish_pki_using_subcommand probe" -l ca -d 'Trust anchors (repeatable; default: the system\'s roots)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l cert -d 'A client certificate to present (with --key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l key -d 'The client certificate\'s key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l timeout -d 'Seconds to wait for the connection and for each step of the handshake' -r
-complete -c pki -n "__fish_pki_using_subcommand probe" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand probe" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand probe" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand probe" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -343,8 +343,8 @@ complete -c pki -n "__fish_pki_using_subcommand completions" -s q -l quiet -d 'P
 complete -c pki -n "__fish_pki_using_subcommand completions" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand man" -l out-dir -d 'Where to write the pages' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand man" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand man" -l out-dir -d 'Where to write the pages' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand man" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand man" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -369,8 +369,3 @@ complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcom
 complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "completions" -d 'Print a shell completion script'
 complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
 complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
-complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
-complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
-complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
-complete -c pki -n "__fish_pki_using_subcommand help; and __fish_seen_subcommand_from export" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'
