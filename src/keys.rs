@@ -234,7 +234,37 @@ pub fn decode_private_key(
         },
     };
     let key_der = PrivateKeyDer::try_from(der.as_slice()).map_err(|e| bad(e.to_string()))?;
-    KeyPair::try_from(&key_der).map_err(|e| bad(format!("unsupported or malformed key: {e}")))
+    // Told the algorithm, rcgen parses the key once; left to guess, it tries Ed25519,
+    // then each curve, parsing (and checking) the key each time.
+    let parsed = match pkcs8_algorithm(&key_der) {
+        Some(alg) => KeyPair::from_der_and_sign_algo(&key_der, alg),
+        None => KeyPair::try_from(&key_der),
+    };
+    parsed.map_err(|e| bad(format!("unsupported or malformed key: {e}")))
+}
+
+/// The signature algorithm rcgen would pick for a PKCS#8 key, read from its
+/// AlgorithmIdentifier; None for other encodings and other algorithms.
+fn pkcs8_algorithm(key: &rustls_pki_types::PrivateKeyDer<'_>) -> Option<&'static SignatureAlgorithm> {
+    use pkcs8::ObjectIdentifier as Oid;
+    const EC: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+    const P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+    const P384: Oid = Oid::new_unwrap("1.3.132.0.34");
+    const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+    const RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+    let rustls_pki_types::PrivateKeyDer::Pkcs8(der) = key else { return None };
+    let info = pkcs8::PrivateKeyInfo::from_der(der.secret_pkcs8_der()).ok()?;
+    let alg = &info.algorithm;
+    match alg.oid {
+        ED25519 => Some(&rcgen::PKCS_ED25519),
+        RSA => Some(&rcgen::PKCS_RSA_SHA256),
+        EC => match alg.parameters_oid().ok()? {
+            P256 => Some(&rcgen::PKCS_ECDSA_P256_SHA256),
+            P384 => Some(&rcgen::PKCS_ECDSA_P384_SHA384),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 #[cfg(test)]
