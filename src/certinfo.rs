@@ -1,6 +1,7 @@
 //! The few facts about a DER certificate that issuance and the ledger need,
 //! read with x509-parser.
 
+use crate::describe::names::dn;
 use ::time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -38,7 +39,7 @@ impl CertInfo {
         let is_ca = bc.as_ref().is_some_and(|bc| bc.value.ca);
         let path_len = bc.and_then(|bc| bc.value.path_len_constraint);
         Ok(CertInfo {
-            subject: cert.subject().to_string(),
+            subject: dn(cert.subject()),
             not_before: cert.validity().not_before.to_datetime(),
             not_after: cert.validity().not_after.to_datetime(),
             is_ca,

@@ -1,6 +1,7 @@
 //! Ordering and completing chains: from an unordered set of certificates, find the leaf
 //! and walk up through issuers whose signatures verify.
 
+use crate::describe::names::dn;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 /// A certificate and where it came from.
@@ -153,7 +154,7 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
         match next {
             Some(n) if chain.len() < 16 => chain.push(n),
             _ => {
-                missing = Some(cur.cert.issuer().to_string());
+                missing = Some(dn(cur.cert.issuer()));
                 break;
             }
         }
@@ -168,13 +169,13 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
     if let Some(issuer) = &missing
         && (need_root || (!strangers.is_empty() && !last.cert.is_ca()))
     {
-        return Err(ChainError::MissingIssuer { subject: last.cert.subject().to_string(), issuer: issuer.clone() });
+        return Err(ChainError::MissingIssuer { subject: dn(last.cert.subject()), issuer: issuer.clone() });
     }
     if !strangers.is_empty() {
         return Err(ChainError::Strangers { strangers });
     }
     Ok(Chain {
-        subjects: chain.iter().map(|p| p.cert.subject().to_string()).collect(),
+        subjects: chain.iter().map(|p| dn(p.cert.subject())).collect(),
         ends_at_root: missing.is_none() && last.self_signed(),
         certs: chain.iter().map(|p| p.cand.clone()).collect(),
         missing_issuer: missing,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use crate::describe::names::dn;
 use crate::validity::span;
 
 /// What the certificate must be good for.
@@ -108,7 +109,7 @@ fn problem(code: Code, message: impl Into<String>, hint: Option<&str>) -> Proble
 
 fn subject_of(der: &[u8]) -> String {
     match X509Certificate::from_der(der) {
-        Ok((_, c)) => c.subject().to_string(),
+        Ok((_, c)) => dn(c.subject()),
         Err(_) => "(unparseable certificate)".into(),
     }
 }
@@ -361,7 +362,7 @@ fn name_chain(req: &Request) -> Vec<String> {
         let Ok((_, c)) = X509Certificate::from_der(&current) else {
             break;
         };
-        out.push(c.subject().to_string());
+        out.push(dn(c.subject()));
         if c.subject().as_raw() == c.issuer().as_raw() {
             break;
         }
@@ -387,7 +388,7 @@ fn missing_issuer(req: &Request) -> Option<(String, String)> {
             .find(|p| X509Certificate::from_der(p).is_ok_and(|(_, pc)| pc.subject().as_raw() == c.issuer().as_raw()));
         match next {
             Some(n) if n.as_ref() != current.as_ref() => current = (*n).clone(),
-            _ => return Some((c.subject().to_string(), c.issuer().to_string())),
+            _ => return Some((dn(c.subject()), dn(c.issuer()))),
         }
     }
     None
@@ -457,10 +458,10 @@ fn diagnose_leaf(req: &Request, errors: &mut Vec<Problem>) {
     let nb = leaf.validity().not_before.to_datetime();
     let na = leaf.validity().not_after.to_datetime();
     if req.at > na && !has(errors, Code::Expired) {
-        errors.push(expired_problem(&leaf.subject().to_string(), na, req.at));
+        errors.push(expired_problem(&dn(leaf.subject()), na, req.at));
     }
     if req.at < nb && !has(errors, Code::NotYetValid) {
-        errors.push(not_yet_problem(&leaf.subject().to_string(), nb, req.at));
+        errors.push(not_yet_problem(&dn(leaf.subject()), nb, req.at));
     }
     if let Ok(Some(eku)) = leaf.extended_key_usage()
         && !eku.value.any
@@ -517,7 +518,7 @@ fn cert_with_time(req: &Request, t: UnixTime, after: bool) -> Option<(String, Of
     std::iter::once(&req.leaf).chain(req.intermediates.iter()).chain(req.anchors.iter()).find_map(|d| {
         let (_, c) = X509Certificate::from_der(d).ok()?;
         let v = if after { c.validity().not_after } else { c.validity().not_before };
-        (v.timestamp() == secs).then(|| (c.subject().to_string(), v.to_datetime()))
+        (v.timestamp() == secs).then(|| (dn(c.subject()), v.to_datetime()))
     })
 }
 
@@ -685,6 +686,6 @@ fn pre_1970(req: &Request) -> Option<(String, String)> {
         [c.validity().not_before, c.validity().not_after]
             .into_iter()
             .find(|t| t.timestamp() < 0)
-            .map(|t| (c.subject().to_string(), crate::validity::rfc3339(t.to_datetime())))
+            .map(|t| (dn(c.subject()), crate::validity::rfc3339(t.to_datetime())))
     })
 }

@@ -7,6 +7,7 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::key::{PublicKeyInfo, public_key_info};
+use super::names::dn;
 use super::names::{SanLists, extended_key_usages, is_weak_signature, key_usages, signature_algorithm};
 use crate::validity::rfc3339;
 
@@ -223,8 +224,8 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
         kind: "certificate",
         source: source.into(),
         index,
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
+        subject: dn(cert.subject()),
+        issuer: dn(cert.issuer()),
         serial: serial_hex(cert.raw_serial()),
         not_before: rfc3339(not_before_t),
         not_after: rfc3339(not_after_t),

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use x509_parser::prelude::FromDer;
 
+use super::names::dn;
 use super::names::signature_algorithm;
 use crate::validity::rfc3339;
 
@@ -60,7 +61,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CrlDescription
         kind: "crl",
         source: source.into(),
         index,
-        issuer: crl.issuer().to_string(),
+        issuer: dn(crl.issuer()),
         this_update: rfc3339(crl.last_update().to_datetime()),
         next_update: next.map(rfc3339),
         crl_number: crl.crl_number().map(|n| n.to_string()),

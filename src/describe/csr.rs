@@ -6,6 +6,7 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::FromDer;
 
 use super::key::{PublicKeyInfo, public_key_info};
+use super::names::dn;
 use super::names::{SanLists, signature_algorithm};
 
 /// A CSR, described.
@@ -65,7 +66,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CsrDescription
         kind: "csr",
         source: source.into(),
         index,
-        subject: info.subject.to_string(),
+        subject: dn(&info.subject),
         dns_names: sans.dns,
         ip_addresses: sans.ip,
         emails: sans.email,

@@ -164,3 +164,30 @@ pub fn der_error<E>(what: &str, e: &x509_parser::nom::Err<E>) -> String {
         _ => format!("not {what}: malformed DER"),
     }
 }
+
+/// A distinguished name as x509-parser's `Display` writes it ("OU=Dev, CN=pki Root CA").
+///
+/// That `Display` builds x509-parser's whole OID registry (a few hundred hash-map
+/// inserts) on first use, a tenth of a `pki issue`'s instructions, only to look up
+/// names beyond the eight it abbreviates itself. Names made of those eight (CN, C, L, ST,
+/// O, OU, DC, Email: every name pki writes and nearly every name anywhere) are written
+/// with an empty registry, to the same text; any other name takes the full path.
+pub fn dn(name: &x509_parser::x509::X509Name<'_>) -> String {
+    use x509_parser::oid_registry::*;
+    let abbreviated = [
+        OID_X509_COMMON_NAME,
+        OID_X509_COUNTRY_NAME,
+        OID_X509_LOCALITY_NAME,
+        OID_X509_STATE_OR_PROVINCE_NAME,
+        OID_X509_ORGANIZATION_NAME,
+        OID_X509_ORGANIZATIONAL_UNIT,
+        OID_DOMAIN_COMPONENT,
+        OID_PKCS9_EMAIL_ADDRESS,
+    ];
+    if name.iter_attributes().all(|a| abbreviated.contains(a.attr_type()))
+        && let Ok(s) = name.to_string_with_registry(&OidRegistry::default())
+    {
+        return s;
+    }
+    name.to_string()
+}
