@@ -12,7 +12,7 @@ use crate::keys::{self, KeyType, Passphrase};
 use crate::profile::{self, Profile, Subject};
 use crate::san::SanEntry;
 use crate::serial::Serial;
-use crate::store::ledger::{Ledger, LedgerEntry};
+use crate::store::ledger::{self, Appender, Event, Ledger, LedgerEntry};
 use crate::store::{CaDir, Issuing, fsutil, validate_intermediate_name};
 use crate::validity::{Validity, ValidityRequest, rfc3339};
 
@@ -111,8 +111,8 @@ pub fn init_root(ca: &CaDir, req: &RootRequest) -> Result<Issued> {
         }
         k.commit(req.force)?;
         c.commit(req.force)?;
-        if !ca.ledger_path().exists() {
-            Ledger::default_empty().save(&ca.ledger_path())?;
+        if !ca.path().join(ledger::FILE_NAME).exists() && !ca.path().join(ledger::LEGACY_FILE_NAME).exists() {
+            ledger::create_empty(dir)?;
         }
         if dir.join("intermediates").exists() {
             warnings.push(
@@ -149,7 +149,7 @@ fn write_fresh_ca_dir(dir: &Path, key_pem: &str, cert_pem: &str) -> Result<()> {
         .map_err(|e| Error::io(parent, "create a directory in", e))?;
     fsutil::write_secret(&tmp.path().join("ca-key.pem"), key_pem.as_bytes(), false)?;
     fsutil::write_public(&tmp.path().join("ca.pem"), cert_pem.as_bytes(), false)?;
-    Ledger::default_empty().save(&tmp.path().join("ledger.json"))?;
+    ledger::create_empty(tmp.path())?;
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE))
@@ -215,11 +215,10 @@ pub fn create_intermediate(ca: &CaDir, root: &Issuing, req: &IntermediateRequest
     let key_pem = keys::encode_private_key(&key, req.passphrase.as_ref())?;
 
     let _lock = ca.lock()?;
-    // Read the ledger before creating anything, so a damaged one leaves no trace.
-    Ledger::load(&ca.ledger_path())?;
+    // Open the ledger before creating anything, so a damaged one leaves no trace.
+    let mut ledger = Appender::open(ca.path())?;
     fsutil::create_private_dir(&dir)?;
-    let mut ledger = Ledger::load(&ca.ledger_path())?;
-    let serial = fresh_serial(&ledger)?;
+    let serial = Serial::random()?;
     let params = profile::intermediate(&req.subject, decided.validity, &serial, req.path_len);
     let der = sign(&params, &key, root, "signing the intermediate")?;
     let k = fsutil::stage(&key_path, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
@@ -243,7 +242,7 @@ pub fn create_intermediate(ca: &CaDir, root: &Issuing, req: &IntermediateRequest
         issuer: root.which.label().to_string(),
         warnings,
     };
-    record(&mut ledger, ca, &issued, req.now)?;
+    ledger.append(&issued_event(&issued, req.now))?;
     Ok(issued)
 }
 
@@ -345,13 +344,13 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
         Some(k) => Some(keys::encode_private_key(k, req.passphrase.as_ref())?),
         None => None,
     };
-    // Read the ledger before creating anything, so a damaged one leaves no trace.
-    Ledger::load(&ca.ledger_path())?;
+    // Check the ledger before creating anything, so a damaged one leaves no trace.
+    ledger::precheck(ca.path())?;
     fsutil::create_dir(&req.out_dir)?;
 
     let _lock = ca.lock()?;
-    let mut ledger = Ledger::load(&ca.ledger_path())?;
-    let serial = fresh_serial(&ledger)?;
+    let mut ledger = Appender::open(ca.path())?;
+    let serial = Serial::random()?;
     let params = profile::leaf(req.profile, &req.subject, &req.sans, decided.validity, &serial, rsa)?;
     let what = "signing the certificate";
     let der = match (&req.key, &generated) {
@@ -390,7 +389,7 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
         warnings,
     };
     // Record first: a certificate is never handed out without a ledger entry.
-    record(&mut ledger, ca, &issued, req.now)?;
+    ledger.append(&issued_event(&issued, req.now))?;
     let mut done: Vec<PathBuf> = Vec::new();
     for s in staged {
         let dest = s.dest().to_path_buf();
@@ -401,25 +400,13 @@ pub fn issue_leaf(ca: &CaDir, issuer: &Issuing, req: &LeafRequest) -> Result<Iss
             for p in &done {
                 let _ = std::fs::remove_file(p);
             }
-            ledger.certificates.pop();
-            let _ = ledger.save(&ca.ledger_path());
+            ledger.roll_back();
             return Err(e);
         }
         done.push(dest);
     }
     Ok(issued)
 }
-/// A random serial not already in the ledger (a repeat is astronomically unlikely,
-/// but checking costs nothing under the lock).
-fn fresh_serial(ledger: &Ledger) -> Result<Serial> {
-    loop {
-        let s = Serial::random()?;
-        if !ledger.has_serial(&s.to_hex()) {
-            return Ok(s);
-        }
-    }
-}
-
 fn sign(
     params: &CertificateParams,
     key: &impl rcgen::PublicKeyData,
@@ -443,10 +430,10 @@ fn subject_of(der: &[u8]) -> Result<String> {
         .map_err(|e| Error::crypto("reading back the certificate", e))
 }
 
-/// Add `issued` to the ledger and save it (the caller holds the lock).
-fn record(ledger: &mut Ledger, ca: &CaDir, issued: &Issued, now: OffsetDateTime) -> Result<()> {
+/// The ledger line that records `issued`.
+fn issued_event(issued: &Issued, now: OffsetDateTime) -> Event {
     let path = std::path::absolute(&issued.cert_path).unwrap_or_else(|_| issued.cert_path.clone());
-    ledger.certificates.push(LedgerEntry {
+    Event::Issued(Box::new(LedgerEntry {
         serial: issued.serial.to_hex(),
         profile: issued.profile,
         subject: issued.subject.clone(),
@@ -459,8 +446,7 @@ fn record(ledger: &mut Ledger, ca: &CaDir, issued: &Issued, now: OffsetDateTime)
         issued_at: rfc3339(now),
         revoked: None,
         superseded_by: None,
-    });
-    ledger.save(&ca.ledger_path())
+    }))
 }
 
 /// Mark the certificate with `serial` revoked for `reason` (under the lock). Returns its
@@ -470,8 +456,9 @@ pub fn revoke(ca: &CaDir, serial: &str, reason: crate::crl::Reason, now: OffsetD
         return Err(Error::NoCa { dir: ca.path().to_path_buf() });
     }
     let _lock = ca.lock()?;
-    let mut ledger = Ledger::load(&ca.ledger_path())?;
-    let Some(entry) = ledger.find_mut(serial) else {
+    let mut appender = Appender::open(ca.path())?;
+    let ledger = Ledger::load(ca.path())?;
+    let Some(entry) = ledger.find(serial) else {
         return Err(Error::Usage {
             message: format!("no certificate with serial '{serial}' in this CA's ledger"),
             hint: Some("'pki list' shows the serials this CA issued".into()),
@@ -486,10 +473,13 @@ pub fn revoke(ca: &CaDir, serial: &str, reason: crate::crl::Reason, now: OffsetD
             hint: None,
         });
     }
-    entry.revoked = Some(crate::store::ledger::Revocation { at: rfc3339(now), reason: reason.name().to_string() });
-    let done = entry.clone();
-    ledger.save(&ca.ledger_path())?;
-    Ok(done)
+    let revocation = ledger::Revocation { at: rfc3339(now), reason: reason.name().to_string() };
+    appender.append(&Event::Revoked {
+        serial: entry.serial.clone(),
+        at: revocation.at.clone(),
+        reason: revocation.reason.clone(),
+    })?;
+    Ok(LedgerEntry { revoked: Some(revocation), ..entry.clone() })
 }
 
 /// Sign the next CRL of `issuer` and write it to `out` (under the lock, so CRL numbers
@@ -499,12 +489,12 @@ pub fn issue_crl(ca: &CaDir, issuer: &Issuing, days: u32, out: &Path, now: Offse
         return Err(Error::invalid("--days", "0", "nextUpdate must be after thisUpdate"));
     }
     let _lock = ca.lock()?;
-    let mut ledger = Ledger::load(&ca.ledger_path())?;
+    let mut appender = Appender::open(ca.path())?;
+    let ledger = Ledger::load(ca.path())?;
     let label = issuer.which.label().to_string();
     let number = ledger.crl_numbers.get(&label).copied().unwrap_or(0) + 1;
     let crl = crate::crl::make_crl(issuer, &ledger, number, now, days)?;
-    ledger.crl_numbers.insert(label, number);
-    ledger.save(&ca.ledger_path())?;
+    appender.append(&Event::CrlNumber { issuer: label, number })?;
     fsutil::write_public(out, crl.pem.as_bytes(), true)?;
     Ok(crl)
 }
@@ -512,10 +502,9 @@ pub fn issue_crl(ca: &CaDir, issuer: &Issuing, days: u32, out: &Path, now: Offse
 /// Record that `old` (serial) was renewed as `new` (serial), under the lock.
 pub fn record_supersede(ca: &CaDir, old: &str, new: &str) -> Result<()> {
     let _lock = ca.lock()?;
-    let mut ledger = Ledger::load(&ca.ledger_path())?;
-    if let Some(e) = ledger.find_mut(old) {
-        e.superseded_by = Some(new.to_string());
-        ledger.save(&ca.ledger_path())?;
+    let mut appender = Appender::open(ca.path())?;
+    if let Some(e) = Ledger::load(ca.path())?.find(old) {
+        appender.append(&Event::Superseded { serial: e.serial.clone(), by: new.to_string() })?;
     }
     Ok(())
 }

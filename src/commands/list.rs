@@ -58,7 +58,7 @@ pub fn run(_args: ListArgs, global: &Global) -> Result<Outcome> {
     if !ca.has_root() {
         return Err(Error::NoCa { dir: ca.path().to_path_buf() });
     }
-    let ledger = Ledger::load(&ca.ledger_path())?;
+    let ledger = Ledger::load(ca.path())?;
     let rows = ledger
         .certificates
         .into_iter()

@@ -71,7 +71,7 @@ pub fn run_renew(a: RenewArgs, global: &Global) -> Result<Outcome> {
     if !ca.has_root() {
         return Err(Error::NoCa { dir: ca.path().to_path_buf() });
     }
-    let ledger = Ledger::load(&ca.ledger_path())?;
+    let ledger = Ledger::load(ca.path())?;
     let entry = ledger
         .certificates
         .iter()

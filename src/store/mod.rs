@@ -5,7 +5,7 @@
 //! CA_DIR/                     0700
 //!   ca.pem                    the root certificate
 //!   ca-key.pem                its key (0600, maybe encrypted)
-//!   ledger.json               every issued certificate
+//!   ledger.jsonl              every issued certificate (append-only, see ledger.rs)
 //!   .lock                     flock target for writers
 //!   intermediates/NAME/ca.pem, ca-key.pem
 //! ```
@@ -97,11 +97,6 @@ impl CaDir {
     /// `ca-key.pem`.
     pub fn key_path(&self) -> PathBuf {
         self.dir.join("ca-key.pem")
-    }
-
-    /// `ledger.json`.
-    pub fn ledger_path(&self) -> PathBuf {
-        self.dir.join("ledger.json")
     }
 
     /// `intermediates/NAME`.

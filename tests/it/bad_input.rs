@@ -763,8 +763,8 @@ fn a_damaged_ledger_is_named_and_nothing_is_issued() {
     let pki = Pki::new();
     pki.init(&[]);
     succeeds(&pki, &["issue", "server", "--san", "first.test", "-q"]);
-    let ledger = pki.ca_dir().join("ledger.json");
-    for junk in ["{junk", "", "{\"version\":2,\"certificates\":[]}", "[1,2,3]"] {
+    let ledger = pki.ca_dir().join("ledger.jsonl");
+    for junk in ["{junk", "", "{\"version\":2,\"certificates\":[]}", "[1,2,3]", "{\"pki_ledger\":3}\n"] {
         std::fs::write(&ledger, junk).unwrap();
         let before = snapshot(&pki);
         for args in [
@@ -778,9 +778,9 @@ fn a_damaged_ledger_is_named_and_nothing_is_issued() {
             assert!(err.contains(&format!("cannot use ledger '{}'", ledger.display())), "{junk:?} {args:?}: {err}");
             assert!(err.contains("hint: the ledger is damaged"), "{err}");
         }
-        if junk.contains("version") {
+        if junk.contains("pki_ledger") {
             let err = fails(&pki, 1, &["list"]);
-            assert!(err.contains("format version 2 is not supported"), "{err}");
+            assert!(err.contains("format version 3 is not supported"), "{err}");
         }
         // Intermediates leave an empty directory behind (see the ignored test below);
         // everything else must be exactly as it was.
@@ -794,7 +794,7 @@ fn a_damaged_ledger_is_named_and_nothing_is_issued() {
 fn a_damaged_ledger_leaves_no_empty_directories_behind() {
     let pki = Pki::new();
     pki.init(&[]);
-    std::fs::write(pki.ca_dir().join("ledger.json"), "{junk").unwrap();
+    std::fs::write(pki.ca_dir().join("ledger.jsonl"), "{junk").unwrap();
     let before = snapshot(&pki);
     fails(&pki, 1, &["issue", "server", "--san", "x.test", "--out-dir", "fresh"]);
     fails(&pki, 1, &["ca", "intermediate", "--name", "web"]);

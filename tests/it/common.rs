@@ -178,3 +178,21 @@ pub fn run_tool(program: &str, args: &[&str], cwd: &Path) -> (bool, String) {
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
 }
+
+/// The lines of a CA directory's `ledger.jsonl` after its `{"pki_ledger":2}` header, each
+/// parsed as JSON. Every line that ends in a newline must be whole JSON; `at_rest` (no
+/// writer running) also requires the file to end with a newline, while a reader racing a
+/// writer may see the last line half-appended, which pki itself skips.
+pub fn ledger_lines(ca_dir: &Path, at_rest: bool) -> Vec<serde_json::Value> {
+    let path = ca_dir.join("ledger.jsonl");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.starts_with("{\"pki_ledger\":2}\n"), "ledger header: {text}");
+    assert!(!at_rest || text.ends_with('\n'), "the ledger at rest ends with a whole line: {text}");
+    let whole = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+    whole
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("torn ledger line ({e}): {l:?}\n{text}")))
+        .collect()
+}

@@ -25,7 +25,7 @@ use rustls::server::WebPkiClientVerifier;
 use rustls::sign::CertifiedKey;
 use serde_json::Value;
 
-use crate::common::{Pki, parse, read_cert, read_certs};
+use crate::common::{Pki, ledger_lines, parse, read_cert, read_certs};
 
 /// How long a batch of runs may take before the test gives up on it.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -129,12 +129,10 @@ fn list_by_serial(pki: &Pki) -> HashMap<String, Value> {
     by_serial
 }
 
-/// `ledger.json` parses as JSON; no temporary file is left in the CA or working directory.
+/// Every line of `ledger.jsonl` is whole JSON; no temporary file is left in the CA or
+/// working directory.
 fn assert_store_is_clean(pki: &Pki) {
-    let ledger = pki.ca_dir().join("ledger.json");
-    let bytes = std::fs::read(&ledger).expect("ledger.json exists");
-    serde_json::from_slice::<Value>(&bytes)
-        .unwrap_or_else(|e| panic!("ledger.json is not valid JSON ({e}):\n{}", String::from_utf8_lossy(&bytes)));
+    ledger_lines(&pki.ca_dir(), true);
     for dir in [pki.ca_dir(), pki.work()] {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().to_string();
@@ -238,9 +236,9 @@ impl Drop for StopOnDrop<'_> {
     }
 }
 
-/// Poll `pki list --json` and `ledger.json` until `stop` (at least three times, and once
-/// more after `stop` is seen): every poll must be whole JSON, and no entry may ever
-/// disappear.
+/// Poll `pki list --json` and `ledger.jsonl` until `stop` (at least three times, and once
+/// more after `stop` is seen): every poll must be whole JSON (the ledger's last line may be
+/// mid-append), and no entry may ever disappear.
 fn read_ledger_until(pki: &Pki, stop: &AtomicBool) -> ReaderLog {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut polls = 0;
@@ -259,11 +257,7 @@ fn read_ledger_until(pki: &Pki, stop: &AtomicBool) -> ReaderLog {
         assert!(lost.is_empty(), "entries vanished from the ledger: {lost:?}");
         seen = now;
 
-        let path = pki.ca_dir().join("ledger.json");
-        let bytes = std::fs::read(&path).expect("ledger.json is always there");
-        if let Err(e) = serde_json::from_slice::<Value>(&bytes) {
-            panic!("a reader saw a torn ledger.json ({e}):\n{}", String::from_utf8_lossy(&bytes));
-        }
+        ledger_lines(&pki.ca_dir(), false);
         polls += 1;
         if stopping && polls >= 3 {
             break;

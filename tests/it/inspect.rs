@@ -1232,7 +1232,7 @@ fn inspect_encrypted_keys_without_passphrase_and_never_shows_secrets() {
     }
     fx.write("mixed.pem", &mixed_pem(&fx));
     for args in [&["inspect", "mixed.pem"][..], &["inspect", "--json", "mixed.pem"]] {
-        let out = run(&pki, &args);
+        let out = run(&pki, args);
         ok(&out, "mixed");
         all.push(format!("{}{}", text(&out.stdout), text(&out.stderr)));
     }

@@ -255,21 +255,32 @@ fn inter_pem(pki: &Pki, name: &str) -> PathBuf {
     pki.ca_dir().join("intermediates").join(name).join("ca.pem")
 }
 
-/// `ledger.json` of the CA directory.
-fn ledger(pki: &Pki) -> serde_json::Value {
-    let text = std::fs::read_to_string(pki.ca_dir().join("ledger.json")).expect("ledger.json");
-    serde_json::from_str(&text).expect("ledger.json is JSON")
+/// The events of the CA directory's `ledger.jsonl`, after checking its header line and
+/// that it ends with a whole line.
+fn ledger_events(pki: &Pki) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(pki.ca_dir().join("ledger.jsonl")).expect("ledger.jsonl");
+    assert!(text.ends_with('\n'), "the ledger ends with a whole line: {text}");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("{\"pki_ledger\":2}"), "header line");
+    lines.map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("ledger line {l:?}: {e}"))).collect()
 }
 
-/// The ledger entry for a serial.
+/// What the ledger says of a serial: its `issued` line, with `revoked` and
+/// `superseded_by` filled in from the later lines that name it.
 fn ledger_entry(pki: &Pki, serial: &str) -> serde_json::Value {
-    ledger(pki)["certificates"]
-        .as_array()
-        .expect("certificates array")
-        .iter()
-        .find(|e| norm_serial(e["serial"].as_str().unwrap()) == norm_serial(serial))
-        .unwrap_or_else(|| panic!("no ledger entry for {serial}"))
-        .clone()
+    let mut entry: Option<serde_json::Value> = None;
+    for e in ledger_events(pki) {
+        if norm_serial(e["serial"].as_str().unwrap_or_default()) != norm_serial(serial) {
+            continue;
+        }
+        match (e["event"].as_str().unwrap(), entry.as_mut()) {
+            ("issued", None) => entry = Some(e.clone()),
+            ("revoked", Some(x)) => x["revoked"] = serde_json::json!({ "at": e["at"], "reason": e["reason"] }),
+            ("superseded", Some(x)) => x["superseded_by"] = e["by"].clone(),
+            (what, _) => panic!("unexpected ledger line for {serial}: {what} {e}"),
+        }
+    }
+    entry.unwrap_or_else(|| panic!("no ledger entry for {serial}"))
 }
 
 /// The `pki list --json` row for a serial, if any.
@@ -280,7 +291,7 @@ fn list_row(pki: &Pki, serial: &str) -> Option<serde_json::Value> {
 
 /// Number of certificates in the ledger.
 fn ledger_len(pki: &Pki) -> usize {
-    ledger(pki)["certificates"].as_array().expect("certificates array").len()
+    ledger_events(pki).iter().filter(|e| e["event"] == "issued").count()
 }
 
 /// Write `contents` to `work/NAME`, returning the name.
@@ -806,10 +817,10 @@ fn revoking_a_certificate_of_another_ca_is_an_error() {
     let other = world();
     issue(&other, "theirs", None);
     std::fs::copy(other.path("theirs.test.pem"), pki.path("theirs.test.pem")).unwrap();
-    let before = std::fs::read(pki.ca_dir().join("ledger.json")).unwrap();
+    let before = std::fs::read(pki.ca_dir().join("ledger.jsonl")).unwrap();
     let err = pki.fails(1, &["revoke", "theirs.test.pem"]);
     assert!(err.contains("no certificate with serial"), "{err}");
-    assert_eq!(std::fs::read(pki.ca_dir().join("ledger.json")).unwrap(), before, "ledger untouched");
+    assert_eq!(std::fs::read(pki.ca_dir().join("ledger.jsonl")).unwrap(), before, "ledger untouched");
 }
 
 #[test]
@@ -1407,12 +1418,12 @@ fn renew_keeps_names_and_profile_with_a_new_serial_and_key() {
     let old_key = std::fs::read(&key).unwrap();
 
     // Without --force: refused, nothing changes.
-    let ledger_before = std::fs::read(pki.ca_dir().join("ledger.json")).unwrap();
+    let ledger_before = std::fs::read(pki.ca_dir().join("ledger.jsonl")).unwrap();
     let err = pki.fails(1, &["renew", "srv/web.test.pem"]);
     assert!(err.contains("already exists") && err.contains("--force"), "{err}");
     assert_eq!(read_cert(&pem), old_der);
     assert_eq!(std::fs::read(&key).unwrap(), old_key);
-    assert_eq!(std::fs::read(pki.ca_dir().join("ledger.json")).unwrap(), ledger_before, "ledger untouched");
+    assert_eq!(std::fs::read(pki.ca_dir().join("ledger.jsonl")).unwrap(), ledger_before, "ledger untouched");
 
     let out = pki.json(&["renew", "srv/web.test.pem", "--force"]);
     let new_der = read_cert(&pem);
@@ -1506,7 +1517,7 @@ fn renew_refuses_a_certificate_from_another_ca() {
     issue(&other, "theirs", None);
     std::fs::copy(other.path("theirs.test.pem"), pki.path("theirs.test.pem")).unwrap();
     std::fs::copy(other.path("theirs.test-key.pem"), pki.path("theirs.test-key.pem")).unwrap();
-    let before = std::fs::read(pki.ca_dir().join("ledger.json")).unwrap();
+    let before = std::fs::read(pki.ca_dir().join("ledger.jsonl")).unwrap();
     for extra in [&["--force"][..], &["--name", "copy"][..], &["--reuse-key", "--name", "copy"][..]] {
         let mut args = vec!["renew", "theirs.test.pem"];
         args.extend_from_slice(extra);
@@ -1514,7 +1525,7 @@ fn renew_refuses_a_certificate_from_another_ca() {
         assert!(err.contains("theirs.test.pem") && err.contains("not issued by this CA"), "{err}");
     }
     assert!(!pki.path("copy.pem").exists());
-    assert_eq!(std::fs::read(pki.ca_dir().join("ledger.json")).unwrap(), before);
+    assert_eq!(std::fs::read(pki.ca_dir().join("ledger.jsonl")).unwrap(), before);
 }
 
 #[test]

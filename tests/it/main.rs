@@ -13,6 +13,7 @@ mod hostile;
 mod inspect;
 mod interop_openssl;
 mod issue;
+mod ledger;
 mod lifecycle;
 mod limbo;
 mod recipes;
