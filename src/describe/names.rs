@@ -191,3 +191,44 @@ pub fn dn(name: &x509_parser::x509::X509Name<'_>) -> String {
     }
     name.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+
+    /// `dn` must write exactly what x509-parser's `Display` writes, for every name.
+    fn same_as_display(der: &[u8]) {
+        let (_, cert) = X509Certificate::from_der(der).unwrap();
+        for name in [cert.subject(), cert.issuer()] {
+            assert_eq!(super::dn(name), name.to_string());
+        }
+    }
+
+    #[test]
+    fn dn_matches_display_on_real_names() {
+        let mut pems = vec![std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/root.pem")).unwrap()];
+        // The system bundle, where there is one: a hundred-odd names from the real world.
+        pems.extend(std::fs::read("/etc/ssl/certs/ca-certificates.crt"));
+        let mut n = 0;
+        for pem in pems {
+            for der in <rustls_pki_types::CertificateDer as rustls_pki_types::pem::PemObject>::pem_slice_iter(&pem) {
+                same_as_display(&der.unwrap());
+                n += 1;
+            }
+        }
+        assert!(n >= 1);
+    }
+
+    #[test]
+    fn dn_matches_display_on_names_beyond_the_common_eight() {
+        let mut params = rcgen::CertificateParams::new(vec!["a.test".into()]).unwrap();
+        params.distinguished_name.push(rcgen::DnType::CommonName, "a + b, c");
+        params.distinguished_name.push(rcgen::DnType::CustomDnType(vec![2, 5, 4, 5]), "SN-1"); // serialNumber
+        params.distinguished_name.push(rcgen::DnType::CustomDnType(vec![1, 2, 3, 4]), "odd"); // unregistered
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        same_as_display(cert.der());
+        let (_, parsed) = X509Certificate::from_der(cert.der()).unwrap();
+        assert!(super::dn(parsed.subject()).contains("serialNumber=SN-1"), "{}", super::dn(parsed.subject()));
+    }
+}
