@@ -2,7 +2,8 @@
 # Time pki against the openssl recipe for the same work, side by side in one run, with
 # hyperfine, and print medians and the ratio openssl/pki (higher is better for pki).
 #
-#   bash bench/compare.sh           # the full comparison (a few minutes)
+#   bash bench/compare.sh           # the full comparison (a few minutes, plus one extra
+#                                   # build of pki with aws-lc's jitter entropy, ~2 min once)
 #   bash bench/compare.sh --quick   # one pass of each, to check the script still works
 #
 # Needs: hyperfine, openssl, /usr/bin/time (GNU), jq, a Rust toolchain.
@@ -15,15 +16,29 @@ for t in hyperfine openssl jq; do
 done
 [ -x /usr/bin/time ] || { echo "bench/compare.sh needs GNU time (apt-get install time)"; exit 1; }
 
+# The binary cargo builds (target/<host>/release/pki: see .cargo/config.toml).
+exe() { jq -r 'select(.executable != null and .target.name == "pki") | .executable'; }
 cargo build --release --quiet
-PKI=$(cargo build --release --quiet --message-format=json | jq -r 'select(.executable != null and .target.name == "pki") | .executable')
+PKI=$(cargo build --release --quiet --message-format=json | exe)
+# The same pki with aws-lc's default CPU-jitter entropy, for the "known trap" row.
+JITTER=""
+if [ $quick = 0 ]; then
+  AWS_LC_SYS_NO_JITTER_ENTROPY=0 cargo build --release --quiet --target-dir target/bench-jitter
+  JITTER=$(AWS_LC_SYS_NO_JITTER_ENTROPY=0 cargo build --release --quiet --target-dir target/bench-jitter --message-format=json | exe)
+fi
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
 
-# The exec floor: a trivial Rust binary, built the same way (release).
+echo "$(date -u +%F) $(uname -srm), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+echo "openssl: $(openssl version), pki: $("$PKI" --version | head -1) ($(file -b "$PKI" | cut -d, -f1-2 | sed 's/ELF 64-bit LSB //'))"
+echo
+
+# The exec floor: a trivial Rust binary, built in release mode as rustc builds by default
+# (dynamically linked). Its static twin shows what exec alone costs without the loader.
 printf 'fn main() {}\n' > noop.rs
 rustc -O -o noop noop.rs
+rustc -O -C target-feature=+crt-static -o noop-static noop.rs
 NOOP="$W/noop"
 
 if [ $quick = 1 ]; then HF=(hyperfine -N --runs 2 --warmup 0 --style none); else HF=(hyperfine -N --warmup 3 --min-runs 15 --style none); fi
@@ -76,6 +91,9 @@ set -e; d=\$(mktemp -d); cd "\$d"
 rm -rf "\$d"
 SH
 
+# The same script with the trivial binary in place of pki: the workflow's floor.
+sed "s|\"$PKI\" .*|\"$NOOP\"|" pki-flow.sh > noop-flow.sh
+
 median() { jq -r ".results[$1].median" "$2"; }
 row() { # label, json, index of openssl, index of pki
   local o p; o=$(median "$3" "$2"); p=$(median "$4" "$2")
@@ -85,7 +103,7 @@ row() { # label, json, index of openssl, index of pki
 echo "| work | openssl | pki | openssl/pki |"
 echo "| --- | ---: | ---: | ---: |"
 
-"${HF[@]}" --export-json flow-ec.json "bash ossl-ecdsa.sh" "bash pki-flow.sh ecdsa-p256 ecdsa-p256" "bash -c 'for i in 1 2 3; do $NOOP; done'" >/dev/null
+"${HF[@]}" --export-json flow-ec.json "bash ossl-ecdsa.sh" "bash pki-flow.sh ecdsa-p256 ecdsa-p256" "bash noop-flow.sh" >/dev/null
 row "CA + server + client, ECDSA P-256" flow-ec.json 0 1
 
 "${HF[@]}" --export-json flow-rsa.json "bash ossl-rsa.sh" "bash pki-flow.sh rsa-4096 rsa-2048" >/dev/null
@@ -95,7 +113,7 @@ row "CA (RSA-4096) + server + client (RSA-2048)" flow-rsa.json 0 1
 "${HF[@]}" --export-json issue.json --prepare "rm -f s.pem s-key.pem s-chain.pem" \
   "$PKI --ca-dir ca issue server --san localhost --name s -q" "$NOOP" >/dev/null
 p=$(median 0 issue.json); n=$(median 1 issue.json)
-printf '| one `pki issue server` vs exec of a trivial binary | %.2f ms (noop) | %.2f ms | %.1fx the floor |\n' "$(echo "$n*1000" | bc -l)" "$(echo "$p*1000" | bc -l)" "$(echo "$p/$n" | bc -l)"
+printf '| one `pki issue server` vs exec of a trivial binary | %.2f ms (noop) | %.2f ms | %.2fx the floor |\n' "$(echo "$n*1000" | bc -l)" "$(echo "$p*1000" | bc -l)" "$(echo "$p/$n" | bc -l)"
 
 BUNDLE=/etc/ssl/certs/ca-certificates.crt
 "${HF[@]}" --export-json inspect.json "openssl storeutl -noout -text -certs $BUNDLE" "$PKI inspect $BUNDLE" >/dev/null
@@ -141,3 +159,19 @@ rm -f s.pem s-key.pem s-chain.pem
 /usr/bin/time -f "  pki issue server: %M" "$PKI" --ca-dir ca issue server --san localhost --name s -q
 /usr/bin/time -f "  pki inspect bundle: %M" "$PKI" inspect "$BUNDLE" >/dev/null
 /usr/bin/time -f "  openssl storeutl bundle: %M" openssl storeutl -noout -text -certs "$BUNDLE" >/dev/null
+
+echo
+echo "floors:"
+f=$(median 1 flow-ec.json); nf=$(median 2 flow-ec.json)
+printf '  ECDSA workflow: pki %.2f ms, the same script running a trivial binary %.2f ms: %.2fx\n' \
+  "$(echo "$f*1000" | bc -l)" "$(echo "$nf*1000" | bc -l)" "$(echo "$f/$nf" | bc -l)"
+"${HF[@]}" --export-json floor.json "$NOOP" "$W/noop-static" >/dev/null
+printf '  trivial binary: %.2f ms as rustc builds it, %.2f ms linked statically\n' \
+  "$(echo "$(median 0 floor.json)*1000" | bc -l)" "$(echo "$(median 1 floor.json)*1000" | bc -l)"
+
+if [ -n "$JITTER" ]; then
+  "${HF[@]}" --export-json jitter.json --prepare "rm -f s.pem s-key.pem s-chain.pem" \
+    "$PKI --ca-dir ca issue server --san localhost --name s -q" "$JITTER --ca-dir ca issue server --san localhost --name s -q" >/dev/null
+  printf '  pki issue server: %.2f ms seeding from getrandom, %.2f ms with aws-lc jitter entropy\n' \
+    "$(echo "$(median 0 jitter.json)*1000" | bc -l)" "$(echo "$(median 1 jitter.json)*1000" | bc -l)"
+fi

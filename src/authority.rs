@@ -147,9 +147,14 @@ fn write_fresh_ca_dir(dir: &Path, key_pem: &str, cert_pem: &str) -> Result<()> {
         .prefix(".pki-init-")
         .tempdir_in(parent)
         .map_err(|e| Error::io(parent, "create a directory in", e))?;
-    fsutil::write_secret(&tmp.path().join("ca-key.pem"), key_pem.as_bytes(), false)?;
-    fsutil::write_public(&tmp.path().join("ca.pem"), cert_pem.as_bytes(), false)?;
-    ledger::create_empty(tmp.path())?;
+    fsutil::write_new_synced(
+        tmp.path(),
+        &[
+            ("ca-key.pem", key_pem.as_bytes(), fsutil::SECRET_MODE),
+            ("ca.pem", cert_pem.as_bytes(), fsutil::PUBLIC_MODE),
+            (ledger::FILE_NAME, ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE),
+        ],
+    )?;
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(fsutil::PRIVATE_DIR_MODE))

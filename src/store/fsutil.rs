@@ -105,6 +105,32 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
+/// Create new files in `dir`, a directory no one else sees yet (a fresh CA directory
+/// before it is renamed into place), and make them durable: write them all, then fsync
+/// each and the directory. The first fsync commits the others' data with it (ext4 and
+/// xfs flush a transaction's data together), so three files cost little more than one,
+/// where writing each through [`stage`] costs two fsyncs apiece.
+pub fn write_new_synced(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opened = Vec::with_capacity(files.len());
+    for (name, bytes, mode) in files {
+        let path = dir.join(name);
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(*mode)
+            .open(&path)
+            .map_err(|e| Error::io(&path, "create", e))?;
+        f.write_all(bytes).map_err(|e| Error::io(&path, "write", e))?;
+        opened.push((f, path));
+    }
+    for (f, path) in opened {
+        f.sync_all().map_err(|e| Error::io(&path, "write", e))?;
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
 /// Write a secret (mode 0600) atomically.
 pub fn write_secret(dest: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     stage(dest, bytes, SECRET_MODE)?.commit(overwrite)

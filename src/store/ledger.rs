@@ -26,8 +26,8 @@ use crate::store::fsutil;
 /// The ledger format version this build writes.
 pub const LEDGER_VERSION: u32 = 2;
 
-/// The first line of a version-2 ledger.
-const HEADER: &str = "{\"pki_ledger\":2}\n";
+/// The first line of a version-2 ledger (all of an empty one).
+pub const HEADER: &str = "{\"pki_ledger\":2}\n";
 
 /// The ledger's file name in the CA directory.
 pub const FILE_NAME: &str = "ledger.jsonl";
