@@ -42,6 +42,8 @@ rustc -O -C target-feature=+crt-static -o noop-static noop.rs
 NOOP="$W/noop"
 
 if [ $quick = 1 ]; then HF=(hyperfine -N --runs 2 --warmup 0 --style none); else HF=(hyperfine -N --warmup 3 --min-runs 15 --style none); fi
+# hyperfine warns about outliers on stderr; keep that out of the table unless a run fails.
+hf() { "${HF[@]}" "$@" >/dev/null 2>"$W/hf.err" || { cat "$W/hf.err" >&2; exit 1; }; }
 
 # openssl's config for the leaves (the extfile a careful user writes).
 cat > ext.cnf <<'CNF'
@@ -103,26 +105,26 @@ row() { # label, json, index of openssl, index of pki
 echo "| work | openssl | pki | openssl/pki |"
 echo "| --- | ---: | ---: | ---: |"
 
-"${HF[@]}" --export-json flow-ec.json "bash ossl-ecdsa.sh" "bash pki-flow.sh ecdsa-p256 ecdsa-p256" "bash noop-flow.sh" >/dev/null
+hf --export-json flow-ec.json "bash ossl-ecdsa.sh" "bash pki-flow.sh ecdsa-p256 ecdsa-p256" "bash noop-flow.sh"
 row "CA + server + client, ECDSA P-256" flow-ec.json 0 1
 
-"${HF[@]}" --export-json flow-rsa.json "bash ossl-rsa.sh" "bash pki-flow.sh rsa-4096 rsa-2048" >/dev/null
+hf --export-json flow-rsa.json "bash ossl-rsa.sh" "bash pki-flow.sh rsa-4096 rsa-2048"
 row "CA (RSA-4096) + server + client (RSA-2048)" flow-rsa.json 0 1
 
 "$PKI" --ca-dir ca ca init -q
-"${HF[@]}" --export-json issue.json --prepare "rm -f s.pem s-key.pem s-chain.pem" \
-  "$PKI --ca-dir ca issue server --san localhost --name s -q" "$NOOP" >/dev/null
+hf --export-json issue.json --prepare "rm -f s.pem s-key.pem s-chain.pem" \
+  "$PKI --ca-dir ca issue server --san localhost --name s -q" "$NOOP"
 p=$(median 0 issue.json); n=$(median 1 issue.json)
 printf '| one `pki issue server` vs exec of a trivial binary | %.2f ms (noop) | %.2f ms | %.2fx the floor |\n' "$(echo "$n*1000" | bc -l)" "$(echo "$p*1000" | bc -l)" "$(echo "$p/$n" | bc -l)"
 
 BUNDLE=/etc/ssl/certs/ca-certificates.crt
-"${HF[@]}" --export-json inspect.json "openssl storeutl -noout -text -certs $BUNDLE" "$PKI inspect $BUNDLE" >/dev/null
+hf --export-json inspect.json "openssl storeutl -noout -text -certs $BUNDLE" "$PKI inspect $BUNDLE"
 row "inspect the system CA bundle ($(grep -c 'BEGIN CERT' $BUNDLE) certificates)" inspect.json 0 1
 
 "$PKI" --ca-dir ca ca intermediate --name web -q
 "$PKI" --ca-dir ca issue server --issuer web --san v.test --name v -q
-"${HF[@]}" --export-json verify.json "openssl verify -CAfile ca/ca.pem -untrusted ca/intermediates/web/ca.pem v.pem" \
-  "$PKI verify v-chain.pem --ca ca/ca.pem --host v.test" >/dev/null
+hf --export-json verify.json "openssl verify -CAfile ca/ca.pem -untrusted ca/intermediates/web/ca.pem v.pem" \
+  "$PKI verify v-chain.pem --ca ca/ca.pem --host v.test"
 row "verify a 3-level chain" verify.json 0 1
 
 n=200; [ $quick = 1 ] && n=5
@@ -142,12 +144,12 @@ done
 rm -rf "\$d"
 SH
 if [ $quick = 1 ]; then HF2=(hyperfine -N --runs 1 --style none); else HF2=(hyperfine -N --runs 3 --style none); fi
-"${HF2[@]}" --export-json loop.json "bash loop-ossl.sh" "bash loop-pki.sh" >/dev/null
+"${HF2[@]}" --export-json loop.json "bash loop-ossl.sh" "bash loop-pki.sh" >/dev/null 2>"$W/hf.err" || { cat "$W/hf.err" >&2; exit 1; }
 o=$(median 0 loop.json); p=$(median 1 loop.json)
 printf '| %s sequential client certificates, per certificate | %.2f ms | %.2f ms | %.1fx |\n' "$n" "$(echo "$o*1000/$n" | bc -l)" "$(echo "$p*1000/$n" | bc -l)" "$(echo "$o/$p" | bc -l)"
 
-"${HF[@]}" --export-json keygen.json "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out k.pem" \
-  "bash -c 'rm -rf c4 && $PKI --ca-dir c4 ca init -q --key-type rsa-4096'" >/dev/null
+hf --export-json keygen.json "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out k.pem" \
+  "bash -c 'rm -rf c4 && $PKI --ca-dir c4 ca init -q --key-type rsa-4096'"
 o=$(median 0 keygen.json); p=$(median 1 keygen.json)
 so=$(jq -r '.results[0].stddev' keygen.json); sp=$(jq -r '.results[1].stddev' keygen.json)
 printf '| RSA-4096 CA vs openssl genpkey RSA-4096 (stddev %.0f / %.0f ms) | %.2f ms | %.2f ms | %.1fx |\n' \
@@ -165,13 +167,13 @@ echo "floors:"
 f=$(median 1 flow-ec.json); nf=$(median 2 flow-ec.json)
 printf '  ECDSA workflow: pki %.2f ms, the same script running a trivial binary %.2f ms: %.2fx\n' \
   "$(echo "$f*1000" | bc -l)" "$(echo "$nf*1000" | bc -l)" "$(echo "$f/$nf" | bc -l)"
-"${HF[@]}" --export-json floor.json "$NOOP" "$W/noop-static" >/dev/null
+hf --export-json floor.json "$NOOP" "$W/noop-static"
 printf '  trivial binary: %.2f ms as rustc builds it, %.2f ms linked statically\n' \
   "$(echo "$(median 0 floor.json)*1000" | bc -l)" "$(echo "$(median 1 floor.json)*1000" | bc -l)"
 
 if [ -n "$JITTER" ]; then
-  "${HF[@]}" --export-json jitter.json --prepare "rm -f s.pem s-key.pem s-chain.pem" \
-    "$PKI --ca-dir ca issue server --san localhost --name s -q" "$JITTER --ca-dir ca issue server --san localhost --name s -q" >/dev/null
+  hf --export-json jitter.json --prepare "rm -f s.pem s-key.pem s-chain.pem" \
+    "$PKI --ca-dir ca issue server --san localhost --name s -q" "$JITTER --ca-dir ca issue server --san localhost --name s -q"
   printf '  pki issue server: %.2f ms seeding from getrandom, %.2f ms with aws-lc jitter entropy\n' \
     "$(echo "$(median 0 jitter.json)*1000" | bc -l)" "$(echo "$(median 1 jitter.json)*1000" | bc -l)"
 fi
