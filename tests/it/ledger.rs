@@ -6,11 +6,16 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-/// The serial of a certificate file as the ledger writes it (lowercase hex, no leading zeros).
+/// The serial of a certificate file, lowercase hex without leading zeros.
 fn serial_hex(pki: &Pki, file: &str) -> String {
     let cert = read_cert(&pki.path(file));
     let hex: String = parse(&cert).raw_serial().iter().map(|b| format!("{b:02x}")).collect();
     hex.trim_start_matches('0').to_string()
+}
+
+/// A serial from the ledger or `--json` (lowercase hex), without leading zeros.
+fn norm(v: &Value) -> String {
+    v.as_str().unwrap_or_else(|| panic!("not a serial: {v}")).trim_start_matches('0').to_string()
 }
 
 fn ledger_bytes(pki: &Pki) -> Vec<u8> {
@@ -34,7 +39,7 @@ fn ca_init_writes_just_the_header_and_each_issue_appends_one_line() {
         lines.iter().zip([("a.test.pem", "server", "a.test"), ("bob.pem", "client", "")])
     {
         assert_eq!(line["event"], "issued");
-        assert_eq!(line["serial"], serial_hex(&pki, file), "{line}");
+        assert_eq!(norm(&line["serial"]), serial_hex(&pki, file), "{line}");
         assert_eq!(line["profile"], profile);
         assert_eq!(line["sans"], if san.is_empty() { json!([]) } else { json!([san]) });
         assert_eq!(line["path"], pki.path(file).display().to_string());
@@ -56,21 +61,17 @@ fn revoke_renew_and_crl_append_events_that_list_and_crl_read_back() {
     let lines = ledger_lines(&pki.ca_dir(), true);
     let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
     assert_eq!(events, ["issued", "issued", "revoked", "issued", "superseded", "crl-number", "crl-number"]);
-    assert_eq!(lines[2]["serial"], a.as_str());
+    assert_eq!(norm(&lines[2]["serial"]), a);
     assert_eq!(lines[2]["reason"], "key-compromise");
-    assert_eq!(lines[4]["serial"], b.as_str());
-    assert_eq!(lines[4]["by"], serial_hex(&pki, "b.test.pem"), "b.test.pem now holds the renewed certificate");
+    assert_eq!(norm(&lines[4]["serial"]), b);
+    assert_eq!(norm(&lines[4]["by"]), serial_hex(&pki, "b.test.pem"), "b.test.pem now holds the renewed certificate");
     assert_eq!((lines[5]["number"].as_u64(), lines[6]["number"].as_u64()), (Some(1), Some(2)));
 
     let list = pki.json(&["list"]);
-    let status: Vec<(&str, &str)> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["serial"].as_str().unwrap(), r["status"].as_str().unwrap()))
-        .collect();
+    let status: Vec<(String, &str)> =
+        list.as_array().unwrap().iter().map(|r| (norm(&r["serial"]), r["status"].as_str().unwrap())).collect();
     assert_eq!(status.len(), 3);
-    assert!(status.contains(&(a.as_str(), "revoked")), "{list}");
+    assert!(status.contains(&(a.clone(), "revoked")), "{list}");
     // The second CRL lists the revoked serial and carries number 2.
     let crl = pki.json(&["inspect", "two.crl"]);
     let text = crl.to_string();
@@ -97,7 +98,7 @@ fn a_half_appended_last_line_is_skipped_then_cut_off_by_the_next_writer() {
     assert!(after.starts_with(&whole), "what was whole stays");
     let lines = ledger_lines(&pki.ca_dir(), true);
     assert_eq!(lines.len(), 2, "the cut line is gone, the new one is whole");
-    assert_eq!(lines[1]["serial"], serial_hex(&pki, "b.test.pem"));
+    assert_eq!(norm(&lines[1]["serial"]), serial_hex(&pki, "b.test.pem"));
 }
 
 #[test]
@@ -146,9 +147,8 @@ fn a_version_1_ledger_is_read_and_converted_by_the_first_write() {
     pki.ok(&["issue", "server", "--san", "new.test", "-q"]);
     assert!(!pki.ca_dir().join("ledger.json").exists(), "the first write converts");
     let lines = ledger_lines(&pki.ca_dir(), true);
-    let serials: Vec<&str> =
-        lines.iter().filter(|l| l["event"] == "issued").map(|l| l["serial"].as_str().unwrap()).collect();
-    assert_eq!(serials, ["1a", "2b", serial_hex(&pki, "new.test.pem").as_str()]);
+    let serials: Vec<String> = lines.iter().filter(|l| l["event"] == "issued").map(|l| norm(&l["serial"])).collect();
+    assert_eq!(serials, ["1a".to_string(), "2b".to_string(), serial_hex(&pki, "new.test.pem")]);
     let rows = pki.json(&["list"]);
     assert_eq!(rows[0]["status"], "revoked", "the revocation survives the conversion");
     // The CRL number goes on from the old ledger's.
