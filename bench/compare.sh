@@ -6,12 +6,12 @@
 #                                   # build of pki with aws-lc's jitter entropy, ~2 min once)
 #   bash bench/compare.sh --quick   # one pass of each, to check the script still works
 #
-# Needs: hyperfine, openssl, /usr/bin/time (GNU), jq, a Rust toolchain.
+# Needs: hyperfine, openssl, /usr/bin/time (GNU), jq, bc, a Rust toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-for t in hyperfine openssl jq; do
+for t in hyperfine openssl jq bc; do
   command -v "$t" >/dev/null || { echo "bench/compare.sh needs $t (apt-get install $t)"; exit 1; }
 done
 [ -x /usr/bin/time ] || { echo "bench/compare.sh needs GNU time (apt-get install time)"; exit 1; }
@@ -36,7 +36,8 @@ trap 'rm -rf "$W"' EXIT
 cd "$W"
 
 echo "$(date -u +%F) $(uname -srm), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-echo "openssl: $(openssl version), pki: $("$PKI" --version | head -1) ($(file -b "$PKI" | cut -d, -f1-2 | sed 's/ELF 64-bit LSB //'))"
+link=$(ldd "$PKI" 2>&1 | grep -q "statically linked" && echo "statically linked" || echo "dynamically linked or unknown")
+echo "openssl: $(openssl version), pki: $("$PKI" --version | head -1) ($link)"
 echo
 
 # The exec floor: a trivial Rust binary, built in release mode as rustc builds by default
