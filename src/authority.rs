@@ -457,9 +457,7 @@ fn issued_event(issued: &Issued, now: OffsetDateTime) -> Event {
 /// Mark the certificate with `serial` revoked for `reason` (under the lock). Returns its
 /// ledger entry as it now stands. An unknown serial or one already revoked is an error.
 pub fn revoke(ca: &CaDir, serial: &str, reason: crate::crl::Reason, now: OffsetDateTime) -> Result<LedgerEntry> {
-    if !ca.has_root() {
-        return Err(Error::NoCa { dir: ca.path().to_path_buf() });
-    }
+    ca.require_root()?;
     let _lock = ca.lock()?;
     let mut appender = Appender::open(ca.path())?;
     let ledger = Ledger::load(ca.path())?;

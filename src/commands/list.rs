@@ -4,7 +4,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::commands::Global;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::profile::Profile;
 use crate::render::Outcome;
 use crate::store::ledger::{Ledger, Status};
@@ -55,9 +55,7 @@ pub struct ListReport {
 /// Run `pki list`.
 pub fn run(_args: ListArgs, global: &Global) -> Result<Outcome> {
     let ca = global.ca();
-    if !ca.has_root() {
-        return Err(Error::NoCa { dir: ca.path().to_path_buf() });
-    }
+    ca.require_root()?;
     let ledger = Ledger::load(ca.path())?;
     let rows = ledger
         .certificates

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::keys;
 use crate::profile::{Profile, Subject};
 use crate::render::Outcome;
-use crate::store::ledger::{Ledger, normalize_serial};
+use crate::store::ledger::Ledger;
 use crate::store::{IssuerRef, fsutil, validate_file_stem};
 use crate::validity::{ValidityRequest, parse_time, rfc3339, span};
 
@@ -68,19 +68,12 @@ pub fn run_renew(a: RenewArgs, global: &Global) -> Result<Outcome> {
     let info = crate::certinfo::CertInfo::parse(&der)
         .map_err(|reason| Error::BadCertificate { path: a.cert.clone(), reason })?;
     let ca = global.ca();
-    if !ca.has_root() {
-        return Err(Error::NoCa { dir: ca.path().to_path_buf() });
-    }
+    ca.require_root()?;
     let ledger = Ledger::load(ca.path())?;
-    let entry = ledger
-        .certificates
-        .iter()
-        .find(|e| normalize_serial(&e.serial) == normalize_serial(&info.serial_hex))
-        .cloned()
-        .ok_or_else(|| Error::Usage {
-            message: format!("'{}' (serial {}) was not issued by this CA", a.cert.display(), info.serial_hex),
-            hint: Some("renew with the CA that issued it (--ca-dir), or issue a new one with 'pki issue'".into()),
-        })?;
+    let entry = ledger.find(&info.serial_hex).cloned().ok_or_else(|| Error::Usage {
+        message: format!("'{}' (serial {}) was not issued by this CA", a.cert.display(), info.serial_hex),
+        hint: Some("renew with the CA that issued it (--ca-dir), or issue a new one with 'pki issue'".into()),
+    })?;
     if !matches!(entry.profile, Profile::Server | Profile::Client) {
         return Err(Error::Usage {
             message: format!("'{}' is a CA certificate; renew leaves only", a.cert.display()),

@@ -312,7 +312,10 @@ impl Appender {
             }
             Err(e) => return Err(Error::io(&path, "open", e)),
         };
-        let io = |what: &'static str| move |e: std::io::Error| Error::io(ca_dir.join(FILE_NAME), what, e);
+        let io = |what: &'static str| {
+            let path = &path;
+            move |e: std::io::Error| Error::io(path, what, e)
+        };
         let len = file.metadata().map_err(io("read"))?.len();
         let mut head = vec![0u8; HEADER.len().min(len as usize)];
         file.read_exact_at(&mut head, 0).map_err(io("read"))?;

@@ -115,11 +115,14 @@ impl CaDir {
         self.cert_path().exists()
     }
 
+    /// [`Error::NoCa`] unless the root exists.
+    pub fn require_root(&self) -> Result<()> {
+        if self.has_root() { Ok(()) } else { Err(Error::NoCa { dir: self.dir.clone() }) }
+    }
+
     /// The certificate and key files of an issuer; an error if the CA or intermediate is missing.
     pub fn issuer_files(&self, which: &IssuerRef) -> Result<(PathBuf, PathBuf)> {
-        if !self.has_root() {
-            return Err(Error::NoCa { dir: self.dir.clone() });
-        }
+        self.require_root()?;
         match which {
             IssuerRef::Root => Ok((self.cert_path(), self.key_path())),
             IssuerRef::Intermediate(name) => {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use crate::common::{Pki, mode, parse, read_cert};
+use crate::common::{Pki, general_name, mode, parse, read_cert};
 
 /// No run may take longer than this: a hang (a prompt waiting on a stdin that will never
 /// answer) fails the test instead of blocking the suite.
@@ -161,28 +161,10 @@ fn put(pki: &Pki, name: &str, contents: &str) -> String {
 
 /// The SANs of a certificate as `DNS:x`, `IP:x`, `email:x`, `URI:x`.
 fn sans_of(path: &Path) -> Vec<String> {
-    use x509_parser::extensions::GeneralName;
     let der = read_cert(path);
     let cert = parse(&der);
     let ext = cert.subject_alternative_name().expect("well-formed SAN extension").expect("a SAN extension");
-    ext.value
-        .general_names
-        .iter()
-        .map(|g| match g {
-            GeneralName::DNSName(s) => format!("DNS:{s}"),
-            GeneralName::RFC822Name(s) => format!("email:{s}"),
-            GeneralName::URI(s) => format!("URI:{s}"),
-            GeneralName::IPAddress(b) => {
-                let ip: std::net::IpAddr = match b.len() {
-                    4 => <[u8; 4]>::try_from(*b).unwrap().into(),
-                    16 => <[u8; 16]>::try_from(*b).unwrap().into(),
-                    n => panic!("IP SAN of {n} bytes"),
-                };
-                format!("IP:{ip}")
-            }
-            other => format!("{other:?}"),
-        })
-        .collect()
+    ext.value.general_names.iter().map(general_name).collect()
 }
 
 /// The serial of a certificate file, as bytes.

@@ -94,17 +94,8 @@ fn bundle_fails(pki: &Pki, line: &str) -> String {
 /// `pki` with neither `--ca-dir` nor `PKI_CA_DIR` (what `Pki::cmd` always passes), in the
 /// same hermetic world: HOME and XDG_DATA_HOME inside the temp dir, cwd = work.
 fn bare(pki: &Pki) -> Command {
-    let mut c = Command::cargo_bin("pki").expect("pki binary");
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().to_string();
-        if k.starts_with("PKI_") || k == "NO_COLOR" {
-            c.env_remove(&k);
-        }
-    }
-    c.env("HOME", pki.root().join("home"))
-        .env("XDG_DATA_HOME", pki.root().join("xdg"))
-        .current_dir(pki.work())
-        .write_stdin("");
+    let mut c = Command::from_std(pki.bare_process());
+    c.write_stdin("");
     c
 }
 

@@ -111,16 +111,8 @@ pub(crate) fn sans(cert: &X509Certificate<'_>) -> Vec<String> {
         .general_names
         .iter()
         .map(|g| match g {
-            GeneralName::DNSName(s) => format!("DNS:{s}"),
-            GeneralName::RFC822Name(s) => format!("email:{s}"),
-            GeneralName::URI(s) => format!("URI:{s}"),
-            GeneralName::IPAddress(b) => {
-                let ip: std::net::IpAddr = match b.len() {
-                    4 => <[u8; 4]>::try_from(*b).unwrap().into(),
-                    16 => <[u8; 16]>::try_from(*b).unwrap().into(),
-                    n => panic!("IP SAN of {n} octets"),
-                };
-                format!("IP:{ip}")
+            GeneralName::DNSName(_) | GeneralName::RFC822Name(_) | GeneralName::URI(_) | GeneralName::IPAddress(_) => {
+                general_name(g)
             }
             other => panic!("unexpected GeneralName {other:?}"),
         })

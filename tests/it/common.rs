@@ -41,22 +41,32 @@ impl Pki {
         self.work().join(name)
     }
 
-    /// `pki` with `--ca-dir`, `HOME` and `XDG_DATA_HOME` inside the temp dir, every
-    /// `PKI_*` and `NO_COLOR` removed, stdin empty (not a terminal), cwd = `work()`.
-    pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("pki").expect("pki binary");
+    /// `pki` as a plain process in this world: `HOME` and `XDG_DATA_HOME` inside the temp
+    /// dir, every `PKI_*` and `NO_COLOR` removed, cwd = `work()`, and no `--ca-dir`.
+    pub fn bare_process(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("pki"));
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy().to_string();
             if k.starts_with("PKI_") || k == "NO_COLOR" {
                 c.env_remove(&k);
             }
         }
-        c.env("HOME", self.root().join("home"))
-            .env("XDG_DATA_HOME", self.root().join("xdg"))
-            .arg("--ca-dir")
-            .arg(self.ca_dir())
-            .current_dir(self.work())
-            .write_stdin("");
+        c.env("HOME", self.root().join("home")).env("XDG_DATA_HOME", self.root().join("xdg")).current_dir(self.work());
+        c
+    }
+
+    /// `pki --ca-dir CA_DIR ARGS` as a plain process in this world (to run in the background).
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut c = self.bare_process();
+        c.arg("--ca-dir").arg(self.ca_dir()).args(args);
+        c
+    }
+
+    /// `pki` with `--ca-dir`, `HOME` and `XDG_DATA_HOME` inside the temp dir, every
+    /// `PKI_*` and `NO_COLOR` removed, stdin empty (not a terminal), cwd = `work()`.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::from_std(self.process(&[]));
+        c.write_stdin("");
         c
     }
 
@@ -195,4 +205,23 @@ pub fn ledger_lines(ca_dir: &Path, at_rest: bool) -> Vec<serde_json::Value> {
         .skip(1)
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("torn ledger line ({e}): {l:?}\n{text}")))
         .collect()
+}
+
+/// A SAN entry as `DNS:x`, `IP:x`, `email:x`, `URI:x` (other kinds in their debug form).
+pub fn general_name(g: &x509_parser::extensions::GeneralName<'_>) -> String {
+    use x509_parser::extensions::GeneralName;
+    match g {
+        GeneralName::DNSName(s) => format!("DNS:{s}"),
+        GeneralName::RFC822Name(s) => format!("email:{s}"),
+        GeneralName::URI(s) => format!("URI:{s}"),
+        GeneralName::IPAddress(b) => {
+            let ip: std::net::IpAddr = match b.len() {
+                4 => <[u8; 4]>::try_from(*b).unwrap().into(),
+                16 => <[u8; 16]>::try_from(*b).unwrap().into(),
+                n => panic!("IP SAN of {n} octets"),
+            };
+            format!("IP:{ip}")
+        }
+        other => format!("{other:?}"),
+    }
 }

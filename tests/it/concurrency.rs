@@ -34,22 +34,8 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// `--ca-dir` set, `HOME` and `XDG_DATA_HOME` in the temp dir, no `PKI_*` or `NO_COLOR`,
 /// stdin not a terminal, cwd the working directory.
 fn pki_process(pki: &Pki, args: &[&str]) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("pki"));
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().to_string();
-        if k.starts_with("PKI_") || k == "NO_COLOR" {
-            c.env_remove(&k);
-        }
-    }
-    c.env("HOME", pki.root().join("home"))
-        .env("XDG_DATA_HOME", pki.root().join("xdg"))
-        .arg("--ca-dir")
-        .arg(pki.ca_dir())
-        .args(args)
-        .current_dir(pki.work())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut c = pki.process(args);
+    c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     c
 }
 

@@ -3,30 +3,14 @@
 //! directory the next command cannot use.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use crate::common::*;
 
 /// Spawn `pki ARGS` the way `Pki::cmd` would run it.
 fn spawn(pki: &Pki, args: &[&str]) -> Child {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("pki"));
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().to_string();
-        if k.starts_with("PKI_") || k == "NO_COLOR" {
-            c.env_remove(&k);
-        }
-    }
-    c.env("HOME", pki.root().join("home"))
-        .arg("--ca-dir")
-        .arg(pki.ca_dir())
-        .args(args)
-        .current_dir(pki.work())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn pki")
+    pki.process(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn pki")
 }
 
 /// Kill after `micros` microseconds (SIGKILL), then reap.

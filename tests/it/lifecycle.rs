@@ -15,7 +15,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use x509_parser::certification_request::X509CertificationRequest;
-use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::extensions::ParsedExtension;
 use x509_parser::oid_registry::{OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER, OID_X509_EXT_SUBJECT_KEY_IDENTIFIER};
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::revocation_list::CertificateRevocationList;
@@ -141,24 +141,6 @@ fn read_csr(path: &Path) -> (Option<String>, Vec<String>, Vec<u8>) {
         }
     }
     (cn, sans, info.subject_pki.raw.to_vec())
-}
-
-/// A SAN entry as `DNS:x`, `IP:x`, `email:x`, `URI:x`.
-fn general_name(g: &GeneralName<'_>) -> String {
-    match g {
-        GeneralName::DNSName(s) => format!("DNS:{s}"),
-        GeneralName::RFC822Name(s) => format!("email:{s}"),
-        GeneralName::URI(s) => format!("URI:{s}"),
-        GeneralName::IPAddress(b) => {
-            let ip: std::net::IpAddr = match b.len() {
-                4 => <[u8; 4]>::try_from(*b).unwrap().into(),
-                16 => <[u8; 16]>::try_from(*b).unwrap().into(),
-                n => panic!("IP SAN of {n} octets"),
-            };
-            format!("IP:{ip}")
-        }
-        other => format!("{other:?}"),
-    }
 }
 
 /// The subject CN.

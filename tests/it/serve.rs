@@ -82,20 +82,7 @@ fn stranger() -> Pki {
 /// `pki ARGS` as `Pki::cmd` runs it, as a plain `std::process::Command` (to run in the
 /// background).
 fn pki_command(pki: &Pki, args: &[&str]) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("pki"));
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().to_string();
-        if k.starts_with("PKI_") || k == "NO_COLOR" {
-            c.env_remove(&k);
-        }
-    }
-    c.env("HOME", pki.root().join("home"))
-        .env("XDG_DATA_HOME", pki.root().join("xdg"))
-        .arg("--ca-dir")
-        .arg(pki.ca_dir())
-        .args(args)
-        .current_dir(pki.work());
-    c
+    pki.process(args)
 }
 
 /// Run `pki ARGS` in the foreground, killed after [`COMMAND_LIMIT`].
