@@ -5,7 +5,7 @@ use rcgen::{CertificateRevocationListParams, Issuer, KeyIdMethod, RevokedCertPar
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
-use crate::store::Issuing;
+use crate::store::LoadedCa;
 use crate::store::ledger::Ledger;
 
 /// Why a certificate is revoked (RFC 5280 CRLReason), as `--reason` names it.
@@ -74,8 +74,8 @@ pub struct Crl {
 
 /// Sign a CRL for `issuer` listing the ledger's revoked certificates that `issuer` signed.
 /// `number` must be larger than any before (the caller keeps it in the ledger).
-pub fn make_crl(issuer: &Issuing, ledger: &Ledger, number: u64, now: OffsetDateTime, days: u32) -> Result<Crl> {
-    let label = issuer.which.label();
+pub fn make_crl(issuer: &LoadedCa, ledger: &Ledger, number: u64, now: OffsetDateTime, days: u32) -> Result<Crl> {
+    let label = issuer.name.label();
     let mut revoked = Vec::new();
     let mut serials = Vec::new();
     for e in ledger.certificates.iter().filter(|e| e.issuer == label) {
@@ -108,8 +108,8 @@ pub fn make_crl(issuer: &Issuing, ledger: &Ledger, number: u64, now: OffsetDateT
             None => KeyIdMethod::Sha256,
         },
     };
-    let rc_issuer =
-        Issuer::from_ca_cert_der(&issuer.cert, &issuer.key).map_err(|e| Error::crypto("signing the CRL", e))?;
+    let rc_issuer = Issuer::from_ca_cert_der(&issuer.cert, crate::signer::Rcgen(issuer.key.as_ref()))
+        .map_err(|e| Error::crypto("signing the CRL", e))?;
     let crl = params.signed_by(&rc_issuer).map_err(|e| Error::crypto("signing the CRL", e))?;
     let pem = crl.pem().map_err(|e| Error::crypto("encoding the CRL", e))?;
     Ok(Crl { pem, number, this_update, next_update, revoked: serials })

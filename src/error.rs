@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 pub const EXIT_OK: i32 = 0;
 /// Exit code for an error: bad input, unreadable file, wrong passphrase, refusal, I/O.
 pub const EXIT_ERROR: i32 = 1;
-/// Exit code for a usage error (clap's own).
+/// Exit code for a usage error: clap's own, and a missing argument it cannot see.
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code for a yes/no check that said no (`verify`, `check-renewal`).
 pub const EXIT_CHECK_FAILED: i32 = 3;
@@ -38,7 +38,7 @@ pub enum Error {
     UnknownIntermediate {
         /// The name given.
         name: String,
-        /// The CA directory that was looked in.
+        /// The directory of intermediates that was looked in.
         dir: PathBuf,
     },
     /// A key file that is encrypted, with no way to get its passphrase.
@@ -118,12 +118,55 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
-    /// A request that cannot be carried out as asked (and is not clap's to catch).
-    Usage {
-        /// What is wrong.
-        message: String,
-        /// How to fix it.
-        hint: Option<String>,
+    /// `pki ca init` found a CA key without its certificate (an interrupted init).
+    OrphanKey {
+        /// The key file.
+        key: PathBuf,
+    },
+    /// The root's pathLenConstraint is 0, so it may not sign an intermediate.
+    RootPathLenZero,
+    /// A certificate given to `renew` that this CA's ledger does not know.
+    NotIssuedHere {
+        /// The certificate file.
+        path: PathBuf,
+        /// Its serial, hex.
+        serial: String,
+    },
+    /// A CA certificate given where only a leaf will do.
+    NotALeaf {
+        /// The certificate file.
+        path: PathBuf,
+    },
+    /// A serial this CA's ledger does not know.
+    UnknownSerial {
+        /// The serial as given.
+        serial: String,
+    },
+    /// A certificate revoked already.
+    AlreadyRevoked {
+        /// Its subject.
+        subject: String,
+        /// Its serial, hex.
+        serial: String,
+        /// When it was revoked, RFC 3339.
+        at: String,
+    },
+    /// `verify` with no `--ca` and no CA root to trust: a missing argument (exit 2).
+    NoTrustAnchor {
+        /// Where the CA root was looked for.
+        root: PathBuf,
+    },
+    /// No TLS connection to a server (`probe`): refused, timed out, handshake failed.
+    Network {
+        /// HOST:PORT as given.
+        target: String,
+        /// What went wrong.
+        source: crate::tls::NetError,
+    },
+    /// A server that completed a handshake without presenting a certificate.
+    NoPeerCertificate {
+        /// HOST:PORT as given.
+        target: String,
     },
     /// No chain could be built from the certificates given.
     Chain {
@@ -200,14 +243,31 @@ impl Error {
                     .into(),
             ),
             Error::Chain { hint, .. } => hint.clone(),
-            Error::Usage { hint, .. } => hint.clone(),
+            Error::OrphanKey { .. } => Some("pass --force to replace it with a new CA".into()),
+            Error::RootPathLenZero => {
+                Some("issue leaves from the root, or create a root without --path-len 0".into())
+            }
+            Error::NotIssuedHere { .. } => {
+                Some("renew with the CA that issued it (--ca-dir), or issue a new one with 'pki issue'".into())
+            }
+            Error::NotALeaf { .. } => Some("create a new intermediate with 'pki ca intermediate --force'".into()),
+            Error::UnknownSerial { .. } => Some("'pki list' shows the serials this CA issued".into()),
+            Error::AlreadyRevoked { .. } => None,
+            Error::NoTrustAnchor { .. } => {
+                Some("pass --ca FILE with the root certificate to trust, or --ca-dir DIR of a pki CA".into())
+            }
+            Error::Network { .. } | Error::NoPeerCertificate { .. } => None,
             Error::Crypto { .. } => None,
         }
     }
 
     /// The process exit code for this error (see docs/cli.md).
     pub fn exit_code(&self) -> i32 {
-        EXIT_ERROR
+        match self {
+            // A missing argument that clap cannot see (it depends on the CA directory).
+            Error::NoTrustAnchor { .. } => EXIT_USAGE,
+            _ => EXIT_ERROR,
+        }
     }
 }
 
@@ -226,7 +286,7 @@ impl fmt::Display for Error {
             Error::Exists { path } => write!(f, "'{}' already exists; nothing was written", path.display()),
             Error::NoCa { dir } => write!(f, "no CA in '{}' (ca.pem not found)", dir.display()),
             Error::UnknownIntermediate { name, dir } => {
-                write!(f, "no intermediate CA named '{name}' in '{}'", dir.join("intermediates").display())
+                write!(f, "no intermediate CA named '{name}' in '{}'", dir.display())
             }
             Error::KeyEncrypted { path, .. } => {
                 write!(f, "cannot read '{}': it is encrypted", path.display())
@@ -258,7 +318,27 @@ impl fmt::Display for Error {
                 write!(f, "cannot read '{}': {reason}", path.display())
             }
             Error::Chain { reason, .. } => write!(f, "cannot build the chain: {reason}"),
-            Error::Usage { message, .. } => write!(f, "{message}"),
+            Error::OrphanKey { key } => {
+                write!(
+                    f,
+                    "'{}' exists without 'ca.pem' (an interrupted 'pki ca init'?); nothing was written",
+                    key.display()
+                )
+            }
+            Error::RootPathLenZero => write!(f, "the root's pathLenConstraint is 0: it may not have intermediates"),
+            Error::NotIssuedHere { path, serial } => {
+                write!(f, "'{}' (serial {serial}) was not issued by this CA", path.display())
+            }
+            Error::NotALeaf { path } => write!(f, "'{}' is a CA certificate; renew leaves only", path.display()),
+            Error::UnknownSerial { serial } => write!(f, "no certificate with serial '{serial}' in this CA's ledger"),
+            Error::AlreadyRevoked { subject, serial, at } => {
+                write!(f, "certificate '{subject}' (serial {serial}) was already revoked at {at}")
+            }
+            Error::NoTrustAnchor { root } => {
+                write!(f, "no trust anchor: no --ca was given and there is no CA root at '{}'", root.display())
+            }
+            Error::Network { target, source } => write!(f, "no TLS connection to '{target}': {source}"),
+            Error::NoPeerCertificate { target } => write!(f, "'{target}' presented no certificate"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{DigitallySignedStruct, SignatureScheme};
@@ -20,20 +20,12 @@ pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
-/// The error text of [`certified_key`] when the key is not the certificate's.
-pub const KEY_MISMATCH: &str = "the key does not belong to the certificate";
-
-/// A certificate chain and its key, checked to belong together.
-pub fn certified_key(
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
-) -> std::result::Result<CertifiedKey, String> {
-    if chain.is_empty() {
-        return Err("no certificate".into());
-    }
-    CertifiedKey::from_der(chain, key, &provider()).map_err(|e| match e {
-        rustls::Error::InconsistentKeys(_) => KEY_MISMATCH.to_string(),
-        other => format!("unusable certificate or key: {other}"),
+/// A certificate chain and its key (already checked to belong together by
+/// [`crate::keys::load_pair`]) as rustls wants them.
+pub fn certified_key(pair: crate::keys::Pair) -> Result<CertifiedKey> {
+    CertifiedKey::from_der(pair.chain, pair.key.to_rustls(), &provider()).map_err(|e| Error::BadKey {
+        path: pair.key.path().to_path_buf(),
+        reason: format!("unusable certificate or key: {e}"),
     })
 }
 
@@ -209,20 +201,21 @@ pub fn probe(
     server_name: ServerName<'static>,
     client: Option<CertifiedKey>,
     timeout: Duration,
-) -> std::result::Result<Handshake, String> {
+) -> std::result::Result<Handshake, NetError> {
     use std::io::Write;
     let recorder = RecordingVerifier::new();
     let builder = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .map_err(NetError::Setup)?
         .dangerous()
         .with_custom_certificate_verifier(recorder.clone());
     let config = match client {
         Some(k) => builder.with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(k))),
         None => builder.with_no_client_auth(),
     };
-    let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(|e| format!("cannot resolve '{addr}': {e}"))?.collect();
-    let mut last = format!("no address for '{addr}'");
+    let addrs: Vec<SocketAddr> =
+        addr.to_socket_addrs().map_err(|source| NetError::Resolve { addr: addr.to_string(), source })?.collect();
+    let mut last = NetError::NoAddress { addr: addr.to_string() };
     let mut stream = None;
     for a in addrs {
         match TcpStream::connect_timeout(&a, timeout) {
@@ -230,19 +223,17 @@ pub fn probe(
                 stream = Some(s);
                 break;
             }
-            Err(e) => last = format!("cannot connect to {a}: {e}"),
+            Err(source) => last = NetError::Connect { addr: a, source },
         }
     }
     let mut sock = stream.ok_or(last)?;
-    sock.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
-    sock.set_write_timeout(Some(timeout)).map_err(|e| e.to_string())?;
-    let mut conn = rustls::ClientConnection::new(Arc::new(config), server_name).map_err(|e| e.to_string())?;
+    sock.set_read_timeout(Some(timeout)).map_err(NetError::Socket)?;
+    sock.set_write_timeout(Some(timeout)).map_err(NetError::Socket)?;
+    let mut conn = rustls::ClientConnection::new(Arc::new(config), server_name).map_err(NetError::Setup)?;
     while conn.is_handshaking() {
         conn.complete_io(&mut sock).map_err(|e| match e.kind() {
-            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
-                format!("the handshake timed out after {} s", timeout.as_secs())
-            }
-            _ => format!("the TLS handshake failed: {e}"),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => NetError::Timeout { after: timeout },
+            _ => NetError::Handshake(e),
         })?;
     }
     let protocol = match conn.protocol_version() {
@@ -254,7 +245,7 @@ pub fn probe(
     let cipher_suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
     // A server that requires a client certificate rejects a missing one only after the
     // handshake, in TLS 1.3: read a little to see that refusal here, not later.
-    sock.set_read_timeout(Some(Duration::from_millis(500))).map_err(|e| e.to_string())?;
+    sock.set_read_timeout(Some(Duration::from_millis(500))).map_err(NetError::Socket)?;
     let mut tls = rustls::Stream::new(&mut conn, &mut sock);
     let _ = tls.write_all(b"");
     let mut buf = [0u8; 1];
@@ -265,12 +256,64 @@ pub fn probe(
 }
 
 /// Read one byte if the server sends something quickly; an alert becomes an error.
-fn sock_peek<T: std::io::Read>(tls: &mut T, buf: &mut [u8]) -> std::result::Result<(), String> {
+fn sock_peek<T: std::io::Read>(tls: &mut T, buf: &mut [u8]) -> std::result::Result<(), NetError> {
     match tls.read(buf) {
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData || e.kind() == std::io::ErrorKind::ConnectionAborted => {
-            Err(format!("the server refused the connection: {e}"))
+            Err(NetError::Refused(e))
         }
-        Err(e) if e.to_string().contains("alert") => Err(format!("the server refused the connection: {e}")),
+        Err(e) if e.to_string().contains("alert") => Err(NetError::Refused(e)),
         _ => Ok(()),
+    }
+}
+
+/// Why a probe got no TLS connection.
+#[derive(Debug)]
+pub enum NetError {
+    /// The host name did not resolve.
+    Resolve {
+        /// HOST:PORT.
+        addr: String,
+        /// The resolver's error.
+        source: std::io::Error,
+    },
+    /// The name resolved to no address.
+    NoAddress {
+        /// HOST:PORT.
+        addr: String,
+    },
+    /// No TCP connection (the last address tried).
+    Connect {
+        /// The address.
+        addr: SocketAddr,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The handshake did not finish in time.
+    Timeout {
+        /// The limit.
+        after: Duration,
+    },
+    /// The handshake failed.
+    Handshake(std::io::Error),
+    /// The server sent an alert right after the handshake (e.g. no client certificate).
+    Refused(std::io::Error),
+    /// The socket could not be set up.
+    Socket(std::io::Error),
+    /// rustls refused the client configuration.
+    Setup(rustls::Error),
+}
+
+impl std::fmt::Display for NetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NetError::Resolve { addr, source } => write!(f, "cannot resolve '{addr}': {source}"),
+            NetError::NoAddress { addr } => write!(f, "no address for '{addr}'"),
+            NetError::Connect { addr, source } => write!(f, "cannot connect to {addr}: {source}"),
+            NetError::Timeout { after } => write!(f, "the handshake timed out after {} s", after.as_secs()),
+            NetError::Handshake(e) => write!(f, "the TLS handshake failed: {e}"),
+            NetError::Refused(e) => write!(f, "the server refused the connection: {e}"),
+            NetError::Socket(e) => write!(f, "{e}"),
+            NetError::Setup(e) => write!(f, "{e}"),
+        }
     }
 }

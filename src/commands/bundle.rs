@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, ValueHint};
 use serde::Serialize;
 
-use crate::authority::pem_cert;
 use crate::chain::{self, Candidate};
 use crate::commands::Global;
-use crate::commands::input::read_cert_items;
 use crate::error::{Error, Result};
+use crate::input::read_cert_items;
+use crate::issuance::pem_cert;
 use crate::render::Outcome;
 use crate::store::fsutil;
 
@@ -90,11 +90,9 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
     if global.ca_dir_explicit {
         let ca = global.ca();
         let mut extra = vec![ca.cert_path()];
-        if let Ok(entries) = std::fs::read_dir(ca.path().join("intermediates")) {
-            extra.extend(entries.flatten().map(|e| e.path().join("ca.pem")));
-        }
+        extra.extend(ca.intermediate_cert_paths());
         for p in extra.into_iter().filter(|p| p.exists()) {
-            for c in crate::commands::input::read_certs(&p)? {
+            for c in crate::input::read_certs(&p)? {
                 candidates.push(Candidate { der: c.to_vec(), origin: p.display().to_string(), given: false });
             }
         }

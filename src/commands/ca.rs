@@ -2,15 +2,14 @@
 
 use clap::{Args, Subcommand};
 
-use crate::authority::{self, IntermediateRequest, RootRequest};
 use crate::commands::Global;
 use crate::commands::issue::IssuedReport;
-use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs};
+use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs, Passphrases};
 use crate::error::Result;
+use crate::issuance::ca::{self, IntermediatePlan, RootPlan};
 use crate::keys::KeyType;
 use crate::profile::{MAX_CN_LEN, Subject};
 use crate::render::Outcome;
-use crate::store::IssuerRef;
 
 /// The one-line description of `CaArgs` (also shown in its parent's list).
 pub const CA_ABOUT: &str = "Create and manage the certificate authority";
@@ -152,19 +151,6 @@ pub fn run(args: CaArgs, global: &Global) -> Result<Outcome> {
 }
 
 fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
-    let ca = global.ca();
-    // Refuse before asking for a passphrase that would not be used.
-    if !a.force && !ca.cert_path().exists() && ca.key_path().exists() {
-        return Err(crate::Error::Usage {
-            message: format!(
-                "'{}' exists without 'ca.pem' (an interrupted 'pki ca init'?); nothing was written",
-                ca.key_path().display()
-            ),
-            hint: Some("pass --force to replace it with a new CA".into()),
-        });
-    }
-    crate::store::fsutil::refuse_existing(&[&ca.cert_path(), &ca.key_path()], a.force)?;
-    let passphrase = a.new_key.resolve()?;
     // A defaulted name gets a random unit, so two default roots (same user, same host) never
     // share a subject: validators tell CAs apart by name first.
     let unit = match &a.cn {
@@ -172,42 +158,31 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         None => Some(format!("pki {}", &crate::serial::Serial::random()?.to_hex()[..8])),
     };
     let cn = a.cn.unwrap_or_else(default_root_cn);
-    let req = RootRequest {
+    let plan = RootPlan {
         subject: Subject { cn: Some(cn), org: a.org, unit },
         key_type: a.key_type,
         days: a.days,
         path_len: a.path_len,
-        passphrase,
         force: a.force,
-        now: global.now,
     };
-    let issued = authority::init_root(&ca, &req)?;
-    Ok(Outcome::new(IssuedReport::from(issued)))
+    let secrets = Passphrases { new_key: Some(&a.new_key), ..Default::default() };
+    let new = ca::init_root(&global.ca(), &plan, &secrets, global.now)?;
+    Ok(Outcome::new(IssuedReport::from(new)))
 }
 
 fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
-    let ca = global.ca();
-    crate::store::validate_intermediate_name(&a.name, "--name")?;
-    let dir = ca.intermediate_dir(&a.name);
-    if ca.has_root() {
-        crate::store::fsutil::refuse_existing(&[&dir.join("ca.pem"), &dir.join("ca-key.pem")], a.force)?;
-    }
-    let root_pass = a.ca_key.resolve_for(&ca, &IssuerRef::Root)?;
-    let root = ca.load_issuer(&IssuerRef::Root, root_pass.as_ref())?;
-    let passphrase = a.new_key.resolve()?;
     let cn = a.cn.unwrap_or_else(|| format!("pki Intermediate CA {}", a.name));
-    let req = IntermediateRequest {
+    let plan = IntermediatePlan {
         name: a.name,
         subject: Subject { cn: Some(cn), ..Default::default() },
         key_type: a.key_type,
         days: a.days,
         path_len: a.path_len,
-        passphrase,
         force: a.force,
-        now: global.now,
     };
-    let issued = authority::create_intermediate(&ca, &root, &req)?;
-    Ok(Outcome::new(IssuedReport::from(issued)))
+    let secrets = Passphrases { ca: Some(&a.ca_key), new_key: Some(&a.new_key), ..Default::default() };
+    let new = ca::create_intermediate(&global.ca(), &plan, &secrets, global.now)?;
+    Ok(Outcome::new(IssuedReport::from(new)))
 }
 
 /// "pki Root CA user@host", as mkcert names its roots, cut to fit a commonName.

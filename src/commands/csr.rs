@@ -6,19 +6,19 @@ use std::path::PathBuf;
 use clap::{Args, ValueHint};
 use serde::Serialize;
 
-use crate::authority::{self, LeafKey, LeafRequest};
 use crate::commands::Global;
-use crate::commands::input::read_items;
+use crate::commands::args::LeafArgs;
 use crate::commands::issue::IssuedReport;
-use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs};
+use crate::commands::passphrase::{NewKeyArgs, Passphrases};
 use crate::error::{Error, Result};
+use crate::input::read_items;
+use crate::issuance::{self, FileName, KeySource, LeafPlan};
 use crate::keys::{self, KeyType};
 use crate::pem::ItemKind;
 use crate::profile::{Profile, Subject};
 use crate::render::Outcome;
 use crate::san::{SanEntry, parse_san_lists};
-use crate::store::{IssuerRef, fsutil, safe_file_stem, validate_file_stem};
-use crate::validity::{ValidityRequest, parse_time};
+use crate::store::{fsutil, safe_file_stem, validate_file_stem};
 
 /// The one-line description of `CsrArgs` (also shown in its parent's list).
 pub const CSR_ABOUT: &str = "Make a key and a certificate signing request";
@@ -88,16 +88,7 @@ pub fn run_csr(a: CsrArgs, _global: &Global) -> Result<Outcome> {
     };
     let csr_path = a.out_dir.join(format!("{name}.csr"));
     let (key_pair, key_path, write_key) = match &a.key {
-        Some(path) => {
-            let bytes = fsutil::read(path)?;
-            let pass = match keys::key_file_kind(&bytes) {
-                keys::KeyFileKind::Encrypted => a.new_key.resolve_existing()?,
-                keys::KeyFileKind::Plain => None,
-            };
-            let k =
-                keys::decode_private_key(&bytes, path, pass.as_ref(), "--passphrase-file FILE or set PKI_PASSPHRASE")?;
-            (k, path.clone(), false)
-        }
+        Some(path) => (keys::load_key(path, &a.new_key)?.key_pair()?, path.clone(), false),
         None => (a.key_type.generate()?, a.out_dir.join(format!("{name}-key.pem")), true),
     };
     let mut outputs = vec![csr_path.as_path()];
@@ -148,30 +139,9 @@ pub struct SignArgs {
     /// Replace the requested SANs with these (comma-separated, repeatable)
     #[arg(long, value_name = "LIST")]
     pub san: Vec<String>,
-    /// Days the certificate is valid (cut to the issuer's notAfter)
-    #[arg(long, value_name = "N", default_value_t = 397, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
-    /// Start of validity: RFC 3339 time or date
-    #[arg(long, value_name = "TIME")]
-    pub not_before: Option<String>,
-    /// End of validity: RFC 3339 time or date
-    #[arg(long, value_name = "TIME")]
-    pub not_after: Option<String>,
-    /// Sign with the intermediate NAME instead of the root
-    #[arg(long, value_name = "NAME")]
-    pub issuer: Option<String>,
-    /// Directory to write the files to (default: beside the request)
-    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
-    pub out_dir: Option<PathBuf>,
-    /// Base name of the files (default: the request's file name without .csr)
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
     #[command(flatten)]
-    /// Unlocking the CA key.
-    pub ca_key: CaKeyArgs,
-    /// Replace existing output files
-    #[arg(long)]
-    pub force: bool,
+    /// Validity, issuer, output, CA key.
+    pub leaf: LeafArgs,
 }
 
 /// Run `pki sign`.
@@ -185,10 +155,6 @@ pub fn run_sign(a: SignArgs, global: &Global) -> Result<Outcome> {
     let req = crate::request::read_csr(&item.der).map_err(|reason| Error::BadInput { path: a.csr.clone(), reason })?;
     let sans = if a.san.is_empty() { req.sans } else { parse_san_lists(&a.san)? };
     let subject = Subject { cn: req.subject.cn.clone(), org: req.subject.org.clone(), unit: None };
-    let subject = match (a.profile, subject.cn.is_none()) {
-        (Profile::Server, true) => Subject { cn: crate::profile::default_server_cn(&sans), ..subject },
-        _ => subject,
-    };
     let usable = match a.profile {
         Profile::Server => !sans.is_empty(),
         _ => subject.cn.is_some(),
@@ -202,39 +168,14 @@ pub fn run_sign(a: SignArgs, global: &Global) -> Result<Outcome> {
             },
         });
     }
-    let name = match &a.name {
-        Some(n) => {
-            validate_file_stem(n)?;
-            n.clone()
-        }
-        None => {
-            let stem = a.csr.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "signed".into());
-            safe_file_stem(&stem)
-        }
-    };
-    let out_dir = a.out_dir.clone().unwrap_or_else(|| fsutil::parent_dir(&a.csr).to_path_buf());
-    let leaf = LeafRequest {
-        profile: a.profile,
-        subject,
-        sans,
-        key: LeafKey::Public { spki: req.spki, rsa: req.rsa, key_type: req.key_type },
-        validity: ValidityRequest {
-            days: a.days,
-            not_before: a.not_before.as_deref().map(|t| parse_time("--not-before", t)).transpose()?,
-            not_after: a.not_after.as_deref().map(|t| parse_time("--not-after", t)).transpose()?,
-        },
-        passphrase: None,
-        out_dir,
-        name,
-        force: a.force,
-        now: global.now,
-    };
-    let (c, _, ch) = leaf.paths();
-    fsutil::refuse_existing(&[&c, &ch], a.force)?;
-    let ca = global.ca();
-    let which = IssuerRef::from_flag(a.issuer.as_deref());
-    let pass = a.ca_key.resolve_for(&ca, &which)?;
-    let issuer = ca.load_issuer(&which, pass.as_ref())?;
-    let issued = authority::issue_leaf(&ca, &issuer, &leaf)?;
-    Ok(Outcome::new(IssuedReport::from(issued)))
+    let stem = a.csr.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "signed".into());
+    let leaf = &a.leaf;
+    let out_dir = leaf.output.dir_or(|| fsutil::parent_dir(&a.csr).to_path_buf());
+    let plan = LeafPlan::new(a.profile, subject, sans, leaf.issuer.name())?
+        .key(KeySource::Public { spki: req.spki, rsa: req.rsa, key_type: req.key_type })
+        .output(out_dir, &leaf.output.file_name(FileName::SafeFrom(stem)), leaf.output.force)?
+        .validity(leaf.validity.request()?);
+    let secrets = Passphrases { ca: Some(&leaf.ca_key), ..Default::default() };
+    let new = issuance::issue(&global.ca(), &plan, &secrets, global.now)?;
+    Ok(Outcome::new(IssuedReport::from(new)))
 }

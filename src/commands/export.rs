@@ -7,9 +7,10 @@ use clap::{Args, Subcommand, ValueHint};
 use serde::Serialize;
 
 use crate::commands::Global;
-use crate::commands::input::{read_cert_items, read_items};
+use crate::commands::args::PairArgs;
 use crate::commands::passphrase::{ENV_NEW, can_prompt, from_env, from_file, non_empty, prompt};
 use crate::error::{Error, Result};
+use crate::input::{read_cert_items, read_items};
 use crate::keys::{self, Passphrase};
 use crate::pem::ItemKind;
 use crate::render::Outcome;
@@ -60,15 +61,9 @@ pki export p12 --cert api.pem --key api-key.pem --chain api-chain.pem --legacy -
 EXIT CODES:\n  0 written   1 error (no passphrase source, key does not match, file exists)   2 usage error"
 )]
 pub struct P12Args {
-    /// The certificate
-    #[arg(long, value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
-    pub cert: PathBuf,
-    /// Its private key (PEM; an encrypted key is opened with the same passphrase)
-    #[arg(long, value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
-    pub key: PathBuf,
-    /// Intermediates to include (a NAME-chain.pem works: the leaf in it is skipped)
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
-    pub chain: Option<PathBuf>,
+    #[command(flatten)]
+    /// The certificate, its key and its chain.
+    pub pair: PairArgs,
     /// Output file (default: NAME.p12 beside the certificate)
     #[arg(short = 'o', long = "out", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub out: Option<PathBuf>,
@@ -125,26 +120,17 @@ pub fn run(a: ExportArgs, global: &Global) -> Result<Outcome> {
 }
 
 fn run_p12(a: P12Args, _global: &Global) -> Result<Outcome> {
-    let cert = read_cert_items(&a.cert)?.remove(0).der;
-    let stem = a.cert.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-    let out = a.out.clone().unwrap_or_else(|| fsutil::parent_dir(&a.cert).join(format!("{stem}.p12")));
+    let stem = a.pair.cert.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let out = a.out.clone().unwrap_or_else(|| fsutil::parent_dir(&a.pair.cert).join(format!("{stem}.p12")));
     fsutil::refuse_existing(&[&out], a.force)?;
+    // A certificate that cannot be read fails before any passphrase is asked for.
+    read_cert_items(&a.pair.cert)?;
     let pass = p12_passphrase(&a.passphrase_file)?;
-    let key_bytes = fsutil::read(&a.key)?;
-    let key = keys::decode_private_key(&key_bytes, &a.key, Some(&pass), "--passphrase-file FILE")?;
-    let info = crate::certinfo::CertInfo::parse(&cert)
-        .map_err(|reason| Error::BadCertificate { path: a.cert.clone(), reason })?;
-    if info.public_key != key.public_key_raw() {
-        return Err(Error::KeyMismatch { key: a.key.clone(), cert: a.cert.clone() });
-    }
-    let mut chain = Vec::new();
-    if let Some(c) = &a.chain {
-        for item in read_cert_items(c)? {
-            if item.der != cert {
-                chain.push(item.der);
-            }
-        }
-    }
+    let pair = a.pair.load(&keys::Known(pass.clone()))?;
+    let key = pair.key.key_pair()?;
+    let cert = pair.chain[0].to_vec();
+    let chain: Vec<Vec<u8>> =
+        pair.chain[1..].iter().filter(|c| c.as_ref() != cert.as_slice()).map(|c| c.to_vec()).collect();
     let name = a.name.clone().unwrap_or(stem);
     let pkcs8 = zeroize::Zeroizing::new(key.serialize_der());
     let bytes = crate::p12::make_p12(&cert, &chain, &pkcs8, &pass, a.legacy, &name)?;

@@ -7,9 +7,9 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::commands::Global;
-use crate::commands::input::read_items;
 use crate::describe::{self, Description};
 use crate::error::{Error, Result};
+use crate::input::read_items;
 use crate::render::Outcome;
 use crate::validity::parse_time;
 

@@ -2,19 +2,19 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueHint};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::authority::{self, Issued, LeafKey, LeafRequest};
 use crate::commands::Global;
-use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs};
-use crate::error::{Error, Result};
+use crate::commands::args::LeafArgs;
+use crate::commands::passphrase::{NewKeyArgs, Passphrases};
+use crate::error::Result;
+use crate::issuance::{self, FileName, KeySource, LeafPlan, NewCert};
 use crate::keys::KeyType;
-use crate::profile::{self, Profile, Subject};
+use crate::profile::{Profile, Subject};
 use crate::render::Outcome;
 use crate::san::{SanEntry, parse_san_lists};
-use crate::store::{IssuerRef, safe_file_stem, validate_file_stem};
-use crate::validity::{ValidityRequest, parse_time, rfc3339};
+use crate::validity::rfc3339;
 
 /// The one-line description of `IssueArgs` (also shown in its parent's list).
 pub const ISSUE_ABOUT: &str = "Issue a TLS server or client certificate";
@@ -119,53 +119,13 @@ pub struct CommonArgs {
     #[arg(long, value_name = "T", value_enum, default_value_t = KeyType::EcdsaP256)]
     pub key_type: KeyType,
 
-    /// Days the certificate is valid
-    ///
-    /// Counted from now (or from --not-before). Cut to the issuer's notAfter, with a
-    /// warning. 397 days is the longest browsers accept for public TLS certificates.
-    #[arg(long, value_name = "N", default_value_t = 397, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
-
-    /// Start of validity: RFC 3339 time or date
-    ///
-    /// Forms: 2024-01-01T00:00:00Z, 2024-01-01T02:00:00+02:00, 2024-01-01 (midnight UTC).
-    /// Default: one minute ago (tolerates clock skew).
-    #[arg(long, value_name = "TIME")]
-    pub not_before: Option<String>,
-
-    /// End of validity: RFC 3339 time or date
-    ///
-    /// With --not-before, mints already-expired or not-yet-valid certificates for tests.
-    /// Must not pass the issuer's notAfter.
-    #[arg(long, value_name = "TIME")]
-    pub not_after: Option<String>,
-
-    /// Sign with the intermediate NAME instead of the root
-    #[arg(long, value_name = "NAME")]
-    pub issuer: Option<String>,
-
-    /// Directory to write the files to
-    #[arg(long, value_name = "DIR", default_value = ".", value_hint = ValueHint::DirPath)]
-    pub out_dir: PathBuf,
-
-    /// Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem
-    ///
-    /// Default: the first SAN (server) or the CN (client), with '*' written as
-    /// '_wildcard' and characters unsafe in file names replaced by '_'.
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
+    #[command(flatten)]
+    /// Validity, issuer, output, CA key.
+    pub leaf: LeafArgs,
 
     #[command(flatten)]
     /// Key encryption.
     pub new_key: NewKeyArgs,
-
-    #[command(flatten)]
-    /// Unlocking the CA key.
-    pub ca_key: CaKeyArgs,
-
-    /// Replace existing output files
-    #[arg(long)]
-    pub force: bool,
 }
 
 /// What `issue` (and `ca init`/`ca intermediate`) report. The serialised fields are the
@@ -194,11 +154,11 @@ pub struct IssuedReport {
     pub fingerprint_sha256: String,
     /// The whole issuance record, for the human rendering.
     #[serde(skip)]
-    pub issued: Issued,
+    pub issued: NewCert,
 }
 
-impl From<Issued> for IssuedReport {
-    fn from(i: Issued) -> Self {
+impl From<NewCert> for IssuedReport {
+    fn from(i: NewCert) -> Self {
         IssuedReport {
             cert: i.cert_path.display().to_string(),
             key: i.key_path.as_ref().map(|p| p.display().to_string()),
@@ -217,53 +177,19 @@ impl From<Issued> for IssuedReport {
 /// Run `pki issue ...`.
 pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
     let (profile, cn, sans, common) = match args.command {
-        IssueCommand::Server(a) => {
-            let sans = parse_san_lists(&a.san)?;
-            if sans.is_empty() {
-                return Err(Error::invalid("--san", "", "a server certificate needs at least one SAN"));
-            }
-            let cn = a.cn.or_else(|| profile::default_server_cn(&sans));
-            (Profile::Server, cn, sans, a.common)
-        }
+        IssueCommand::Server(a) => (Profile::Server, a.cn, parse_san_lists(&a.san)?, a.common),
         IssueCommand::Client(a) => (Profile::Client, Some(a.cn), parse_san_lists(&a.san)?, a.common),
     };
     let subject = Subject { cn, ..Default::default() };
-    subject.validate()?;
-    let name = match &common.name {
-        Some(n) => {
-            validate_file_stem(n)?;
-            n.clone()
-        }
-        None => match profile {
-            Profile::Server => safe_file_stem(&sans[0].value()),
-            _ => safe_file_stem(subject.cn.as_deref().unwrap_or("client")),
-        },
-    };
-    let validity = ValidityRequest {
-        days: common.days,
-        not_before: common.not_before.as_deref().map(|t| parse_time("--not-before", t)).transpose()?,
-        not_after: common.not_after.as_deref().map(|t| parse_time("--not-after", t)).transpose()?,
-    };
-    let req = LeafRequest {
-        profile,
-        subject,
-        sans,
-        key: LeafKey::Generate(common.key_type),
-        validity,
-        passphrase: None,
-        out_dir: common.out_dir.clone(),
-        name,
-        force: common.force,
-        now: global.now,
-    };
-    // Fail on existing files and a missing CA before asking for any passphrase.
-    let (c, k, ch) = req.paths();
-    crate::store::fsutil::refuse_existing(&[&c, &k, &ch], req.force)?;
-    let ca = global.ca();
-    let which = IssuerRef::from_flag(common.issuer.as_deref());
-    let ca_pass = common.ca_key.resolve_for(&ca, &which)?;
-    let issuer = ca.load_issuer(&which, ca_pass.as_ref())?;
-    let req = LeafRequest { passphrase: common.new_key.resolve()?, ..req };
-    let issued = authority::issue_leaf(&ca, &issuer, &req)?;
-    Ok(Outcome::new(IssuedReport::from(issued)))
+    let plan = LeafPlan::new(profile, subject, sans, common.leaf.issuer.name())?
+        .key(KeySource::Generate(common.key_type))
+        .output(
+            common.leaf.output.dir_or(|| PathBuf::from(".")),
+            &common.leaf.output.file_name(FileName::Default),
+            common.leaf.output.force,
+        )?
+        .validity(common.leaf.validity.request()?);
+    let secrets = Passphrases { ca: Some(&common.leaf.ca_key), new_key: Some(&common.new_key), ..Default::default() };
+    let new = issuance::issue(&global.ca(), &plan, &secrets, global.now)?;
+    Ok(Outcome::new(IssuedReport::from(new)))
 }

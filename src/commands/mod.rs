@@ -2,12 +2,12 @@
 //! action. Commands resolve everything that comes from outside (environment,
 //! terminal, clock) and hand plain values to the domain.
 
+pub mod args;
 pub mod bundle;
 pub mod ca;
 pub mod completions;
 pub mod csr;
 pub mod export;
-pub mod input;
 pub mod inspect;
 pub mod issue;
 pub mod list;

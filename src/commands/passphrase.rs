@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::keys::Passphrase;
-use crate::store::{CaDir, IssuerRef};
+use crate::issuance::Secrets;
+use crate::keys::{Passphrase, Unlock};
 
 /// Environment variable with the passphrase for new keys (used with `--encrypt-key`).
 pub const ENV_NEW: &str = "PKI_PASSPHRASE";
@@ -111,22 +111,71 @@ impl NewKeyArgs {
     }
 }
 
-impl CaKeyArgs {
-    /// The passphrase for the issuer's key if that key is encrypted, else None.
-    pub fn resolve_for(&self, ca: &CaDir, which: &IssuerRef) -> Result<Option<Passphrase>> {
-        if !ca.issuer_key_encrypted(which)? {
-            return Ok(None);
-        }
-        let (_, key_path) = ca.issuer_files(which)?;
+/// How an issuing CA's key is unlocked: --ca-passphrase-file, else $PKI_CA_PASSPHRASE,
+/// else a prompt on a terminal, else an error that says all three.
+impl Unlock for CaKeyArgs {
+    fn unlock(&self, key_file: &Path) -> Result<Passphrase> {
         if let Some(path) = &self.ca_passphrase_file {
-            return from_file(path, "--ca-passphrase-file").map(Some);
+            return from_file(path, "--ca-passphrase-file");
         }
         if let Some(p) = from_env(ENV_CA) {
-            return Ok(Some(p));
+            return Ok(p);
         }
         if !can_prompt() {
-            return Err(Error::KeyEncrypted { path: key_path, how: crate::store::CA_PASSPHRASE_HOW });
+            return Err(Error::KeyEncrypted { path: key_file.to_path_buf(), how: CA_PASSPHRASE_HOW });
         }
-        prompt(&format!("Passphrase for {}: ", key_path.display())).map(Some)
+        prompt(&format!("Passphrase for {}: ", key_file.display()))
+    }
+}
+
+/// The fix for an encrypted CA key, shown with [`Error::KeyEncrypted`].
+pub const CA_PASSPHRASE_HOW: &str = "--ca-passphrase-file FILE or set PKI_CA_PASSPHRASE";
+
+/// The secrets of one command that issues: the flags that unlock the CA key and those
+/// that encrypt the new key, each optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Passphrases<'a> {
+    /// Unlocks the issuing CA's key.
+    pub ca: Option<&'a CaKeyArgs>,
+    /// Encrypts the new key.
+    pub new_key: Option<&'a NewKeyArgs>,
+    /// Why an existing key the user named cannot be unlocked (the command has no flag for it).
+    pub existing_key_how: Option<&'static str>,
+}
+
+impl Secrets for Passphrases<'_> {
+    fn ca_passphrase(&self, key_file: &Path) -> Result<Passphrase> {
+        match self.ca {
+            Some(args) => args.unlock(key_file),
+            None => Err(Error::KeyEncrypted { path: key_file.to_path_buf(), how: CA_PASSPHRASE_HOW }),
+        }
+    }
+
+    fn key_passphrase(&self, key_file: &Path) -> Result<Passphrase> {
+        Err(Error::KeyEncrypted {
+            path: key_file.to_path_buf(),
+            how: self.existing_key_how.unwrap_or("an unencrypted key"),
+        })
+    }
+
+    fn new_key_passphrase(&self) -> Result<Option<Passphrase>> {
+        match self.new_key {
+            Some(args) => args.resolve(),
+            None => Ok(None),
+        }
+    }
+}
+
+/// An existing key named by `--key`: unlocked with --passphrase-file, else
+/// $PKI_PASSPHRASE, else a prompt on a terminal.
+impl Unlock for NewKeyArgs {
+    fn unlock(&self, key_file: &Path) -> Result<Passphrase> {
+        match self.resolve_existing()? {
+            Some(p) => Ok(p),
+            None => Err(Error::KeyEncrypted {
+                path: key_file.to_path_buf(),
+                how: "--passphrase-file FILE or set PKI_PASSPHRASE",
+            }),
+        }
     }
 }

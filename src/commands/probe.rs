@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueHint};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{PrivateKeyDer, ServerName};
+use rustls::pki_types::ServerName;
 use serde::Serialize;
 
 use crate::commands::Global;
-use crate::commands::input::read_certs;
 use crate::describe::CertDescription;
 use crate::error::{Error, Result};
+use crate::input::read_certs;
+use crate::keys::{self, PlainOnly};
 use crate::render::Outcome;
 use crate::tls;
 use crate::verify::{self, Purpose, Verdict};
@@ -100,11 +100,8 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
     })?;
     let client = match (&a.cert, &a.key) {
         (Some(c), Some(k)) => {
-            let certs = read_certs(c)?;
-            let bytes = crate::store::fsutil::read(k)?;
-            let der = PrivateKeyDer::from_pem_slice(&bytes)
-                .map_err(|e| Error::BadKey { path: k.clone(), reason: format!("no usable private key ({e:?})") })?;
-            Some(tls::certified_key(certs, der).map_err(|reason| Error::BadKey { path: k.clone(), reason })?)
+            let plain = PlainOnly("it is encrypted; pki probe needs the plain key");
+            Some(tls::certified_key(keys::load_pair(c, k, &plain)?)?)
         }
         _ => None,
     };
@@ -115,12 +112,10 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
     if a.ca.is_empty() {
         anchors.extend(rustls_native_certs::load_native_certs().certs);
     }
-    let hs =
-        tls::probe(&a.target, server_name.to_owned(), client, Duration::from_secs(a.timeout)).map_err(|reason| {
-            Error::Usage { message: format!("no TLS connection to '{}': {reason}", a.target), hint: None }
-        })?;
+    let hs = tls::probe(&a.target, server_name.to_owned(), client, Duration::from_secs(a.timeout))
+        .map_err(|source| Error::Network { target: a.target.clone(), source })?;
     let Some(leaf) = hs.chain.first().cloned() else {
-        return Err(Error::Usage { message: format!("'{}' presented no certificate", a.target), hint: None });
+        return Err(Error::NoPeerCertificate { target: a.target.clone() });
     };
     let (host_check, ip_check) = match name_text.parse::<std::net::IpAddr>() {
         Ok(ip) => (None, Some(ip)),

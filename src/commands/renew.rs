@@ -7,18 +7,15 @@ use clap::{Args, ValueHint};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::authority::{self, LeafKey, LeafRequest};
 use crate::commands::Global;
-use crate::commands::input::read_cert_items;
+use crate::commands::args::OutputArgs;
 use crate::commands::issue::IssuedReport;
-use crate::commands::passphrase::CaKeyArgs;
+use crate::commands::passphrase::{CaKeyArgs, Passphrases};
 use crate::error::{Error, Result};
-use crate::keys;
-use crate::profile::{Profile, Subject};
+use crate::input::read_cert_items;
+use crate::issuance::renew::{Renewal, renew};
 use crate::render::Outcome;
-use crate::store::ledger::Ledger;
-use crate::store::{IssuerRef, fsutil, validate_file_stem};
-use crate::validity::{ValidityRequest, parse_time, rfc3339, span};
+use crate::validity::{parse_time, rfc3339, span};
 
 /// The one-line description of `RenewArgs` (also shown in its parent's list).
 pub const RENEW_ABOUT: &str = "Issue a fresh certificate like an existing one";
@@ -48,110 +45,31 @@ pub struct RenewArgs {
     /// The old key, for --reuse-key
     #[arg(long, value_name = "FILE", requires = "reuse_key", value_hint = ValueHint::FilePath)]
     pub key: Option<PathBuf>,
-    /// Directory to write to (default: the certificate's)
-    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
-    pub out_dir: Option<PathBuf>,
-    /// Base name of the files (default: the certificate's)
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
+    #[command(flatten)]
+    /// Where the files go.
+    pub output: OutputArgs,
     #[command(flatten)]
     /// Unlocking the CA key.
     pub ca_key: CaKeyArgs,
-    /// Replace existing files
-    #[arg(long)]
-    pub force: bool,
 }
 
 /// Run `pki renew`.
 pub fn run_renew(a: RenewArgs, global: &Global) -> Result<Outcome> {
-    let der = read_cert_items(&a.cert)?.remove(0).der;
-    let info = crate::certinfo::CertInfo::parse(&der)
-        .map_err(|reason| Error::BadCertificate { path: a.cert.clone(), reason })?;
-    let ca = global.ca();
-    ca.require_root()?;
-    let ledger = Ledger::load(ca.path())?;
-    let entry = ledger.find(&info.serial_hex).cloned().ok_or_else(|| Error::Usage {
-        message: format!("'{}' (serial {}) was not issued by this CA", a.cert.display(), info.serial_hex),
-        hint: Some("renew with the CA that issued it (--ca-dir), or issue a new one with 'pki issue'".into()),
-    })?;
-    if !matches!(entry.profile, Profile::Server | Profile::Client) {
-        return Err(Error::Usage {
-            message: format!("'{}' is a CA certificate; renew leaves only", a.cert.display()),
-            hint: Some("create a new intermediate with 'pki ca intermediate --force'".into()),
-        });
-    }
-    let sans = info.sans.to_entries()?;
-    let stem = a.cert.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "renewed".into());
-    let name = match &a.name {
-        Some(n) => {
-            validate_file_stem(n)?;
-            n.clone()
-        }
-        None => stem.clone(),
+    let renewal = Renewal {
+        cert: a.cert,
+        days: a.days,
+        reuse_key: a.reuse_key.then_some(a.key),
+        out_dir: a.output.out_dir,
+        name: a.output.name,
+        force: a.output.force,
     };
-    let cert_dir = fsutil::parent_dir(&a.cert).to_path_buf();
-    let key = if a.reuse_key {
-        let path = a.key.clone().unwrap_or_else(|| cert_dir.join(format!("{stem}-key.pem")));
-        let bytes = fsutil::read(&path)?;
-        let k = keys::decode_private_key(
-            &bytes,
-            &path,
-            None,
-            "an unencrypted key (pki renew --reuse-key cannot open an encrypted one yet)",
-        )?;
-        if k.public_key_raw() != info.public_key {
-            return Err(Error::KeyMismatch { key: path, cert: a.cert.clone() });
-        }
-        LeafKey::Reuse(k)
-    } else {
-        let t = crate::keys::KeyType::EcdsaP256;
-        LeafKey::Generate(key_type_of(&der).unwrap_or(t))
+    let secrets = Passphrases {
+        ca: Some(&a.ca_key),
+        existing_key_how: Some("an unencrypted key (pki renew --reuse-key cannot open an encrypted one yet)"),
+        ..Default::default()
     };
-    let which = if entry.issuer == "root" { IssuerRef::Root } else { IssuerRef::Intermediate(entry.issuer.clone()) };
-    let (cn, org) = subject_cn_org(&der);
-    let req = LeafRequest {
-        profile: entry.profile,
-        subject: Subject { cn, org, unit: None },
-        sans,
-        key,
-        validity: ValidityRequest { days: a.days, not_before: None, not_after: None },
-        passphrase: None,
-        out_dir: a.out_dir.clone().unwrap_or(cert_dir),
-        name,
-        force: a.force,
-        now: global.now,
-    };
-    let pass = a.ca_key.resolve_for(&ca, &which)?;
-    let issuer = ca.load_issuer(&which, pass.as_ref())?;
-    let issued = authority::issue_leaf(&ca, &issuer, &req)?;
-    authority::record_supersede(&ca, &entry.serial, &issued.serial.to_hex())?;
-    Ok(Outcome::new(IssuedReport::from(issued)))
-}
-
-/// The subject's CN and O, which a renewal keeps.
-fn subject_cn_org(der: &[u8]) -> (Option<String>, Option<String>) {
-    use x509_parser::prelude::{FromDer, X509Certificate};
-    let Ok((_, c)) = X509Certificate::from_der(der) else { return (None, None) };
-    let first = |mut it: Box<dyn Iterator<Item = &x509_parser::x509::AttributeTypeAndValue<'_>> + '_>| {
-        it.next().and_then(|a| a.as_str().ok()).map(str::to_string)
-    };
-    (first(Box::new(c.subject().iter_common_name())), first(Box::new(c.subject().iter_organization())))
-}
-
-fn key_type_of(der: &[u8]) -> Option<crate::keys::KeyType> {
-    use crate::keys::KeyType;
-    use x509_parser::prelude::{FromDer, X509Certificate};
-    let (_, c) = X509Certificate::from_der(der).ok()?;
-    let pk = crate::describe::key::public_key_info(c.public_key());
-    match (pk.algorithm.as_str(), pk.curve.as_deref(), pk.bits) {
-        ("ecdsa", Some("P-384"), _) => Some(KeyType::EcdsaP384),
-        ("ecdsa", _, _) => Some(KeyType::EcdsaP256),
-        ("ed25519", _, _) => Some(KeyType::Ed25519),
-        ("rsa", _, Some(b)) if b >= 4096 => Some(KeyType::Rsa4096),
-        ("rsa", _, Some(b)) if b >= 3072 => Some(KeyType::Rsa3072),
-        ("rsa", _, _) => Some(KeyType::Rsa2048),
-        _ => None,
-    }
+    let new = renew(&global.ca(), &renewal, &secrets, global.now)?;
+    Ok(Outcome::new(IssuedReport::from(new)))
 }
 
 /// The one-line description of `CheckRenewalArgs` (also shown in its parent's list).

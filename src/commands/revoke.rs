@@ -7,12 +7,12 @@ use serde::Serialize;
 
 use crate::authority;
 use crate::commands::Global;
-use crate::commands::input::read_cert_items;
 use crate::commands::passphrase::CaKeyArgs;
 use crate::crl::Reason;
 use crate::error::Result;
+use crate::input::read_cert_items;
 use crate::render::Outcome;
-use crate::store::IssuerRef;
+use crate::store::CaName;
 use crate::validity::rfc3339;
 
 /// The one-line description of `RevokeArgs` (also shown in its parent's list).
@@ -118,14 +118,9 @@ pub struct CrlReport {
 /// Run `pki crl`.
 pub fn run_crl(a: CrlArgs, global: &Global) -> Result<Outcome> {
     let ca = global.ca();
-    let which = IssuerRef::from_flag(a.issuer.as_deref());
-    let pass = a.ca_key.resolve_for(&ca, &which)?;
-    let issuer = ca.load_issuer(&which, pass.as_ref())?;
-    let out = match (&a.out, &which) {
-        (Some(o), _) => o.clone(),
-        (None, IssuerRef::Root) => ca.path().join("crl.pem"),
-        (None, IssuerRef::Intermediate(n)) => ca.intermediate_dir(n).join("crl.pem"),
-    };
+    let which = CaName::from_flag(a.issuer.as_deref());
+    let issuer = ca.load(&which, &a.ca_key)?;
+    let out = a.out.clone().unwrap_or_else(|| ca.crl_path(&which));
     let crl = authority::issue_crl(&ca, &issuer, a.days, &out, global.now)?;
     Ok(Outcome::new(CrlReport {
         crl: out.display().to_string(),

@@ -8,14 +8,14 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use clap::{Args, ValueHint};
-use rustls::pki_types::PrivateKeyDer;
-use rustls::pki_types::pem::PemObject;
 use rustls::sign::CertifiedKey;
 use serde::Serialize;
 
 use crate::commands::Global;
-use crate::commands::input::read_certs;
+use crate::commands::args::PairArgs;
 use crate::error::{Error, Result};
+use crate::input::read_certs;
+use crate::keys::PlainOnly;
 use crate::render::{self, Outcome};
 use crate::tls::{self, SwappableCert};
 
@@ -41,15 +41,9 @@ pki serve --cert x.pem --key x-key.pem --listen 127.0.0.1:0 --once\n\n\
 EXIT CODES:\n  0 stopped after --once   1 error (unreadable files, key mismatch, address in use)   2 usage error"
 )]
 pub struct ServeArgs {
-    /// The server certificate (a NAME-chain.pem works: its intermediates are sent too)
-    #[arg(long, value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
-    pub cert: PathBuf,
-    /// Its private key (unencrypted)
-    #[arg(long, value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
-    pub key: PathBuf,
-    /// Intermediates to send after the certificate
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
-    pub chain: Option<PathBuf>,
+    #[command(flatten)]
+    /// The certificate, its key and its chain.
+    pub pair: PairArgs,
     /// Address to listen on (port 0: any free port, printed at start)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
     pub listen: String,
@@ -75,28 +69,8 @@ pub struct ServeReport {
 }
 
 /// The served files, loaded and checked.
-fn load(cert: &Path, key: &Path, chain: Option<&Path>) -> Result<CertifiedKey> {
-    let mut certs = read_certs(cert)?;
-    if let Some(c) = chain {
-        for extra in read_certs(c)? {
-            if !certs.contains(&extra) {
-                certs.push(extra);
-            }
-        }
-    }
-    let bytes = crate::store::fsutil::read(key)?;
-    if crate::keys::key_file_kind(&bytes) == crate::keys::KeyFileKind::Encrypted {
-        return Err(Error::BadKey {
-            path: key.to_path_buf(),
-            reason: "it is encrypted; pki serve needs the plain key".into(),
-        });
-    }
-    let der = PrivateKeyDer::from_pem_slice(&bytes)
-        .map_err(|e| Error::BadKey { path: key.to_path_buf(), reason: format!("no private key found ({e:?})") })?;
-    tls::certified_key(certs, der).map_err(|reason| match reason.as_str() {
-        tls::KEY_MISMATCH => Error::KeyMismatch { key: key.to_path_buf(), cert: cert.to_path_buf() },
-        _ => Error::BadKey { path: key.to_path_buf(), reason },
-    })
+fn load(files: &PairArgs) -> Result<CertifiedKey> {
+    tls::certified_key(files.load(&PlainOnly("it is encrypted; pki serve needs the plain key"))?)
 }
 
 fn stamp(paths: &[&Path]) -> Vec<Option<(SystemTime, u64)>> {
@@ -105,7 +79,7 @@ fn stamp(paths: &[&Path]) -> Vec<Option<(SystemTime, u64)>> {
 
 /// Run `pki serve`.
 pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
-    let key = load(&a.cert, &a.key, a.chain.as_deref())?;
+    let key = load(&a.pair)?;
     let cert = SwappableCert::new(key);
     let client_ca = match &a.client_ca {
         Some(p) => Some(read_certs(p)?),
@@ -116,16 +90,14 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
     let local = listener.local_addr().map_err(|e| Error::io(Path::new(&a.listen), "listen on", e))?;
     // The watcher's baseline is taken before "listening on" is printed, so a change made
     // as soon as a script sees that line is never missed.
-    let watched: Vec<PathBuf> =
-        [Some(a.cert.clone()), Some(a.key.clone()), a.chain.clone()].into_iter().flatten().collect();
+    let watched = a.pair.paths();
     let baseline = stamp(&watched.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     if a.watch {
-        let (c, k, ch) = (a.cert.clone(), a.key.clone(), a.chain.clone());
+        let files = a.pair.clone();
         let cert = cert.clone();
         let g = global.clone();
         std::thread::spawn(move || {
-            let paths: Vec<&Path> =
-                [Some(c.as_path()), Some(k.as_path()), ch.as_deref()].into_iter().flatten().collect();
+            let paths: Vec<&Path> = watched.iter().map(PathBuf::as_path).collect();
             let mut last = baseline;
             loop {
                 std::thread::sleep(Duration::from_millis(250));
@@ -136,7 +108,7 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
                 // Let a writer finish (pki writes by rename, others may not).
                 std::thread::sleep(Duration::from_millis(150));
                 last = stamp(&paths);
-                match load(&c, &k, ch.as_deref()) {
+                match load(&files) {
                     Ok(key) => {
                         cert.swap(key);
                         render::log(&format!("reloaded: now serving serial {}", cert.current_serial()), &g);

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueHint};
 
 use crate::commands::Global;
-use crate::commands::input::{read_certs, read_crls, read_items};
-use crate::describe::{self, Description};
 use crate::error::{Error, Result};
-use crate::pem::ItemKind;
+use crate::input::{read_certs, read_crls};
+use crate::keys::PlainOnly;
 use crate::render::Outcome;
 use crate::validity::parse_time;
 use crate::verify::{self, Purpose, Verdict};
@@ -131,10 +130,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
     if args.ca.is_empty() {
         let root = global.ca().cert_path();
         if !root.exists() {
-            return Err(Error::Usage {
-                message: format!("no trust anchor: no --ca was given and there is no CA root at '{}'", root.display()),
-                hint: Some("pass --ca FILE with the root certificate to trust, or --ca-dir DIR of a pki CA".into()),
-            });
+            return Err(Error::NoTrustAnchor { root });
         }
         anchors.extend(read_certs(&root)?);
     }
@@ -176,31 +172,6 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
 
 /// The subjectPublicKey bits of a private key file.
 fn key_bits(path: &std::path::Path) -> Result<Vec<u8>> {
-    let items = read_items(path)?;
-    let item = items
-        .items
-        .iter()
-        .find(|i| {
-            matches!(
-                i.kind,
-                ItemKind::PrivateKey
-                    | ItemKind::EcPrivateKey
-                    | ItemKind::RsaPrivateKey
-                    | ItemKind::EncryptedPrivateKey
-                    | ItemKind::LegacyEncryptedKey
-            )
-        })
-        .ok_or_else(|| Error::BadKey { path: path.to_path_buf(), reason: "no private key found in the file".into() })?;
-    match describe::describe(item, &path.display().to_string()) {
-        Description::Key(k) => k.public_key_bits.ok_or_else(|| Error::BadKey {
-            path: path.to_path_buf(),
-            reason: if k.kind == "encrypted_private_key" {
-                "it is encrypted; pki verify --key needs the plain key (or compare with 'pki inspect')".into()
-            } else {
-                "this kind of key cannot be read".into()
-            },
-        }),
-        Description::Malformed(m) => Err(Error::BadKey { path: path.to_path_buf(), reason: m.error }),
-        _ => Err(Error::BadKey { path: path.to_path_buf(), reason: "not a private key".into() }),
-    }
+    let plain = PlainOnly("it is encrypted; pki verify --key needs the plain key (or compare with 'pki inspect')");
+    crate::keys::load_key(path, &plain)?.public_key_bits()
 }

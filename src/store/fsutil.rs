@@ -190,9 +190,62 @@ pub fn refuse_non_files(paths: &[&Path]) -> Result<()> {
     Ok(())
 }
 
-/// Read a whole file, naming it in the error.
+/// Read a whole file a user named, through the one bounded reader ([`crate::input`]).
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| Error::io(path, "read", e))
+    crate::input::read_input(path)
+}
+
+/// Whether `dir` does not exist or is an empty directory.
+pub fn is_missing_or_empty_dir(dir: &Path) -> Result<bool> {
+    match fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(e) => Err(Error::io(dir, "read directory", e)),
+    }
+}
+
+/// Set a directory's mode to 0700.
+pub fn set_private_mode(dir: &Path) -> Result<()> {
+    fs::set_permissions(dir, fs::Permissions::from_mode(PRIVATE_DIR_MODE))
+        .map_err(|e| Error::io(dir, "set permissions on", e))
+}
+
+/// Remove a file if it is there, and make the removal durable.
+pub fn remove_file_synced(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, "replace", e)),
+        _ => {
+            sync_dir(parent_dir(path));
+            Ok(())
+        }
+    }
+}
+
+/// Build a new directory `dir` with `files` in it: in a 0700 temporary directory beside
+/// it, each file written and synced, then renamed into place in one step, so a crash
+/// leaves the whole directory or none. An existing non-empty `dir` is [`Error::Exists`].
+pub fn publish_new_dir(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
+    let parent = parent_dir(dir);
+    create_dir(parent)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".pki-init-")
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, "create a directory in", e))?;
+    write_new_synced(tmp.path(), files)?;
+    set_private_mode(tmp.path())?;
+    let staged = tmp.keep();
+    if let Err(e) = fs::rename(&staged, dir) {
+        let _ = fs::remove_dir_all(&staged);
+        return Err(
+            if e.kind() == std::io::ErrorKind::DirectoryNotEmpty || e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Exists { path: dir.to_path_buf() }
+            } else {
+                Error::io(dir, "create directory", e)
+            },
+        );
+    }
+    sync_dir(parent);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -273,6 +273,14 @@ pub fn create_empty(ca_dir: &Path) -> Result<()> {
     fsutil::write_public(&ca_dir.join(FILE_NAME), HEADER.as_bytes(), false)
 }
 
+/// Create an empty ledger in `ca_dir` unless it has one (the caller holds the CA lock).
+pub fn ensure_exists(ca_dir: &Path) -> Result<()> {
+    if ca_dir.join(FILE_NAME).exists() || ca_dir.join(LEGACY_FILE_NAME).exists() {
+        return Ok(());
+    }
+    create_empty(ca_dir)
+}
+
 /// Check, without the lock and without reading it all, that the ledger of `ca_dir`
 /// is one this build can append to: so a damaged ledger stops a command before it
 /// creates anything. (Every line is read by `list`, `revoke`, `crl` and `renew`.)

@@ -16,58 +16,80 @@ pub mod lock;
 
 use std::path::{Path, PathBuf};
 
-use rcgen::KeyPair;
 use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
-use crate::keys::{self, KeyFileKind, Passphrase};
+use crate::keys::Unlock;
+use crate::signer::{CaKey, FileKey};
 
-/// The fix for an encrypted CA key, shown with [`Error::KeyEncrypted`].
-pub const CA_PASSPHRASE_HOW: &str = "--ca-passphrase-file FILE or set PKI_CA_PASSPHRASE";
+/// The root's (and each intermediate's) certificate file name.
+const CERT_FILE: &str = "ca.pem";
+/// The root's (and each intermediate's) key file name.
+const KEY_FILE: &str = "ca-key.pem";
+/// The directory of the intermediates.
+const INTERMEDIATES: &str = "intermediates";
+/// A CA's CRL file name, beside its certificate.
+const CRL_FILE: &str = "crl.pem";
 
-/// A CA directory (which may not exist yet).
+/// A CA directory (which may not exist yet). The only code that knows its layout.
 #[derive(Clone, Debug)]
 pub struct CaDir {
     dir: PathBuf,
 }
 
-/// Which CA signs: the root, or a named intermediate.
+/// Which CA of the directory: the root, or a named intermediate.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IssuerRef {
+pub enum CaName {
     /// The root CA (`ca.pem`).
     Root,
     /// `intermediates/NAME/`.
     Intermediate(String),
 }
 
-impl IssuerRef {
+impl CaName {
     /// From `--issuer`: None means the root.
-    pub fn from_flag(name: Option<&str>) -> IssuerRef {
+    pub fn from_flag(name: Option<&str>) -> CaName {
         match name {
-            Some(n) => IssuerRef::Intermediate(n.to_string()),
-            None => IssuerRef::Root,
+            Some(n) => CaName::Intermediate(n.to_string()),
+            None => CaName::Root,
+        }
+    }
+
+    /// From a ledger's `issuer` field: "root" or an intermediate's name.
+    pub fn from_label(label: &str) -> CaName {
+        match label {
+            "root" => CaName::Root,
+            n => CaName::Intermediate(n.to_string()),
         }
     }
 
     /// "root" or the intermediate's name, as the ledger records it.
     pub fn label(&self) -> &str {
         match self {
-            IssuerRef::Root => "root",
-            IssuerRef::Intermediate(n) => n,
+            CaName::Root => "root",
+            CaName::Intermediate(n) => n,
         }
     }
 }
 
+/// The certificate and key files of one CA of the directory.
+#[derive(Clone, Debug)]
+pub struct CaFiles {
+    /// `ca.pem`.
+    pub cert: PathBuf,
+    /// `ca-key.pem`.
+    pub key: PathBuf,
+}
+
 /// A CA loaded and ready to sign.
-pub struct Issuing {
+pub struct LoadedCa {
     /// Which CA this is.
-    pub which: IssuerRef,
+    pub name: CaName,
     /// Its certificate.
     pub cert: CertificateDer<'static>,
-    /// Its private key.
-    pub key: KeyPair,
+    /// Its private key, wherever it lives.
+    pub key: Box<dyn CaKey>,
     /// Its notAfter: nothing it signs may outlive it.
     pub not_after: OffsetDateTime,
     /// Its subject, for messages.
@@ -89,19 +111,69 @@ impl CaDir {
         &self.dir
     }
 
+    /// The root's files, `ca.pem` and `ca-key.pem`.
+    pub fn root_files(&self) -> CaFiles {
+        CaFiles { cert: self.dir.join(CERT_FILE), key: self.dir.join(KEY_FILE) }
+    }
+
     /// `ca.pem`.
     pub fn cert_path(&self) -> PathBuf {
-        self.dir.join("ca.pem")
+        self.dir.join(CERT_FILE)
     }
 
     /// `ca-key.pem`.
     pub fn key_path(&self) -> PathBuf {
-        self.dir.join("ca-key.pem")
+        self.dir.join(KEY_FILE)
+    }
+
+    /// `intermediates/`.
+    pub fn intermediates_dir(&self) -> PathBuf {
+        self.dir.join(INTERMEDIATES)
     }
 
     /// `intermediates/NAME`.
     pub fn intermediate_dir(&self, name: &str) -> PathBuf {
-        self.dir.join("intermediates").join(name)
+        self.intermediates_dir().join(name)
+    }
+
+    /// The files of a CA of this directory, whether or not they exist.
+    pub fn files(&self, name: &CaName) -> CaFiles {
+        match name {
+            CaName::Root => self.root_files(),
+            CaName::Intermediate(n) => {
+                let d = self.intermediate_dir(n);
+                CaFiles { cert: d.join(CERT_FILE), key: d.join(KEY_FILE) }
+            }
+        }
+    }
+
+    /// Where `pki crl` writes a CA's CRL by default: beside its certificate.
+    pub fn crl_path(&self, name: &CaName) -> PathBuf {
+        match name {
+            CaName::Root => self.dir.join(CRL_FILE),
+            CaName::Intermediate(n) => self.intermediate_dir(n).join(CRL_FILE),
+        }
+    }
+
+    /// The certificate files of every intermediate present, in directory order.
+    pub fn intermediate_cert_paths(&self) -> Vec<PathBuf> {
+        match std::fs::read_dir(self.intermediates_dir()) {
+            Ok(entries) => entries.flatten().map(|e| e.path().join(CERT_FILE)).filter(|p| p.is_file()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Create the CA directory, which does not exist or is empty, with a new root's key
+    /// and certificate and an empty ledger, all at once (see [`fsutil::publish_new_dir`]).
+    pub fn create_fresh(&self, key_pem: &str, cert_pem: &str) -> Result<()> {
+        fsutil::publish_new_dir(
+            &self.dir,
+            &[
+                (KEY_FILE, key_pem.as_bytes(), fsutil::SECRET_MODE),
+                (CERT_FILE, cert_pem.as_bytes(), fsutil::PUBLIC_MODE),
+                (ledger::FILE_NAME, ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE),
+            ],
+        )
     }
 
     /// Take the CA directory's writer lock (creating the directory if needed).
@@ -120,55 +192,46 @@ impl CaDir {
         if self.has_root() { Ok(()) } else { Err(Error::NoCa { dir: self.dir.clone() }) }
     }
 
-    /// The certificate and key files of an issuer; an error if the CA or intermediate is missing.
-    pub fn issuer_files(&self, which: &IssuerRef) -> Result<(PathBuf, PathBuf)> {
+    /// The files of an existing issuer; an error if the CA or the intermediate is missing.
+    pub fn issuer_files(&self, name: &CaName) -> Result<CaFiles> {
         self.require_root()?;
-        match which {
-            IssuerRef::Root => Ok((self.cert_path(), self.key_path())),
-            IssuerRef::Intermediate(name) => {
-                validate_intermediate_name(name, "--issuer")?;
-                let d = self.intermediate_dir(name);
-                let cert = d.join("ca.pem");
-                if !cert.exists() {
-                    return Err(Error::UnknownIntermediate { name: name.clone(), dir: self.dir.clone() });
-                }
-                Ok((cert, d.join("ca-key.pem")))
+        if let CaName::Intermediate(n) = name {
+            validate_intermediate_name(n, "--issuer")?;
+            if !self.files(name).cert.exists() {
+                return Err(Error::UnknownIntermediate { name: n.clone(), dir: self.intermediates_dir() });
             }
         }
+        Ok(self.files(name))
     }
 
-    /// Whether an issuer's key file is encrypted (so a passphrase must be found first).
-    pub fn issuer_key_encrypted(&self, which: &IssuerRef) -> Result<bool> {
-        let (_, key) = self.issuer_files(which)?;
-        Ok(keys::key_file_kind(&fsutil::read(&key)?) == KeyFileKind::Encrypted)
-    }
-
-    /// Load an issuer: its certificate, its key (decrypted with `passphrase` if needed),
-    /// and the chain up to the root. Checks that the key belongs to the certificate.
-    pub fn load_issuer(&self, which: &IssuerRef, passphrase: Option<&Passphrase>) -> Result<Issuing> {
-        let (cert_path, key_path) = self.issuer_files(which)?;
-        let cert = read_first_cert(&cert_path)?;
-        let key_pem = fsutil::read(&key_path)?;
-        let key = keys::decode_private_key(&key_pem, &key_path, passphrase, CA_PASSPHRASE_HOW)?;
+    /// Load an issuer: its certificate, its key (through `unlock` if the key file is
+    /// encrypted), and the chain up to the root. Checks that the certificate is a CA's
+    /// and that the key belongs to it.
+    pub fn load(&self, name: &CaName, unlock: &dyn Unlock) -> Result<LoadedCa> {
+        let files = self.issuer_files(name)?;
+        let cert = read_first_cert(&files.cert)?;
+        let key = crate::keys::load_key(&files.key, unlock)?.key_pair()?;
         let info = crate::certinfo::CertInfo::parse(&cert)
-            .map_err(|reason| Error::BadCertificate { path: cert_path.clone(), reason })?;
+            .map_err(|reason| Error::BadCertificate { path: files.cert.clone(), reason })?;
         if !info.is_ca {
             return Err(Error::BadCertificate {
-                path: cert_path,
+                path: files.cert,
                 reason: "it is not a CA certificate (basicConstraints CA:TRUE is missing)".into(),
             });
         }
+        // The CA key is checked through the key pair already parsed for signing, not by
+        // parsing the key a second time (as keys::load_pair would).
         if info.public_key != key.public_key_raw() {
-            return Err(Error::KeyMismatch { key: key_path, cert: cert_path });
+            return Err(Error::KeyMismatch { key: files.key, cert: files.cert });
         }
-        let chain = match which {
-            IssuerRef::Root => Vec::new(),
-            IssuerRef::Intermediate(_) => vec![cert.clone()],
+        let chain = match name {
+            CaName::Root => Vec::new(),
+            CaName::Intermediate(_) => vec![cert.clone()],
         };
-        Ok(Issuing {
-            which: which.clone(),
+        Ok(LoadedCa {
+            name: name.clone(),
             cert,
-            key,
+            key: Box::new(FileKey::new(key)),
             not_after: info.not_after,
             subject: info.subject,
             path_len: info.path_len,
@@ -179,11 +242,7 @@ impl CaDir {
 
 /// The first certificate of a PEM file.
 pub fn read_first_cert(path: &Path) -> Result<CertificateDer<'static>> {
-    let bytes = fsutil::read(path)?;
-    CertificateDer::pem_slice_iter(&bytes)
-        .next()
-        .ok_or_else(|| Error::BadCertificate { path: path.to_path_buf(), reason: "no certificate found".into() })?
-        .map_err(|e| Error::BadCertificate { path: path.to_path_buf(), reason: format!("malformed PEM: {e:?}") })
+    Ok(crate::input::read_certs(path)?.remove(0))
 }
 
 /// Check an intermediate's name: letters, digits, '.', '_' and '-', not starting with '.'.

@@ -1,5 +1,5 @@
-//! Reading input files for the read-side commands (`-` is stdin), bounded in size, with
-//! errors that name the file.
+//! Reading every file a user names (`-` is stdin): bounded in size, guarded against
+//! named pipes that never open, with errors that name the file.
 
 use std::io::Read;
 use std::path::Path;

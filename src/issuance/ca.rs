@@ -1,0 +1,172 @@
+//! Making the CAs: the self-signed root (`pki ca init`) and intermediates signed by it
+//! (`pki ca intermediate`).
+
+use time::OffsetDateTime;
+
+use super::{CaUnlock, NewCert, Secrets, record_then_commit, sign, stage_files, subject_of};
+use crate::certinfo::sha256_hex;
+use crate::error::{Error, Result};
+use crate::keys::{self, KeyType};
+use crate::profile::{self, Profile, Subject};
+use crate::serial::Serial;
+use crate::store::ledger::{self, Appender};
+use crate::store::{CaDir, CaName, fsutil, validate_intermediate_name};
+use crate::validity::{ValidityRequest, rfc3339};
+
+/// What `pki ca init` makes.
+#[derive(Debug)]
+pub struct RootPlan {
+    /// Subject.
+    pub subject: Subject,
+    /// Key type.
+    pub key_type: KeyType,
+    /// Days of validity.
+    pub days: u32,
+    /// pathLenConstraint.
+    pub path_len: Option<u8>,
+    /// Replace an existing root.
+    pub force: bool,
+}
+
+/// Create a self-signed root in `ca`. A fresh directory is built beside its final
+/// place and renamed into it, so a crash leaves either a whole CA or none.
+pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: OffsetDateTime) -> Result<NewCert> {
+    let files = ca.root_files();
+    // Refuse before asking for a passphrase that would not be used.
+    if !plan.force && !files.cert.exists() && files.key.exists() {
+        return Err(Error::OrphanKey { key: files.key });
+    }
+    fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
+    plan.subject.validate()?;
+    let passphrase = secrets.new_key_passphrase()?;
+
+    let key = plan.key_type.generate()?;
+    let serial = Serial::random()?;
+    let decided = ValidityRequest { days: plan.days, not_before: None, not_after: None }.decide(now, None)?;
+    let params = profile::root(&plan.subject, decided.validity, &serial, plan.path_len);
+    let cert = params.self_signed(&key).map_err(|e| Error::crypto("signing the root", e))?;
+    let key_pem = keys::encode_private_key(&key, passphrase.as_ref())?;
+    let cert_pem = cert.pem();
+
+    let mut warnings = Vec::new();
+    if fsutil::is_missing_or_empty_dir(ca.path())? {
+        ca.create_fresh(&key_pem, &cert_pem)?;
+    } else {
+        fsutil::create_private_dir(ca.path())?;
+        fsutil::set_private_mode(ca.path())?;
+        let _lock = ca.lock()?;
+        fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
+        let k = fsutil::stage(&files.key, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
+        let c = fsutil::stage(&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
+        // ca.pem is what makes a CA: remove the old one first and put the new one in last,
+        // so that at every instant either ca.pem is absent or ca-key.pem matches it.
+        if plan.force {
+            fsutil::remove_file_synced(&files.cert)?;
+        }
+        k.commit(plan.force)?;
+        c.commit(plan.force)?;
+        ledger::ensure_exists(ca.path())?;
+        if !ca.intermediate_cert_paths().is_empty() {
+            warnings.push(
+                "intermediates in this CA directory were signed by the old root and no longer chain to the new one"
+                    .into(),
+            );
+        }
+    }
+
+    Ok(NewCert {
+        cert_path: files.cert,
+        key_path: Some(files.key),
+        chain_path: None,
+        serial,
+        subject: subject_of(cert.der())?,
+        sans: Vec::new(),
+        validity: decided.validity,
+        fingerprint_sha256: sha256_hex(cert.der()),
+        key_type: Some(plan.key_type),
+        key_encrypted: passphrase.is_some(),
+        profile: Profile::Root,
+        issuer: "self".into(),
+        warnings,
+    })
+}
+
+/// What `pki ca intermediate` makes.
+#[derive(Debug)]
+pub struct IntermediatePlan {
+    /// Its name (directory under `intermediates/`).
+    pub name: String,
+    /// Subject.
+    pub subject: Subject,
+    /// Key type.
+    pub key_type: KeyType,
+    /// Days of validity (clamped to the root's notAfter).
+    pub days: u32,
+    /// pathLenConstraint.
+    pub path_len: u8,
+    /// Replace an existing intermediate of that name.
+    pub force: bool,
+}
+
+/// Create an intermediate CA signed by the root of `ca`, and record it.
+pub fn create_intermediate(
+    ca: &CaDir,
+    plan: &IntermediatePlan,
+    secrets: &dyn Secrets,
+    now: OffsetDateTime,
+) -> Result<NewCert> {
+    validate_intermediate_name(&plan.name, "--name")?;
+    plan.subject.validate()?;
+    let files = ca.files(&CaName::Intermediate(plan.name.clone()));
+    if ca.has_root() {
+        fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
+    }
+    let root = ca.load(&CaName::Root, &CaUnlock(secrets))?;
+    if root.path_len == Some(0) {
+        return Err(Error::RootPathLenZero);
+    }
+    let passphrase = secrets.new_key_passphrase()?;
+    let key = plan.key_type.generate()?;
+    let decided =
+        ValidityRequest { days: plan.days, not_before: None, not_after: None }.decide(now, Some(root.not_after))?;
+    let mut warnings = Vec::new();
+    if let Some(t) = decided.clamped_to {
+        warnings.push(format!("validity cut to end with the root's, at {}", rfc3339(t)));
+    }
+    let key_pem = keys::encode_private_key(&key, passphrase.as_ref())?;
+
+    let _lock = ca.lock()?;
+    // Open the ledger before creating anything, so a damaged one leaves no trace.
+    let appender = Appender::open(ca.path())?;
+    fsutil::create_private_dir(fsutil::parent_dir(&files.cert))?;
+    let serial = Serial::random()?;
+    let params = profile::intermediate(&plan.subject, decided.validity, &serial, plan.path_len);
+    let der = sign(&params, &key, &root, "signing the intermediate")?;
+    let cert_pem = super::pem_cert(&der);
+    // The key first, the certificate last: a certificate on disk always has its key.
+    let staged = stage_files(
+        &[
+            (&files.key, key_pem.as_bytes(), fsutil::SECRET_MODE),
+            (&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE),
+        ],
+        fsutil::Durability::Synced,
+    )?;
+    let new = NewCert {
+        cert_path: files.cert,
+        key_path: Some(files.key),
+        chain_path: None,
+        serial,
+        subject: subject_of(&der)?,
+        sans: Vec::new(),
+        validity: decided.validity,
+        fingerprint_sha256: sha256_hex(&der),
+        key_type: Some(plan.key_type),
+        key_encrypted: passphrase.is_some(),
+        profile: Profile::Intermediate,
+        issuer: root.name.label().to_string(),
+        warnings,
+    };
+    // Recorded first, as leaves are: an intermediate on disk is always in the ledger.
+    record_then_commit(appender, &[new.event(now)], staged, plan.force)?;
+    Ok(new)
+}

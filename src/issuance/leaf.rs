@@ -1,0 +1,118 @@
+//! [`issue`]: the one function that turns a [`LeafPlan`] into a signed, recorded leaf
+//! and its files.
+
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use super::{CaUnlock, LeafPlan, NewCert, Secrets, record_then_commit, sign, stage_files, subject_of};
+use crate::certinfo::sha256_hex;
+use crate::error::Result;
+use crate::keys;
+use crate::profile::{self, Profile};
+use crate::san::SanEntry;
+use crate::serial::Serial;
+use crate::store::ledger::{self, Appender, Event};
+use crate::store::{CaDir, LoadedCa, fsutil};
+use crate::validity::{APPLE_MAX_DAYS, Decided, rfc3339};
+
+/// Issue `plan` with the CA of `ca` it names, write its files and record it.
+///
+/// In order: refuse existing outputs, load the issuer (asking `secrets` for its
+/// passphrase only if its key is encrypted), decide the validity against the issuer's,
+/// make the key (encrypted with `secrets`' new-key passphrase, if any), then, under the
+/// CA lock, sign, record in the ledger and put the files in place.
+pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDateTime) -> Result<NewCert> {
+    let (cert_path, key_path, chain_path) = plan.paths();
+    let outputs: Vec<&Path> = match plan.key.writes_key() {
+        true => vec![&cert_path, &key_path, &chain_path],
+        false => vec![&cert_path, &chain_path],
+    };
+    // Fail on existing files and a missing CA before asking for any passphrase.
+    fsutil::refuse_existing(&outputs, plan.force)?;
+    fsutil::refuse_non_files(&outputs)?;
+    let issuer = ca.load(&plan.issuer, &CaUnlock(secrets))?;
+    let decided = plan.validity.decide(now, Some(issuer.not_after))?;
+    let warnings = warnings(plan, &issuer, &decided);
+
+    let generated = match &plan.key {
+        super::KeySource::Generate(t) => Some(t.generate()?),
+        _ => None,
+    };
+    let passphrase = match generated {
+        Some(_) => secrets.new_key_passphrase()?,
+        None => None,
+    };
+    let key_pem = match &generated {
+        Some(k) => Some(keys::encode_private_key(k, passphrase.as_ref())?),
+        None => None,
+    };
+    // Check the ledger before creating anything, so a damaged one leaves no trace.
+    ledger::precheck(ca.path())?;
+    fsutil::create_dir(&plan.out_dir)?;
+
+    let _lock = ca.lock()?;
+    let appender = Appender::open(ca.path())?;
+    let serial = Serial::random()?;
+    let (rsa, key_type) = plan.key.kind();
+    let params = profile::leaf(plan.profile, &plan.subject, &plan.sans, decided.validity, &serial, rsa)?;
+    let what = "signing the certificate";
+    let der = match (&plan.key, &generated) {
+        (_, Some(k)) => sign(&params, k, &issuer, what)?,
+        (super::KeySource::Reuse(k), None) => sign(&params, k, &issuer, what)?,
+        (super::KeySource::Public { spki, .. }, None) => sign(&params, spki, &issuer, what)?,
+        (super::KeySource::Generate(_), None) => unreachable!("a generated key exists for KeySource::Generate"),
+    };
+    let cert_pem = super::pem_cert(&der);
+    let mut chain_pem = cert_pem.clone();
+    for c in &issuer.chain {
+        chain_pem.push_str(&super::pem_cert(c));
+    }
+
+    // Leaf files are renamed into place but not fsynced: see fsutil::Durability.
+    let mut files: Vec<(&Path, &[u8], u32)> = Vec::new();
+    if let Some(k) = &key_pem {
+        files.push((&key_path, k.as_bytes(), fsutil::SECRET_MODE));
+    }
+    files.push((&cert_path, cert_pem.as_bytes(), fsutil::PUBLIC_MODE));
+    files.push((&chain_path, chain_pem.as_bytes(), fsutil::PUBLIC_MODE));
+    let staged = stage_files(&files, fsutil::Durability::Renamed)?;
+
+    let new = NewCert {
+        cert_path: cert_path.clone(),
+        key_path: plan.key.writes_key().then(|| key_path.clone()),
+        chain_path: Some(chain_path.clone()),
+        serial,
+        subject: subject_of(&der)?,
+        sans: plan.sans.clone(),
+        validity: decided.validity,
+        fingerprint_sha256: sha256_hex(&der),
+        key_type,
+        key_encrypted: passphrase.is_some(),
+        profile: plan.profile,
+        issuer: issuer.name.label().to_string(),
+        warnings,
+    };
+    let mut events = vec![new.event(now)];
+    if let Some(old) = &plan.supersedes {
+        events.push(Event::Superseded { serial: old.clone(), by: new.serial.to_hex() });
+    }
+    record_then_commit(appender, &events, staged, plan.force)?;
+    Ok(new)
+}
+
+/// What the user should know about this leaf: odd SANs, a validity cut short by the
+/// issuer's, a server certificate longer-lived than Apple platforms accept.
+fn warnings(plan: &LeafPlan, issuer: &LoadedCa, decided: &Decided) -> Vec<String> {
+    let mut warnings: Vec<String> = plan.sans.iter().flat_map(SanEntry::warnings).collect();
+    if let Some(t) = decided.clamped_to {
+        warnings.push(format!("validity cut to end with the issuer's ({}), at {}", issuer.name.label(), rfc3339(t)));
+    }
+    let span = (decided.validity.not_after - decided.validity.not_before).whole_days();
+    if plan.profile == Profile::Server && span > APPLE_MAX_DAYS {
+        warnings.push(format!(
+            "valid for {span} days: Apple platforms reject TLS server certificates valid for more than {APPLE_MAX_DAYS} days"
+        ));
+    }
+    warnings
+}

@@ -1,0 +1,176 @@
+//! Issuing certificates: the one pipeline every command that mints a certificate goes
+//! through.
+//!
+//! A [`LeafPlan`] (plan.rs) is built once from what the user asked and validated as it is
+//! built; [`issue`] (leaf.rs) issues it: refuse existing files, load the issuing CA
+//! (unlocking its key through [`Secrets`] only if it is encrypted), decide the validity,
+//! make the key, record the certificate in the ledger and only then put the files in
+//! place. `renew` (renew.rs) is a plan like the certificate it replaces, issued and
+//! recorded as superseding it under one lock. The CAs themselves (ca.rs) are made here too.
+
+pub mod ca;
+mod leaf;
+pub mod plan;
+pub mod renew;
+
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
+use crate::keys::{KeyType, Passphrase, Unlock};
+use crate::profile::Profile;
+use crate::san::SanEntry;
+use crate::serial::Serial;
+use crate::store::fsutil::{self, Staged};
+use crate::store::ledger::{Appender, Event, LedgerEntry};
+use crate::validity::{Validity, rfc3339};
+
+pub use leaf::issue;
+pub use plan::{FileName, KeySource, LeafPlan};
+
+/// Where the secrets an issuance may need come from. `commands/` implements it (flags,
+/// environment, prompt); the pipeline asks only for what it meets, when it meets it.
+pub trait Secrets {
+    /// The passphrase of the issuing CA's key file, called only when it is encrypted.
+    fn ca_passphrase(&self, key_file: &Path) -> Result<Passphrase>;
+
+    /// The passphrase of an existing key the user named (`renew --reuse-key`), called
+    /// only when it is encrypted.
+    fn key_passphrase(&self, key_file: &Path) -> Result<Passphrase> {
+        Err(Error::KeyEncrypted { path: key_file.to_path_buf(), how: "an unencrypted key" })
+    }
+
+    /// The passphrase to encrypt a newly made key with, or None to write it plain.
+    /// Asked once, after the issuing CA is loaded.
+    fn new_key_passphrase(&self) -> Result<Option<Passphrase>> {
+        Ok(None)
+    }
+}
+
+/// [`Secrets::ca_passphrase`] as an [`Unlock`].
+pub struct CaUnlock<'a>(pub &'a dyn Secrets);
+
+impl Unlock for CaUnlock<'_> {
+    fn unlock(&self, key_file: &Path) -> Result<Passphrase> {
+        self.0.ca_passphrase(key_file)
+    }
+}
+
+/// [`Secrets::key_passphrase`] as an [`Unlock`].
+pub struct KeyUnlock<'a>(pub &'a dyn Secrets);
+
+impl Unlock for KeyUnlock<'_> {
+    fn unlock(&self, key_file: &Path) -> Result<Passphrase> {
+        self.0.key_passphrase(key_file)
+    }
+}
+
+/// A certificate just made: enough to tell the user and to render `--json`.
+#[derive(Debug, Clone)]
+pub struct NewCert {
+    /// The certificate file.
+    pub cert_path: PathBuf,
+    /// The key file (none when the key was not written: `sign`, `renew --reuse-key`).
+    pub key_path: Option<PathBuf>,
+    /// The chain file (leaves only).
+    pub chain_path: Option<PathBuf>,
+    /// Serial number.
+    pub serial: Serial,
+    /// Subject.
+    pub subject: String,
+    /// SANs.
+    pub sans: Vec<SanEntry>,
+    /// Validity.
+    pub validity: Validity,
+    /// SHA-256 of the DER certificate, hex.
+    pub fingerprint_sha256: String,
+    /// The key type, when it is one pki makes.
+    pub key_type: Option<KeyType>,
+    /// Whether the key file is encrypted.
+    pub key_encrypted: bool,
+    /// The profile.
+    pub profile: Profile,
+    /// Who signed it ("root", an intermediate's name, or "self" for a root).
+    pub issuer: String,
+    /// Things the user should know (clamped validity, odd names).
+    pub warnings: Vec<String>,
+}
+
+impl NewCert {
+    /// The ledger line that records it.
+    fn event(&self, now: OffsetDateTime) -> Event {
+        let path = std::path::absolute(&self.cert_path).unwrap_or_else(|_| self.cert_path.clone());
+        Event::Issued(Box::new(LedgerEntry {
+            serial: self.serial.to_hex(),
+            profile: self.profile,
+            subject: self.subject.clone(),
+            sans: self.sans.iter().map(SanEntry::value).collect(),
+            not_before: rfc3339(self.validity.not_before),
+            not_after: rfc3339(self.validity.not_after),
+            issuer: self.issuer.clone(),
+            fingerprint_sha256: self.fingerprint_sha256.clone(),
+            path: Some(path.display().to_string()),
+            issued_at: rfc3339(now),
+            revoked: None,
+            superseded_by: None,
+        }))
+    }
+}
+
+/// Record `events`, then move `staged` files into place in order. A certificate is never
+/// handed out without its ledger entry; if a file cannot be put in place (another
+/// process created it meanwhile, or the rename failed), the files already placed and the
+/// ledger lines are taken back, so no half set is left behind.
+fn record_then_commit(mut ledger: Appender, events: &[Event], staged: Vec<Staged>, overwrite: bool) -> Result<()> {
+    for e in events {
+        if let Err(err) = ledger.append(e) {
+            ledger.roll_back();
+            return Err(err);
+        }
+    }
+    let mut done: Vec<PathBuf> = Vec::new();
+    for s in staged {
+        let dest = s.dest().to_path_buf();
+        if let Err(e) = s.commit(overwrite) {
+            for p in &done {
+                let _ = std::fs::remove_file(p);
+            }
+            ledger.roll_back();
+            return Err(e);
+        }
+        done.push(dest);
+    }
+    Ok(())
+}
+
+/// Sign `params` for the public key `key` with the CA `issuer`.
+fn sign(
+    params: &rcgen::CertificateParams,
+    key: &impl rcgen::PublicKeyData,
+    issuer: &crate::store::LoadedCa,
+    what: &'static str,
+) -> Result<rustls_pki_types::CertificateDer<'static>> {
+    let signer = crate::signer::Rcgen(issuer.key.as_ref());
+    let rc_issuer = rcgen::Issuer::from_ca_cert_der(&issuer.cert, signer).map_err(|e| Error::crypto(what, e))?;
+    let cert = params.signed_by(key, &rc_issuer).map_err(|e| Error::crypto(what, e))?;
+    Ok(cert.der().clone())
+}
+
+/// PEM text of a DER certificate (RFC 7468, LF line endings).
+pub fn pem_cert(der: &[u8]) -> String {
+    pkcs8::der::pem::encode_string("CERTIFICATE", pkcs8::LineEnding::LF, der)
+        .unwrap_or_else(|e| unreachable!("base64 of an in-memory certificate cannot fail: {e}"))
+}
+
+/// The subject of a certificate just made, as `inspect` prints it.
+fn subject_of(der: &[u8]) -> Result<String> {
+    crate::certinfo::CertInfo::parse(der)
+        .map(|i| i.subject)
+        .map_err(|e| Error::crypto("reading back the certificate", e))
+}
+
+/// Stage a leaf's or CA's files (key first) for [`record_then_commit`].
+fn stage_files(files: &[(&Path, &[u8], u32)], durability: fsutil::Durability) -> Result<Vec<Staged>> {
+    files.iter().map(|(p, b, m)| fsutil::stage_with(p, b, *m, durability)).collect()
+}
