@@ -9,35 +9,58 @@ use rustls_pki_types::CertificateDer;
 use crate::error::{Error, Result};
 use crate::pem::{self, ItemKind, MAX_INPUT_BYTES};
 
+/// The most `pki` reads of a key or passphrase file: far more than any real one.
+pub const MAX_SECRET_BYTES: usize = 1024 * 1024;
+
 /// Read a whole input, refusing more than [`MAX_INPUT_BYTES`] without reading it all.
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    read_capped(path, "read", MAX_INPUT_BYTES)
+}
+
+/// Read a key or passphrase file (at most [`MAX_SECRET_BYTES`]); `action` says what was
+/// being done in an I/O error ("read passphrase file").
+pub fn read_secret(path: &Path, action: &'static str) -> Result<Vec<u8>> {
+    read_capped(path, action, MAX_SECRET_BYTES)
+}
+
+fn read_capped(path: &Path, action: &'static str, cap: usize) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    let limit = MAX_INPUT_BYTES as u64 + 1;
+    let limit = cap as u64 + 1;
+    let too_big =
+        || Error::BadInput { path: path.to_path_buf(), reason: format!("it is more than the {} pki reads", size(cap)) };
     if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut buf).map_err(|e| Error::io("-", "read", e))?;
+        std::io::stdin().lock().take(limit).read_to_end(&mut buf).map_err(|e| Error::io("-", action, e))?;
     } else {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, action, e))?;
         if meta.is_dir() {
-            return Err(Error::io(path, "read", std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+            return Err(Error::io(path, action, std::io::Error::from(std::io::ErrorKind::IsADirectory)));
         }
-        if meta.len() > MAX_INPUT_BYTES as u64 {
+        if meta.len() > cap as u64 {
             return Err(Error::BadInput {
                 path: path.to_path_buf(),
-                reason: format!(
-                    "it is {} MiB, more than the {} MiB pki reads",
-                    meta.len() >> 20,
-                    MAX_INPUT_BYTES >> 20
-                ),
+                reason: format!("it is {}, more than the {} pki reads", size(meta.len() as usize), size(cap)),
             });
         }
         let file = if std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()) {
             open_fifo(path)?
         } else {
-            std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?
+            std::fs::File::open(path).map_err(|e| Error::io(path, action, e))?
         };
-        file.take(limit).read_to_end(&mut buf).map_err(|e| Error::io(path, "read", e))?;
+        file.take(limit).read_to_end(&mut buf).map_err(|e| Error::io(path, action, e))?;
+    }
+    // A device or pipe has no length to check first: the cap is checked on what was read.
+    if buf.len() > cap {
+        return Err(too_big());
     }
     Ok(buf)
+}
+
+/// "64 MiB", "1 MiB", "300 KiB".
+fn size(bytes: usize) -> String {
+    match bytes >> 20 {
+        0 => format!("{} KiB", bytes >> 10),
+        m => format!("{m} MiB"),
+    }
 }
 
 /// How long to wait for a writer to open a named pipe given as input.

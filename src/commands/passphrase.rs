@@ -43,7 +43,7 @@ pub struct CaKeyArgs {
 }
 
 pub(crate) fn from_file(path: &Path, flag: &str) -> Result<Passphrase> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read passphrase file", e))?;
+    let bytes = crate::input::read_secret(path, "read passphrase file")?;
     let text = String::from_utf8(bytes).map_err(|_| Error::BadPassphrase {
         source: format!("{flag} '{}'", path.display()),
         reason: "the file is not UTF-8 text".into(),

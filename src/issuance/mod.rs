@@ -174,3 +174,129 @@ fn subject_of(der: &[u8]) -> Result<String> {
 fn stage_files(files: &[(&Path, &[u8], u32)], durability: fsutil::Durability) -> Result<Vec<Staged>> {
     files.iter().map(|(p, b, m)| fsutil::stage_with(p, b, *m, durability)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::profile::Subject;
+    use crate::store::{CaDir, CaName};
+
+    /// Secrets that count what the pipeline asks for.
+    #[derive(Default)]
+    struct Counting {
+        ca: Option<&'static str>,
+        new_key: Option<&'static str>,
+        ca_asked: Cell<u32>,
+        new_asked: Cell<u32>,
+    }
+
+    impl Secrets for Counting {
+        fn ca_passphrase(&self, key_file: &Path) -> Result<Passphrase> {
+            self.ca_asked.set(self.ca_asked.get() + 1);
+            match self.ca {
+                Some(p) => Ok(Passphrase::new(p.into())),
+                None => Err(Error::KeyEncrypted { path: key_file.to_path_buf(), how: "test" }),
+            }
+        }
+        fn new_key_passphrase(&self) -> Result<Option<Passphrase>> {
+            self.new_asked.set(self.new_asked.get() + 1);
+            Ok(self.new_key.map(|p| Passphrase::new(p.into())))
+        }
+    }
+
+    fn now() -> OffsetDateTime {
+        time::macros::datetime!(2026-06-01 00:00 UTC)
+    }
+
+    fn root(dir: &Path, pass: Option<&'static str>) -> CaDir {
+        let ca = CaDir::new(dir.join("ca"));
+        let plan = ca::RootPlan {
+            subject: Subject { cn: Some("test root".into()), ..Default::default() },
+            key_type: KeyType::EcdsaP256,
+            days: 3650,
+            path_len: None,
+            force: false,
+        };
+        ca::init_root(&ca, &plan, &Counting { new_key: pass, ..Default::default() }, now()).unwrap();
+        ca
+    }
+
+    fn server(dir: &Path, name: &str) -> LeafPlan {
+        let sans = crate::san::parse_san_lists(&[format!("{name}.test")]).unwrap();
+        LeafPlan::new(Profile::Server, Subject::default(), sans, CaName::Root)
+            .unwrap()
+            .output(dir.to_path_buf(), &FileName::Default, false)
+            .unwrap()
+    }
+
+    #[test]
+    fn an_encrypted_ca_key_is_unlocked_once_and_a_plain_one_never() {
+        let d = tempfile::tempdir().unwrap();
+        let ca = root(d.path(), Some("root-pw"));
+        let secrets = Counting { ca: Some("root-pw"), ..Default::default() };
+        let new = issue(&ca, &server(d.path(), "a"), &secrets, now()).unwrap();
+        assert_eq!((secrets.ca_asked.get(), secrets.new_asked.get()), (1, 1));
+        assert_eq!(new.subject, "CN=a.test", "a server without a CN gets its first SAN");
+        assert!(d.path().join("a.test.pem").exists() && d.path().join("a.test-key.pem").exists());
+
+        let plain = root(&d.path().join("plain"), None);
+        let secrets = Counting::default();
+        issue(&plain, &server(&d.path().join("plain"), "b"), &secrets, now()).unwrap();
+        assert_eq!(secrets.ca_asked.get(), 0);
+    }
+
+    #[test]
+    fn nothing_is_asked_when_the_files_exist_or_the_ca_is_missing() {
+        let d = tempfile::tempdir().unwrap();
+        let ca = root(d.path(), Some("root-pw"));
+        std::fs::write(d.path().join("a.test.pem"), "x").unwrap();
+        let secrets = Counting { ca: Some("root-pw"), ..Default::default() };
+        assert!(matches!(issue(&ca, &server(d.path(), "a"), &secrets, now()), Err(Error::Exists { .. })));
+        let none = CaDir::new(d.path().join("none"));
+        assert!(matches!(issue(&none, &server(d.path(), "b"), &secrets, now()), Err(Error::NoCa { .. })));
+        assert_eq!((secrets.ca_asked.get(), secrets.new_asked.get()), (0, 0));
+    }
+
+    #[test]
+    fn a_plan_is_validated_as_it_is_built() {
+        let none = LeafPlan::new(Profile::Server, Subject::default(), Vec::new(), CaName::Root);
+        assert!(matches!(none, Err(Error::InvalidValue { flag: "--san", .. })));
+        let long_cn = Subject { cn: Some("x".repeat(65)), ..Default::default() };
+        assert!(LeafPlan::new(Profile::Client, long_cn, Vec::new(), CaName::Root).is_err());
+        let client = LeafPlan::new(
+            Profile::Client,
+            Subject { cn: Some("alice smith".into()), ..Default::default() },
+            Vec::new(),
+            CaName::Root,
+        )
+        .unwrap();
+        assert_eq!(client.paths().0, Path::new("./alice_smith.pem"));
+        let bad = client.output(PathBuf::from("."), &FileName::Given("a/b".into()), false);
+        assert!(matches!(bad, Err(Error::InvalidValue { flag: "--name", .. })));
+        assert!(LeafPlan::new(Profile::Root, Subject::default(), Vec::new(), CaName::Root).is_err());
+    }
+
+    #[test]
+    fn renewal_records_the_supersession_with_the_new_certificate() {
+        let d = tempfile::tempdir().unwrap();
+        let ca = root(d.path(), None);
+        let old = issue(&ca, &server(d.path(), "r"), &Counting::default(), now()).unwrap();
+        let r = renew::Renewal {
+            cert: old.cert_path.clone(),
+            days: 30,
+            reuse_key: Some(None),
+            out_dir: None,
+            name: Some("r2".into()),
+            force: false,
+        };
+        let new = renew::renew(&ca, &r, &Counting::default(), now()).unwrap();
+        assert_eq!(new.sans, old.sans);
+        assert!(new.key_path.is_none(), "a reused key is not written again");
+        let ledger = crate::store::ledger::Ledger::load(ca.path()).unwrap();
+        let entry = ledger.find(&old.serial.to_hex()).unwrap();
+        assert_eq!(entry.superseded_by.as_deref(), Some(new.serial.to_hex().as_str()));
+        assert!(ledger.find(&new.serial.to_hex()).is_some());
+    }
+}

@@ -86,7 +86,7 @@ pub struct Pair {
 /// encrypted and `unlock` has no passphrase (whatever `unlock` says), the passphrase is
 /// wrong ([`Error::WrongPassphrase`]), it holds no usable key ([`Error::BadKey`]).
 pub fn load_key(path: &Path, unlock: &dyn Unlock) -> Result<PrivateKey> {
-    let pem = crate::input::read_input(path)?;
+    let pem = crate::input::read_secret(path, "read")?;
     let der = if is_encrypted(&pem) {
         let pass = unlock.unlock(path)?;
         pkcs8::decrypt(&pem, path, &pass)?
@@ -145,4 +145,43 @@ impl Unlock for Known {
 pub fn is_encrypted(pem: &[u8]) -> bool {
     const BEGIN: &[u8] = b"-----BEGIN ENCRYPTED PRIVATE KEY-----";
     pem.windows(BEGIN.len()).any(|w| w == BEGIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{KeyType, encode_private_key};
+
+    fn cert_for(key: &KeyPair) -> String {
+        let mut p = rcgen::CertificateParams::new(vec!["a.test".into()]).unwrap();
+        p.is_ca = rcgen::IsCa::ExplicitNoCa;
+        p.self_signed(key).unwrap().pem()
+    }
+
+    #[test]
+    fn a_pair_is_checked_to_belong_together_and_each_failure_has_its_error() {
+        let d = tempfile::tempdir().unwrap();
+        let (cert, key, other) = (d.path().join("c.pem"), d.path().join("k.pem"), d.path().join("o.pem"));
+        for t in [KeyType::EcdsaP256, KeyType::Ed25519, KeyType::Rsa2048] {
+            let k = t.generate().unwrap();
+            std::fs::write(&cert, cert_for(&k)).unwrap();
+            std::fs::write(&key, encode_private_key(&k, None).unwrap().as_bytes()).unwrap();
+            let pair = load_pair(&cert, &key, &PlainOnly("x")).unwrap();
+            assert_eq!(pair.chain.len(), 1);
+            assert_eq!(pair.key.public_key_bits().unwrap(), k.public_key_raw(), "{t}");
+        }
+        let stranger = KeyType::EcdsaP256.generate().unwrap();
+        std::fs::write(&other, encode_private_key(&stranger, None).unwrap().as_bytes()).unwrap();
+        assert!(matches!(load_pair(&cert, &other, &PlainOnly("x")), Err(Error::KeyMismatch { .. })));
+        let not_a_key = load_pair(&cert, &cert, &PlainOnly("x")).unwrap_err();
+        assert_eq!(
+            not_a_key.to_string(),
+            format!("cannot use key '{}': no private key found in the file", cert.display())
+        );
+        let missing = load_key(&d.path().join("nope.pem"), &PlainOnly("x")).unwrap_err();
+        assert!(matches!(missing, Error::Io { .. }), "{missing}");
+        std::fs::write(&other, "-----BEGIN PRIVATE KEY-----\nAAAA\n").unwrap();
+        let cut = load_key(&other, &PlainOnly("x")).unwrap_err().to_string();
+        assert!(cut.ends_with("malformed PEM: the 'PRIVATE KEY' block has no END line"), "{cut}");
+    }
 }

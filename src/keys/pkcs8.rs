@@ -72,7 +72,7 @@ fn describe_pem_error(e: &rustls_pki_types::pem::Error) -> String {
     use rustls_pki_types::pem::Error as E;
     match e {
         E::MissingSectionEnd { end_marker } => {
-            format!("no END line for '{}'", String::from_utf8_lossy(end_marker).trim_matches('-'))
+            format!("the '{}' block has no END line", String::from_utf8_lossy(end_marker).trim_matches('-'))
         }
         E::IllegalSectionStart { line } => format!("a BEGIN line is malformed: '{}'", String::from_utf8_lossy(line)),
         E::Base64Decode(_) => "the base64 text is damaged".into(),
