@@ -4,12 +4,12 @@ use clap::{Args, Subcommand};
 
 use crate::authority::{self, IntermediateRequest, RootRequest};
 use crate::commands::Global;
-use crate::commands::issue::IssuedReport;
 use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs};
 use crate::error::Result;
 use crate::keys::KeyType;
 use crate::profile::{MAX_CN_LEN, Subject};
 use crate::render::Outcome;
+use crate::report::IssuedReport;
 use crate::store::IssuerRef;
 
 /// The one-line description of `CaArgs` (also shown in its parent's list).

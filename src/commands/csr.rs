@@ -4,18 +4,17 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueHint};
-use serde::Serialize;
 
 use crate::authority::{self, LeafKey, LeafRequest};
 use crate::commands::Global;
 use crate::commands::input::read_items;
-use crate::commands::issue::IssuedReport;
 use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs};
 use crate::error::{Error, Result};
 use crate::keys::{self, KeyType};
 use crate::pem::ItemKind;
 use crate::profile::{Profile, Subject};
 use crate::render::Outcome;
+use crate::report::{CsrReport, IssuedReport};
 use crate::san::{SanEntry, parse_san_lists};
 use crate::store::{IssuerRef, fsutil, safe_file_stem, validate_file_stem};
 use crate::validity::{ValidityRequest, parse_time};
@@ -59,19 +58,6 @@ pub struct CsrArgs {
     /// Replace existing files
     #[arg(long)]
     pub force: bool,
-}
-
-/// What `csr` reports.
-#[derive(Debug, Serialize)]
-pub struct CsrReport {
-    /// The request file.
-    pub csr: String,
-    /// The key file (written, or the one given).
-    pub key: String,
-    /// Requested subject.
-    pub subject: String,
-    /// Requested SANs.
-    pub sans: Vec<String>,
 }
 
 /// Run `pki csr`.

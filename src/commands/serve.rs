@@ -11,12 +11,12 @@ use clap::{Args, ValueHint};
 use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::PemObject;
 use rustls::sign::CertifiedKey;
-use serde::Serialize;
 
 use crate::commands::Global;
 use crate::commands::input::read_certs;
 use crate::error::{Error, Result};
 use crate::render::{self, Outcome};
+use crate::report::ServeReport;
 use crate::tls::{self, SwappableCert};
 
 /// The one-line description of `ServeArgs` (also shown in its parent's list).
@@ -65,13 +65,6 @@ pub struct ServeArgs {
     /// Exit after one connection
     #[arg(long)]
     pub once: bool,
-}
-
-/// What `serve --once` reports at the end.
-#[derive(Debug, Serialize)]
-pub struct ServeReport {
-    /// Connections handled.
-    pub connections: usize,
 }
 
 /// The served files, loaded and checked.
