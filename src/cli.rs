@@ -1,13 +1,19 @@
-//! The top-level command line: the `Cli` struct, the global flags and the list of
-//! subcommands. Each subcommand's own flags live in `commands/`.
+//! The top-level command line: the `Cli` struct, the global flags (and their resolution
+//! against the environment) and the list of subcommands with the one dispatch to their
+//! actions. Each subcommand's own flags and action live in `commands/`, which never
+//! imports this module.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueHint};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueHint};
+use time::OffsetDateTime;
 
 use crate::commands::{
-    bundle, ca, completions, csr, export, inspect, issue, list, probe, renew, revoke, serve, verify,
+    Global, bundle, ca, completions, csr, export, inspect, issue, list, probe, renew, revoke, serve, verify,
 };
+use crate::error::{Error, Result};
+use crate::render::Outcome;
 
 /// One-line description shown by `pki -h`.
 const ABOUT: &str = "A local certificate authority and certificate toolkit";
@@ -116,4 +122,72 @@ pub enum Command {
     #[command(about = completions::MAN_ABOUT)]
     #[command(hide = true)]
     Man(completions::ManArgs),
+}
+
+impl GlobalArgs {
+    /// Resolve the global flags against the environment (`NO_COLOR`, `XDG_DATA_HOME`,
+    /// `HOME`, whether stdout is a terminal) and the clock.
+    pub fn resolve(&self) -> Result<Global> {
+        let ca_dir = match &self.ca_dir {
+            Some(d) if !d.as_os_str().is_empty() => d.clone(),
+            _ => default_ca_dir()?,
+        };
+        let no_color = self.no_color
+            || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || !std::io::stdout().is_terminal();
+        let ca_dir_explicit = self.ca_dir.as_ref().is_some_and(|d| !d.as_os_str().is_empty());
+        Ok(Global {
+            ca_dir,
+            ca_dir_explicit,
+            json: self.json,
+            quiet: self.quiet,
+            no_color,
+            now: OffsetDateTime::now_utc(),
+        })
+    }
+}
+
+/// `$XDG_DATA_HOME/pki`, else `$HOME/.local/share/pki`.
+fn default_ca_dir() -> Result<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        let p = PathBuf::from(x);
+        if p.is_absolute() {
+            return Ok(p.join("pki"));
+        }
+    }
+    match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        Some(h) => Ok(PathBuf::from(h).join(".local/share/pki")),
+        None => Err(Error::InvalidValue {
+            flag: "--ca-dir",
+            value: String::new(),
+            reason: "no CA directory given and neither XDG_DATA_HOME nor HOME is set".into(),
+            hint: Some("pass --ca-dir DIR or set PKI_CA_DIR".into()),
+        }),
+    }
+}
+
+impl Command {
+    /// Run the command: the one place that maps each subcommand to its action.
+    pub fn run(self, global: &Global) -> Result<Outcome> {
+        match self {
+            Command::Ca(a) => ca::run(a, global),
+            Command::Issue(a) => issue::run(a, global),
+            Command::List(a) => list::run(a, global),
+            Command::Inspect(a) => inspect::run(a, global),
+            Command::Verify(a) => verify::run(a, global),
+            Command::Bundle(a) => bundle::run(a, global),
+            Command::Completions(a) => completions::run(a, Cli::command(), global),
+            Command::Serve(a) => serve::run(a, global),
+            Command::Probe(a) => probe::run(a, global),
+            Command::Csr(a) => csr::run_csr(a, global),
+            Command::Sign(a) => csr::run_sign(a, global),
+            Command::Revoke(a) => revoke::run_revoke(a, global),
+            Command::Crl(a) => revoke::run_crl(a, global),
+            Command::Export(a) => export::run(a, global),
+            Command::Convert(a) => export::run_convert(a, global),
+            Command::Renew(a) => renew::run_renew(a, global),
+            Command::CheckRenewal(a) => renew::run_check(a, global),
+            Command::Man(a) => completions::run_man(a, Cli::command(), global),
+        }
+    }
 }

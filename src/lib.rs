@@ -19,6 +19,7 @@ pub mod p12;
 pub mod pem;
 pub mod profile;
 pub mod render;
+pub mod report;
 pub mod request;
 pub mod san;
 pub mod serial;

@@ -14,11 +14,11 @@ fn main() {
         .try_get_matches_from_mut(std::env::args_os())
         .and_then(|mut matches| pki::cli::Cli::from_arg_matches_mut(&mut matches))
         .unwrap_or_else(|e| e.format(&mut command).exit());
-    let global = match pki::commands::Global::resolve(&cli.global) {
+    let global = match cli.global.resolve() {
         Ok(g) => g,
         Err(e) => std::process::exit(pki::render::error(&e, cli.global.no_color)),
     };
-    let code = match pki::commands::run(cli.command, &global) {
+    let code = match cli.command.run(&global) {
         Ok(outcome) => pki::render::emit(&outcome, &global),
         Err(e) => pki::render::error(&e, global.no_color),
     };

@@ -234,6 +234,26 @@ pub fn detect_der(der: &[u8]) -> Option<ItemKind> {
     None
 }
 
+/// The two encodings of one object: PEM text or binary DER (`pki convert --to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// PEM text.
+    Pem,
+    /// Binary DER.
+    Der,
+}
+
+/// "PEM" and "DER", as people write them (`--json` says "pem" and "der").
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Pem => "PEM",
+            Format::Der => "DER",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

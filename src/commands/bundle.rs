@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueHint};
-use serde::Serialize;
 
 use crate::chain::{self, Candidate};
 use crate::commands::Global;
@@ -11,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::input::read_cert_items;
 use crate::issuance::pem_cert;
 use crate::render::Outcome;
+use crate::report::BundleReport;
 use crate::store::fsutil;
 
 /// The one-line description of `BundleArgs` (also shown in its parent's list).
@@ -47,23 +47,6 @@ pub struct BundleArgs {
     /// Replace OUT if it exists
     #[arg(long)]
     pub force: bool,
-}
-
-/// What `bundle` reports.
-#[derive(Debug, Serialize)]
-pub struct BundleReport {
-    /// Subjects, leaf first.
-    pub chain: Vec<String>,
-    /// Where the chain was written (null: stdout).
-    pub out: Option<String>,
-    /// Whether the root is included.
-    pub includes_root: bool,
-    /// The PEM text (printed on stdout when there is no -o and no --json).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pem: Option<String>,
-    /// Notes for stderr.
-    #[serde(skip)]
-    pub notes: Vec<String>,
 }
 
 /// Run `pki bundle`.

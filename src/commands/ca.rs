@@ -3,13 +3,14 @@
 use clap::{Args, Subcommand};
 
 use crate::commands::Global;
-use crate::commands::issue::IssuedReport;
 use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs, Passphrases};
+
 use crate::error::Result;
 use crate::issuance::ca::{self, IntermediatePlan, RootPlan};
 use crate::keys::KeyType;
 use crate::profile::{MAX_CN_LEN, Subject};
 use crate::render::Outcome;
+use crate::report::IssuedReport;
 
 /// The one-line description of `CaArgs` (also shown in its parent's list).
 pub const CA_ABOUT: &str = "Create and manage the certificate authority";

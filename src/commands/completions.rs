@@ -1,16 +1,17 @@
 //! `pki completions SHELL` (shell completion scripts) and the hidden `pki man` (man pages),
-//! both generated from the clap definitions so they never drift from the real flags.
+//! both generated from the clap definitions so they never drift from the real flags. The
+//! whole command tree (`Cli::command()`) is handed in by the dispatch in `cli`, so this
+//! file does not import `cli` (which imports it).
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, ValueHint};
+use clap::{Args, ValueHint};
 use clap_complete::Shell;
-use serde::Serialize;
 
-use crate::cli::Cli;
 use crate::commands::Global;
 use crate::error::{Error, Result};
 use crate::render::Outcome;
+use crate::report::{ManReport, ScriptReport};
 use crate::store::fsutil;
 
 /// The one-line description of `CompletionsArgs` (also shown in its parent's list).
@@ -32,25 +33,17 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-/// A generated script.
-#[derive(Debug, Serialize)]
-pub struct ScriptReport {
-    /// The shell.
-    pub shell: String,
-    /// The script text.
-    pub script: String,
-}
-
-/// The completion script for `shell`, as text.
-pub fn completion_script(shell: Shell) -> String {
+/// The completion script for `shell`, as text, for the command tree `cli`
+/// (`pki::cli::Cli::command()`).
+pub fn completion_script(mut cli: clap::Command, shell: Shell) -> String {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "pki", &mut buf);
+    clap_complete::generate(shell, &mut cli, "pki", &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
 }
 
 /// Run `pki completions`.
-pub fn run(args: CompletionsArgs, _global: &Global) -> Result<Outcome> {
-    Ok(Outcome::new(ScriptReport { shell: args.shell.to_string(), script: completion_script(args.shell) }))
+pub fn run(args: CompletionsArgs, cli: clap::Command, _global: &Global) -> Result<Outcome> {
+    Ok(Outcome::new(ScriptReport { shell: args.shell.to_string(), script: completion_script(cli, args.shell) }))
 }
 
 /// The one-line description of `ManArgs` (also shown in its parent's list).
@@ -68,16 +61,10 @@ pub struct ManArgs {
     pub out_dir: PathBuf,
 }
 
-/// Pages written.
-#[derive(Debug, Serialize)]
-pub struct ManReport {
-    /// The files written.
-    pub files: Vec<String>,
-}
-
-/// Every man page: (file name, roff text), for `pki` and each visible subcommand.
-pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+/// Every man page: (file name, roff text), for `pki` and each visible subcommand of the
+/// command tree `cli` (`pki::cli::Cli::command()`).
+pub fn man_pages(cli: clap::Command) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut cmd = cli.disable_help_subcommand(true);
     cmd.build();
     let mut pages = Vec::new();
     collect(&cmd, &mut pages)?;
@@ -97,10 +84,10 @@ fn collect(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> Result<()
 }
 
 /// Run `pki man`.
-pub fn run_man(args: ManArgs, _global: &Global) -> Result<Outcome> {
+pub fn run_man(args: ManArgs, cli: clap::Command, _global: &Global) -> Result<Outcome> {
     fsutil::create_dir(&args.out_dir)?;
     let mut files = Vec::new();
-    for (name, bytes) in man_pages()? {
+    for (name, bytes) in man_pages(cli)? {
         let path = args.out_dir.join(&name);
         fsutil::write_public(&path, &bytes, true)?;
         files.push(path.display().to_string());

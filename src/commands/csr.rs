@@ -4,12 +4,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueHint};
-use serde::Serialize;
 
 use crate::commands::Global;
 use crate::commands::args::LeafArgs;
-use crate::commands::issue::IssuedReport;
 use crate::commands::passphrase::{NewKeyArgs, Passphrases};
+
 use crate::error::{Error, Result};
 use crate::input::read_items;
 use crate::issuance::{self, FileName, KeySource, LeafPlan};
@@ -17,6 +16,7 @@ use crate::keys::{self, KeyType};
 use crate::pem::ItemKind;
 use crate::profile::{Profile, Subject};
 use crate::render::Outcome;
+use crate::report::{CsrReport, IssuedReport};
 use crate::san::{SanEntry, parse_san_lists};
 use crate::store::{fsutil, safe_file_stem, validate_file_stem};
 
@@ -59,19 +59,6 @@ pub struct CsrArgs {
     /// Replace existing files
     #[arg(long)]
     pub force: bool,
-}
-
-/// What `csr` reports.
-#[derive(Debug, Serialize)]
-pub struct CsrReport {
-    /// The request file.
-    pub csr: String,
-    /// The key file (written, or the one given).
-    pub key: String,
-    /// Requested subject.
-    pub subject: String,
-    /// Requested SANs.
-    pub sans: Vec<String>,
 }
 
 /// Run `pki csr`.

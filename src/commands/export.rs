@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueHint};
-use serde::Serialize;
 
 use crate::commands::Global;
 use crate::commands::args::PairArgs;
@@ -12,8 +11,9 @@ use crate::commands::passphrase::{ENV_NEW, can_prompt, from_env, from_file, non_
 use crate::error::{Error, Result};
 use crate::input::{read_cert_items, read_items};
 use crate::keys::{self, Passphrase};
-use crate::pem::ItemKind;
+use crate::pem::{Format, ItemKind};
 use crate::render::Outcome;
+use crate::report::{ConvertReport, P12Report};
 use crate::store::fsutil;
 
 /// The one-line description of `ExportArgs` (also shown in its parent's list).
@@ -81,19 +81,6 @@ pub struct P12Args {
     pub force: bool,
 }
 
-/// What `export p12` reports.
-#[derive(Debug, Serialize)]
-pub struct P12Report {
-    /// The file written.
-    pub p12: String,
-    /// Certificates in it (leaf first).
-    pub certificates: usize,
-    /// The scheme: "aes-256-cbc/pbkdf2-sha256/hmac-sha256" or "legacy-3des/sha1".
-    pub scheme: &'static str,
-    /// The entry's friendly name.
-    pub name: String,
-}
-
 fn p12_passphrase(file: &Option<PathBuf>) -> Result<Passphrase> {
     if let Some(f) = file {
         return from_file(f, "--passphrase-file");
@@ -143,16 +130,6 @@ fn run_p12(a: P12Args, _global: &Global) -> Result<Outcome> {
     }))
 }
 
-/// The output format of `convert`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// PEM text.
-    Pem,
-    /// Binary DER.
-    Der,
-}
-
 /// The one-line description of `ConvertArgs` (also shown in its parent's list).
 pub const CONVERT_ABOUT: &str = "Convert one PEM object to DER, or one DER object to PEM";
 
@@ -180,20 +157,6 @@ pub struct ConvertArgs {
     /// Replace the output file
     #[arg(long)]
     pub force: bool,
-}
-
-/// What `convert` reports.
-#[derive(Debug, Serialize)]
-pub struct ConvertReport {
-    /// What the object is.
-    pub kind: &'static str,
-    /// The output format.
-    pub format: Format,
-    /// Where it was written (null: stdout).
-    pub out: Option<String>,
-    /// The converted bytes, for stdout.
-    #[serde(skip)]
-    pub bytes: Option<Vec<u8>>,
 }
 
 /// Run `pki convert`.

@@ -3,14 +3,13 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueHint};
-use serde::Serialize;
-use time::OffsetDateTime;
 
 use crate::commands::Global;
 use crate::describe::{self, Description};
 use crate::error::{Error, Result};
 use crate::input::read_items;
 use crate::render::Outcome;
+use crate::report::InspectReport;
 use crate::validity::parse_time;
 
 /// The one-line description of `InspectArgs` (also shown in its parent's list).
@@ -42,23 +41,6 @@ pub struct InspectArgs {
     /// Judge validity at TIME instead of now (RFC 3339 or a date)
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-}
-
-/// What `inspect` reports: the items in order (JSON: an array of them).
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-pub struct InspectReport {
-    /// Every item described, file by file.
-    pub items: Vec<Description>,
-    /// Files that failed (printed on stderr; exit 1).
-    #[serde(skip)]
-    pub errors: Vec<Error>,
-    /// Warnings about skipped blocks.
-    #[serde(skip)]
-    pub notes: Vec<String>,
-    /// The time expiry is judged at.
-    #[serde(skip)]
-    pub now: OffsetDateTime,
 }
 
 /// Run `pki inspect`.

@@ -3,18 +3,17 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
 use crate::commands::Global;
 use crate::commands::args::LeafArgs;
 use crate::commands::passphrase::{NewKeyArgs, Passphrases};
 use crate::error::Result;
-use crate::issuance::{self, FileName, KeySource, LeafPlan, NewCert};
+use crate::issuance::{self, FileName, KeySource, LeafPlan};
 use crate::keys::KeyType;
 use crate::profile::{Profile, Subject};
 use crate::render::Outcome;
-use crate::san::{SanEntry, parse_san_lists};
-use crate::validity::rfc3339;
+use crate::report::IssuedReport;
+use crate::san::parse_san_lists;
 
 /// The one-line description of `IssueArgs` (also shown in its parent's list).
 pub const ISSUE_ABOUT: &str = "Issue a TLS server or client certificate";
@@ -126,52 +125,6 @@ pub struct CommonArgs {
     #[command(flatten)]
     /// Key encryption.
     pub new_key: NewKeyArgs,
-}
-
-/// What `issue` (and `ca init`/`ca intermediate`) report. The serialised fields are the
-/// contract's `--json` keys; the rest is for the human rendering.
-#[derive(Debug, Serialize)]
-pub struct IssuedReport {
-    /// Certificate file.
-    pub cert: String,
-    /// Key file (none when no key was written: `sign`, `renew --reuse-key`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// Chain file (leaves only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chain: Option<String>,
-    /// Serial, hex.
-    pub serial: String,
-    /// Subject.
-    pub subject: String,
-    /// SAN values.
-    pub sans: Vec<String>,
-    /// notBefore, RFC 3339.
-    pub not_before: String,
-    /// notAfter, RFC 3339.
-    pub not_after: String,
-    /// SHA-256 fingerprint, hex.
-    pub fingerprint_sha256: String,
-    /// The whole issuance record, for the human rendering.
-    #[serde(skip)]
-    pub issued: NewCert,
-}
-
-impl From<NewCert> for IssuedReport {
-    fn from(i: NewCert) -> Self {
-        IssuedReport {
-            cert: i.cert_path.display().to_string(),
-            key: i.key_path.as_ref().map(|p| p.display().to_string()),
-            chain: i.chain_path.as_ref().map(|p| p.display().to_string()),
-            serial: i.serial.to_hex(),
-            subject: i.subject.clone(),
-            sans: i.sans.iter().map(SanEntry::value).collect(),
-            not_before: rfc3339(i.validity.not_before),
-            not_after: rfc3339(i.validity.not_after),
-            fingerprint_sha256: i.fingerprint_sha256.clone(),
-            issued: i,
-        }
-    }
 }
 
 /// Run `pki issue ...`.

@@ -1,13 +1,12 @@
 //! `pki list`: the certificates the CA directory issued, with their status.
 
 use clap::Args;
-use serde::Serialize;
 
 use crate::commands::Global;
 use crate::error::Result;
-use crate::profile::Profile;
 use crate::render::Outcome;
-use crate::store::ledger::{Ledger, Status};
+use crate::report::{ListReport, ListRow};
+use crate::store::ledger::Ledger;
 
 /// The one-line description of `ListArgs` (also shown in its parent's list).
 pub const LIST_ABOUT: &str = "List the certificates this CA issued";
@@ -23,34 +22,6 @@ oldest first.",
 pki --ca-dir ./ci-ca list\n\nEXIT CODES:\n  0 listed   1 error (no CA, damaged ledger)   2 usage error"
 )]
 pub struct ListArgs {}
-
-/// One row of `pki list`; the fields are the contract's `--json` keys.
-#[derive(Debug, Serialize)]
-pub struct ListRow {
-    /// Serial, hex.
-    pub serial: String,
-    /// What it was issued as.
-    pub profile: Profile,
-    /// Subject.
-    pub subject: String,
-    /// SAN values.
-    pub sans: Vec<String>,
-    /// notAfter, RFC 3339.
-    pub not_after: String,
-    /// Status now.
-    pub status: Status,
-    /// Issuing CA ("root" or an intermediate's name), for the human rendering.
-    #[serde(skip)]
-    pub issuer: String,
-}
-
-/// The rows, in ledger order.
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-pub struct ListReport {
-    /// The rows.
-    pub rows: Vec<ListRow>,
-}
 
 /// Run `pki list`.
 pub fn run(_args: ListArgs, global: &Global) -> Result<Outcome> {

@@ -6,16 +6,16 @@ use std::time::Duration;
 
 use clap::{Args, ValueHint};
 use rustls::pki_types::ServerName;
-use serde::Serialize;
 
 use crate::commands::Global;
-use crate::describe::CertDescription;
+
 use crate::error::{Error, Result};
 use crate::input::read_certs;
 use crate::keys::{self, PlainOnly};
 use crate::render::Outcome;
+use crate::report::ProbeReport;
 use crate::tls;
-use crate::verify::{self, Purpose, Verdict};
+use crate::verify::{self, Purpose};
 
 /// The one-line description of `ProbeArgs` (also shown in its parent's list).
 pub const PROBE_ABOUT: &str = "Connect to a TLS server, show its chain and say whether it verifies";
@@ -53,26 +53,6 @@ pub struct ProbeArgs {
     /// Seconds to wait for the connection and for each step of the handshake
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub timeout: u64,
-}
-
-/// What `probe` reports.
-#[derive(Debug, Serialize)]
-pub struct ProbeReport {
-    /// HOST:PORT.
-    pub target: String,
-    /// The name asked for and verified.
-    pub server_name: String,
-    /// TLSv1.2 / TLSv1.3.
-    pub protocol: String,
-    /// The negotiated cipher suite.
-    pub cipher_suite: String,
-    /// The chain the server presented, described.
-    pub presented: Vec<CertDescription>,
-    /// The verification verdict (`valid`, `chain`, `errors`).
-    pub verification: Verdict,
-    /// The time, for relative expiry in the human rendering.
-    #[serde(skip)]
-    pub now: time::OffsetDateTime,
 }
 
 /// HOST from HOST:PORT or [HOST]:PORT.

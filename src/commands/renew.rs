@@ -4,17 +4,17 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueHint};
-use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use crate::commands::Global;
 use crate::commands::args::OutputArgs;
-use crate::commands::issue::IssuedReport;
 use crate::commands::passphrase::{CaKeyArgs, Passphrases};
+
 use crate::error::{Error, Result};
 use crate::input::read_cert_items;
 use crate::issuance::renew::{Renewal, renew};
 use crate::render::Outcome;
+use crate::report::{IssuedReport, RenewalReport, RenewalRow};
 use crate::validity::{parse_time, rfc3339, span};
 
 /// The one-line description of `RenewArgs` (also shown in its parent's list).
@@ -114,35 +114,6 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
         Some(h) if h <= 24 * 366 * 1000 => Ok(Duration::hours(h)),
         _ => Err(format!("'{s}' is too long (at most 1000 years)")),
     }
-}
-
-/// One certificate's remaining time.
-#[derive(Debug, Serialize)]
-pub struct RenewalRow {
-    /// The file.
-    pub source: String,
-    /// Subject.
-    pub subject: String,
-    /// notAfter, RFC 3339.
-    pub not_after: String,
-    /// Seconds left (negative when expired).
-    pub remaining_seconds: i64,
-    /// Whether it expires within the window (or has expired).
-    pub due: bool,
-    /// "expires in 12 days" / "EXPIRED 3 days ago".
-    #[serde(skip)]
-    pub phrase: String,
-}
-
-/// What `check-renewal` reports (JSON: the array of rows).
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-pub struct RenewalReport {
-    /// The rows.
-    pub rows: Vec<RenewalRow>,
-    /// The window, for the human rendering.
-    #[serde(skip)]
-    pub within: String,
 }
 
 /// Run `pki check-renewal`.

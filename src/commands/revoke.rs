@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueHint};
-use serde::Serialize;
 
 use crate::authority;
 use crate::commands::Global;
@@ -12,7 +11,9 @@ use crate::crl::Reason;
 use crate::error::Result;
 use crate::input::read_cert_items;
 use crate::render::Outcome;
+use crate::report::{CrlReport, RevokeReport};
 use crate::store::CaName;
+
 use crate::validity::rfc3339;
 
 /// The one-line description of `RevokeArgs` (also shown in its parent's list).
@@ -36,19 +37,6 @@ pub struct RevokeArgs {
     /// Why
     #[arg(long, value_name = "REASON", value_enum, default_value_t = Reason::Unspecified)]
     pub reason: Reason,
-}
-
-/// What `revoke` reports.
-#[derive(Debug, Serialize)]
-pub struct RevokeReport {
-    /// Serial, hex.
-    pub serial: String,
-    /// Subject.
-    pub subject: String,
-    /// Reason.
-    pub reason: String,
-    /// When, RFC 3339.
-    pub revoked_at: String,
 }
 
 /// Run `pki revoke`.
@@ -98,21 +86,6 @@ pub struct CrlArgs {
     #[command(flatten)]
     /// Unlocking the CA key.
     pub ca_key: CaKeyArgs,
-}
-
-/// What `crl` reports.
-#[derive(Debug, Serialize)]
-pub struct CrlReport {
-    /// The CRL file.
-    pub crl: String,
-    /// Its cRLNumber.
-    pub number: u64,
-    /// thisUpdate.
-    pub this_update: String,
-    /// nextUpdate.
-    pub next_update: String,
-    /// The revoked serials listed.
-    pub revoked: Vec<String>,
 }
 
 /// Run `pki crl`.

@@ -9,7 +9,6 @@ use std::time::{Duration, SystemTime};
 
 use clap::{Args, ValueHint};
 use rustls::sign::CertifiedKey;
-use serde::Serialize;
 
 use crate::commands::Global;
 use crate::commands::args::PairArgs;
@@ -17,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::input::read_certs;
 use crate::keys::PlainOnly;
 use crate::render::{self, Outcome};
+use crate::report::ServeReport;
 use crate::tls::{self, SwappableCert};
 
 /// The one-line description of `ServeArgs` (also shown in its parent's list).
@@ -59,13 +59,6 @@ pub struct ServeArgs {
     /// Exit after one connection
     #[arg(long)]
     pub once: bool,
-}
-
-/// What `serve --once` reports at the end.
-#[derive(Debug, Serialize)]
-pub struct ServeReport {
-    /// Connections handled.
-    pub connections: usize,
 }
 
 /// The served files, loaded and checked.

@@ -10,8 +10,9 @@ use crate::error::{Error, Result};
 use crate::input::{read_certs, read_crls};
 use crate::keys::PlainOnly;
 use crate::render::Outcome;
+use crate::report::VerifyReport;
 use crate::validity::parse_time;
-use crate::verify::{self, Purpose, Verdict};
+use crate::verify::{self, Purpose};
 
 /// The one-line description of `VerifyArgs` (also shown in its parent's list).
 pub const VERIFY_ABOUT: &str = "Validate a certificate for a host, an IP and a purpose, and say why not";
@@ -77,17 +78,6 @@ pub struct VerifyArgs {
     /// from its issuer.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub crl: Vec<PathBuf>,
-}
-
-/// What `verify` reports: the verdict (its fields are the contract's JSON keys).
-#[derive(Debug, serde::Serialize)]
-#[serde(transparent)]
-pub struct VerifyReport {
-    /// The verdict.
-    pub verdict: Verdict,
-    /// What was asked, for the human rendering.
-    #[serde(skip)]
-    pub asked: String,
 }
 
 /// Run `pki verify`.

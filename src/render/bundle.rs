@@ -2,7 +2,7 @@
 
 use super::sanitize::field;
 use super::{Report, Style, json_of};
-use crate::commands::bundle::BundleReport;
+use crate::report::BundleReport;
 
 impl Report for BundleReport {
     fn to_json(&self) -> serde_json::Value {

@@ -1,7 +1,7 @@
 //! Rendering of generated files: completion scripts go to stdout as they are.
 
 use super::{Report, Style, json_of};
-use crate::commands::completions::{ManReport, ScriptReport};
+use crate::report::{ManReport, ScriptReport};
 
 impl Report for ScriptReport {
     fn to_json(&self) -> serde_json::Value {

@@ -2,9 +2,9 @@
 
 use super::sanitize::field;
 use super::{Report, Style, json_of, relative_validity};
-use crate::commands::inspect::InspectReport;
 use crate::describe::Description;
 use crate::error::{EXIT_ERROR, EXIT_OK, Error};
+use crate::report::InspectReport;
 
 impl Report for InspectReport {
     fn to_json(&self) -> serde_json::Value {

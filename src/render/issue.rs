@@ -2,8 +2,8 @@
 
 use super::sanitize::field;
 use super::{Report, Style, json_of};
-use crate::commands::issue::IssuedReport;
 use crate::profile::Profile;
+use crate::report::IssuedReport;
 
 impl Report for IssuedReport {
     fn to_json(&self) -> serde_json::Value {

@@ -3,11 +3,8 @@
 
 use super::sanitize::field;
 use super::{Report, Style, json_of};
-use crate::commands::csr::CsrReport;
-use crate::commands::export::{ConvertReport, P12Report};
-use crate::commands::renew::RenewalReport;
-use crate::commands::revoke::{CrlReport, RevokeReport};
 use crate::error::{EXIT_CHECK_FAILED, EXIT_OK};
+use crate::report::{ConvertReport, CrlReport, CsrReport, P12Report, RenewalReport, RevokeReport};
 
 fn rows(st: &Style, title: &str, rows: &[(&str, String)]) -> String {
     let mut s = format!("{} {}\n", st.ok("✓"), st.bold(title));

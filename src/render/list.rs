@@ -2,7 +2,7 @@
 
 use super::sanitize::field;
 use super::{Report, Style, json_of};
-use crate::commands::list::ListReport;
+use crate::report::ListReport;
 use crate::store::ledger::Status;
 
 impl Report for ListReport {

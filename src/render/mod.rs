@@ -14,7 +14,6 @@ mod verify;
 
 use std::io::Write;
 
-use crate::commands::Global;
 use crate::error::{EXIT_OK, Error};
 pub use style::Style;
 
@@ -42,6 +41,18 @@ pub trait Report {
     }
 }
 
+/// The global flags that decide how output is printed (`--json`, `--quiet`, `--no-color`);
+/// the command layer's resolved flags convert into it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Print one JSON document instead of text.
+    pub json: bool,
+    /// Print nothing on success.
+    pub quiet: bool,
+    /// Never use colour.
+    pub no_color: bool,
+}
+
 /// What a command produced.
 pub struct Outcome(Box<dyn Report>);
 
@@ -58,7 +69,8 @@ impl Outcome {
 }
 
 /// Print an outcome as the global flags say; returns the exit code.
-pub fn emit(outcome: &Outcome, global: &Global) -> i32 {
+pub fn emit(outcome: &Outcome, options: impl Into<Options>) -> i32 {
+    let global = options.into();
     let report = outcome.report();
     let code = report.exit_code();
     let mut err = std::io::stderr().lock();
@@ -125,8 +137,8 @@ fn json_of<T: serde::Serialize>(v: &T) -> serde_json::Value {
 }
 
 /// One log line of a long-running command (`serve`), on stdout, flushed at once.
-pub fn log(line: &str, global: &Global) {
-    if global.quiet {
+pub fn log(line: &str, options: impl Into<Options>) {
+    if options.into().quiet {
         return;
     }
     let mut out = std::io::stdout().lock();

@@ -1,12 +1,9 @@
 //! Human rendering of `serve --once` and `probe`.
 
 use super::{Report, Style, json_of};
-use crate::commands::inspect::InspectReport;
-use crate::commands::probe::ProbeReport;
-use crate::commands::serve::ServeReport;
-use crate::commands::verify::VerifyReport;
 use crate::describe::Description;
 use crate::error::{EXIT_CHECK_FAILED, EXIT_OK};
+use crate::report::{InspectReport, ProbeReport, ServeReport, VerifyReport};
 
 impl Report for ServeReport {
     fn to_json(&self) -> serde_json::Value {

@@ -2,8 +2,8 @@
 
 use super::sanitize::field;
 use super::{Report, Style, json_of};
-use crate::commands::verify::VerifyReport;
 use crate::error::{EXIT_CHECK_FAILED, EXIT_OK};
+use crate::report::VerifyReport;
 
 impl Report for VerifyReport {
     fn to_json(&self) -> serde_json::Value {

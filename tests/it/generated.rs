@@ -18,7 +18,7 @@ fn committed_completion_scripts_are_current() {
     for (shell, file) in [(Shell::Bash, "pki.bash"), (Shell::Zsh, "_pki"), (Shell::Fish, "pki.fish")] {
         let path = repo().join("completions").join(file);
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        let fresh = pki::commands::completions::completion_script(shell);
+        let fresh = pki::commands::completions::completion_script(pki::cli::Cli::command(), shell);
         assert!(
             committed == fresh,
             "completions/{file} is stale; refresh it with:\n  cargo run -q -- completions {shell} > completions/{file}"
@@ -35,14 +35,14 @@ fn completions_command_prints_the_same_scripts() {
         assert!(out.contains("san"), "{shell} completion lacks --san");
     }
     let bash = pki.ok(&["completions", "bash"]);
-    assert_eq!(bash, pki::commands::completions::completion_script(Shell::Bash));
+    assert_eq!(bash, pki::commands::completions::completion_script(pki::cli::Cli::command(), Shell::Bash));
     pki.fails(2, &["completions", "tcsh"]);
 }
 
 #[test]
 fn committed_man_pages_are_current() {
     let dir = repo().join("docs/man");
-    let fresh = pki::commands::completions::man_pages().unwrap();
+    let fresh = pki::commands::completions::man_pages(pki::cli::Cli::command()).unwrap();
     let refresh = "refresh them with:\n  rm -rf docs/man && cargo run -q -- man --out-dir docs/man";
     let mut committed: Vec<String> = std::fs::read_dir(&dir)
         .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())

@@ -1,0 +1,24 @@
+//! What `inspect` reports.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::describe::Description;
+use crate::error::Error;
+
+/// What `inspect` reports: the items in order (JSON: an array of them).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct InspectReport {
+    /// Every item described, file by file.
+    pub items: Vec<Description>,
+    /// Files that failed (printed on stderr; exit 1).
+    #[serde(skip)]
+    pub errors: Vec<Error>,
+    /// Warnings about skipped blocks.
+    #[serde(skip)]
+    pub notes: Vec<String>,
+    /// The time expiry is judged at.
+    #[serde(skip)]
+    pub now: OffsetDateTime,
+}
