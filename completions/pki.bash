@@ -1218,7 +1218,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__client)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --san --key-type --days --not-before --not-after --issuer --out-dir --name --encrypt-key --passphrase-file --ca-passphrase-file --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --san --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --encrypt-key --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1270,7 +1270,7 @@ _pki() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --passphrase-file)
+                --ca-passphrase-file)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"
@@ -1285,7 +1285,7 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-passphrase-file)
+                --passphrase-file)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"
@@ -1364,7 +1364,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__server)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --encrypt-key --passphrase-file --ca-passphrase-file --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --encrypt-key --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1416,7 +1416,7 @@ _pki() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --passphrase-file)
+                --ca-passphrase-file)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"
@@ -1431,7 +1431,7 @@ _pki() {
                     fi
                     return 0
                     ;;
-                --ca-passphrase-file)
+                --passphrase-file)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"
@@ -1577,7 +1577,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__renew)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --days --reuse-key --key --out-dir --name --ca-passphrase-file --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --days --reuse-key --key --out-dir --name --force --ca-passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1753,7 +1753,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__sign)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --profile --san --days --not-before --not-after --issuer --out-dir --name --ca-passphrase-file --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --profile --san --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -124,13 +124,13 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l force -d 'Replace existing output files'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
@@ -148,13 +148,13 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l force -d 'Replace existing output files'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
@@ -222,12 +222,12 @@ complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-dir -d 'The CA direc
 complete -c pki -n "__fish_pki_using_subcommand sign" -l profile -d 'What the certificate is for' -r -f -a "server\t'A TLS server leaf (EKU serverAuth)'
 client\t'A TLS client leaf (EKU clientAuth)'"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l san -d 'Replace the requested SANs with these (comma-separated, repeatable)' -r
-complete -c pki -n "__fish_pki_using_subcommand sign" -l days -d 'Days the certificate is valid (cut to the issuer\'s notAfter)' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l days -d 'Days the certificate is valid' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l not-after -d 'End of validity: RFC 3339 time or date' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
-complete -c pki -n "__fish_pki_using_subcommand sign" -l out-dir -d 'Directory to write the files to (default: beside the request)' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand sign" -l name -d 'Base name of the files (default: the request\'s file name without .csr)' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand sign" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand sign" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand sign" -s q -l quiet -d 'Print nothing on success'
@@ -266,9 +266,9 @@ complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subc
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l cert -d 'The certificate' -r -F
-complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l key -d 'Its private key (PEM; an encrypted key is opened with the same passphrase)' -r -F
-complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l chain -d 'Intermediates to include (a NAME-chain.pem works: the leaf in it is skipped)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l cert -d 'The certificate (a NAME-chain.pem works: the certificates after it are its chain)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l key -d 'Its private key (PEM)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l chain -d 'Intermediates to add after the certificate (a NAME-chain.pem works: the leaf in it is skipped)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -s o -l out -d 'Output file (default: NAME.p12 beside the certificate)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline dropped)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l name -d 'The friendly name (alias) of the entry (default: the file name)' -r
@@ -294,14 +294,14 @@ complete -c pki -n "__fish_pki_using_subcommand convert" -s V -l version -d 'Pri
 complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand renew" -l days -d 'Days the new certificate is valid' -r
 complete -c pki -n "__fish_pki_using_subcommand renew" -l key -d 'The old key, for --reuse-key' -r -F
-complete -c pki -n "__fish_pki_using_subcommand renew" -l out-dir -d 'Directory to write to (default: the certificate\'s)' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand renew" -l name -d 'Base name of the files (default: the certificate\'s)' -r
+complete -c pki -n "__fish_pki_using_subcommand renew" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand renew" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand renew" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand renew" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand renew" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand renew" -l reuse-key -d 'Keep the old key (NAME-key.pem beside the certificate, or --key)'
-complete -c pki -n "__fish_pki_using_subcommand renew" -l force -d 'Replace existing files'
+complete -c pki -n "__fish_pki_using_subcommand renew" -l force -d 'Replace existing output files'
 complete -c pki -n "__fish_pki_using_subcommand renew" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand renew" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
@@ -313,9 +313,9 @@ complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l no-color -d 'N
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand serve" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand serve" -l cert -d 'The server certificate (a NAME-chain.pem works: its intermediates are sent too)' -r -F
-complete -c pki -n "__fish_pki_using_subcommand serve" -l key -d 'Its private key (unencrypted)' -r -F
-complete -c pki -n "__fish_pki_using_subcommand serve" -l chain -d 'Intermediates to send after the certificate' -r -F
+complete -c pki -n "__fish_pki_using_subcommand serve" -l cert -d 'The certificate (a NAME-chain.pem works: the certificates after it are its chain)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand serve" -l key -d 'Its private key (PEM)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand serve" -l chain -d 'Intermediates to add after the certificate (a NAME-chain.pem works: the leaf in it is skipped)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand serve" -l listen -d 'Address to listen on (port 0: any free port, printed at start)' -r
 complete -c pki -n "__fish_pki_using_subcommand serve" -l client-ca -d 'Verify client certificates against this CA' -r -F
 complete -c pki -n "__fish_pki_using_subcommand serve" -l json -d 'Print one JSON document on stdout instead of text'

@@ -263,11 +263,7 @@ impl Error {
 
     /// The process exit code for this error (see docs/cli.md).
     pub fn exit_code(&self) -> i32 {
-        match self {
-            // A missing argument that clap cannot see (it depends on the CA directory).
-            Error::NoTrustAnchor { .. } => EXIT_USAGE,
-            _ => EXIT_ERROR,
-        }
+        EXIT_ERROR
     }
 }
 
