@@ -123,6 +123,18 @@ pub enum Error {
         /// The key file.
         key: PathBuf,
     },
+    /// A certificate too large for TLS software to read.
+    CertificateTooLarge {
+        /// Its size in DER.
+        bytes: usize,
+        /// The most we issue.
+        limit: usize,
+    },
+    /// `ca init` into a directory that holds other things and no CA.
+    NotACaDir {
+        /// The directory.
+        dir: PathBuf,
+    },
     /// The root's pathLenConstraint is 0, so it may not sign an intermediate.
     RootPathLenZero,
     /// A certificate given to `renew` that this CA's ledger does not know.
@@ -151,10 +163,16 @@ pub enum Error {
         /// When it was revoked, RFC 3339.
         at: String,
     },
-    /// `verify` with no `--ca` and no CA root to trust: a missing argument (exit 2).
+    /// `verify` with no `--ca` and no CA root to trust.
     NoTrustAnchor {
         /// Where the CA root was looked for.
         root: PathBuf,
+    },
+    /// Standard output could not be written (a full disk, a closed file); a broken pipe
+    /// is not reported (`pki list | head -1`).
+    Stdout {
+        /// The underlying error.
+        source: std::io::Error,
     },
     /// No TLS connection to a server (`probe`): refused, timed out, handshake failed.
     Network {
@@ -253,10 +271,17 @@ impl Error {
             Error::NotALeaf { .. } => Some("create a new intermediate with 'pki ca intermediate --force'".into()),
             Error::UnknownSerial { .. } => Some("'pki list' shows the serials this CA issued".into()),
             Error::AlreadyRevoked { .. } => None,
+            Error::CertificateTooLarge { .. } => {
+                Some("use fewer --san entries: spread the names over several certificates".into())
+            }
+            Error::NotACaDir { .. } => {
+                Some("give a new or empty directory with --ca-dir DIR (or PKI_CA_DIR); pki leaves this one as it is".into())
+            }
             Error::NoTrustAnchor { .. } => {
                 Some("pass --ca FILE with the root certificate to trust, or --ca-dir DIR of a pki CA".into())
             }
             Error::Network { .. } | Error::NoPeerCertificate { .. } => None,
+            Error::Stdout { .. } => Some("write to a file or pipe with room (or use -o FILE where the command has it)".into()),
             Error::Crypto { .. } => None,
         }
     }
@@ -321,6 +346,13 @@ impl fmt::Display for Error {
                     key.display()
                 )
             }
+            Error::CertificateTooLarge { bytes, limit } => write!(
+                f,
+                "the certificate would be {bytes} bytes, more than the {limit} that rustls, webpki and 'pki verify' can read; nothing was written"
+            ),
+            Error::NotACaDir { dir } => {
+                write!(f, "'{}' is not empty and holds no pki CA; nothing was written", dir.display())
+            }
             Error::RootPathLenZero => write!(f, "the root's pathLenConstraint is 0: it may not have intermediates"),
             Error::NotIssuedHere { path, serial } => {
                 write!(f, "'{}' (serial {serial}) was not issued by this CA", path.display())
@@ -333,6 +365,9 @@ impl fmt::Display for Error {
             Error::NoTrustAnchor { root } => {
                 write!(f, "no trust anchor: no --ca was given and there is no CA root at '{}'", root.display())
             }
+            Error::Stdout { source } => {
+                write!(f, "cannot write to standard output: {}", strip_os_error(&source.to_string()))
+            }
             Error::Network { target, source } => write!(f, "no TLS connection to '{target}': {source}"),
             Error::NoPeerCertificate { target } => write!(f, "'{target}' presented no certificate"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
@@ -343,7 +378,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            Error::Io { source, .. } | Error::Stdout { source } => Some(source),
             _ => None,
         }
     }

@@ -37,6 +37,10 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
         return Err(Error::OrphanKey { key: files.key });
     }
     fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
+    let fresh = fsutil::is_missing_or_empty_dir(ca.path())?;
+    if !fresh && !ca.holds_ca_files() {
+        return Err(Error::NotACaDir { dir: ca.path().to_path_buf() });
+    }
     plan.subject.validate()?;
     let passphrase = secrets.new_key_passphrase()?;
 
@@ -49,11 +53,10 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     let cert_pem = cert.pem();
 
     let mut warnings = Vec::new();
-    if fsutil::is_missing_or_empty_dir(ca.path())? {
+    if fresh {
         ca.create_fresh(&key_pem, &cert_pem)?;
     } else {
-        fsutil::create_private_dir(ca.path())?;
-        fsutil::set_private_mode(ca.path())?;
+        // A directory pki did not create keeps its mode.
         let _lock = ca.lock()?;
         fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
         let k = fsutil::stage(&files.key, key_pem.as_bytes(), fsutil::SECRET_MODE)?;

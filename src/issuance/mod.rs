@@ -129,20 +129,17 @@ fn record_then_commit(mut ledger: Appender, events: &[Event], staged: Vec<Staged
             return Err(err);
         }
     }
-    let mut done: Vec<PathBuf> = Vec::new();
-    for s in staged {
-        let dest = s.dest().to_path_buf();
-        if let Err(e) = s.commit(overwrite) {
-            for p in &done {
-                let _ = std::fs::remove_file(p);
-            }
-            ledger.roll_back();
-            return Err(e);
-        }
-        done.push(dest);
+    if let Err(e) = fsutil::commit_all(staged, overwrite) {
+        ledger.roll_back();
+        return Err(e);
     }
     Ok(())
 }
+
+/// The largest certificate we issue. webpki (and so rustls and `pki verify`) reads DER
+/// lengths of at most two octets, so a larger certificate is "trailing data" to every
+/// rustls client; about 3,500 SANs reach it.
+pub const MAX_CERT_BYTES: usize = 65_535;
 
 /// Sign `params` for the public key `key` with the CA `issuer`.
 fn sign(
@@ -154,6 +151,9 @@ fn sign(
     let signer = crate::signer::Rcgen(issuer.key.as_ref());
     let rc_issuer = rcgen::Issuer::from_ca_cert_der(&issuer.cert, signer).map_err(|e| Error::crypto(what, e))?;
     let cert = params.signed_by(key, &rc_issuer).map_err(|e| Error::crypto(what, e))?;
+    if cert.der().len() > MAX_CERT_BYTES {
+        return Err(Error::CertificateTooLarge { bytes: cert.der().len(), limit: MAX_CERT_BYTES });
+    }
     Ok(cert.der().clone())
 }
 

@@ -95,9 +95,15 @@ pub fn emit(outcome: &Outcome, options: impl Into<Options>) -> i32 {
     } else {
         Ok(())
     };
-    // A closed pipe (`pki list | head -1`) is not an error worth a message.
-    let _ = res.and_then(|_| out.flush());
-    code
+    match res.and_then(|_| out.flush()) {
+        // A closed pipe (`pki list | head -1`) is not an error worth a message; any other
+        // failure (`> /dev/full`) is, or a script would take an empty file for the output.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            drop(out);
+            error(&Error::Stdout { source: e }, global.no_color)
+        }
+        _ => code,
+    }
 }
 
 /// Print an error and its hint on stderr; returns the exit code.

@@ -98,6 +98,72 @@ impl Staged {
     }
 }
 
+/// Move staged files into place, all or nothing: when one fails, those already moved are
+/// taken back and every file they replaced is put back as it was, so a failure leaves the
+/// old set or (on success) the new set, complete. With `overwrite`, each file about to be
+/// replaced is first hard-linked (or copied) to a backup beside it, removed at the end.
+pub fn commit_all(staged: Vec<Staged>, overwrite: bool) -> Result<()> {
+    let mut backups: Vec<Option<PathBuf>> = Vec::with_capacity(staged.len());
+    if overwrite {
+        for s in &staged {
+            match backup(s.dest()) {
+                Ok(b) => backups.push(b),
+                Err(e) => {
+                    remove_backups(&backups);
+                    return Err(e);
+                }
+            }
+        }
+    }
+    let mut done: Vec<PathBuf> = Vec::with_capacity(staged.len());
+    for s in staged {
+        let dest = s.dest().to_path_buf();
+        if let Err(e) = s.commit(overwrite) {
+            for (i, d) in done.iter().enumerate() {
+                match backups.get(i).and_then(Option::as_ref) {
+                    Some(b) => {
+                        let _ = fs::rename(b, d);
+                    }
+                    None => {
+                        let _ = fs::remove_file(d);
+                    }
+                }
+            }
+            remove_backups(&backups);
+            if let Some(d) = done.first() {
+                sync_dir(parent_dir(d));
+            }
+            return Err(e);
+        }
+        done.push(dest);
+    }
+    remove_backups(&backups);
+    Ok(())
+}
+
+/// A second name for `dest` (a hard link, or a copy where links are not supported), or
+/// `None` when there is nothing to keep.
+fn backup(dest: &Path) -> Result<Option<PathBuf>> {
+    match fs::symlink_metadata(dest) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(dest, "read", e)),
+        Ok(_) => {}
+    }
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let keep = parent_dir(dest).join(format!(".pki-old-{}-{name}", std::process::id()));
+    let _ = fs::remove_file(&keep);
+    if fs::hard_link(dest, &keep).is_err() {
+        fs::copy(dest, &keep).map_err(|e| Error::io(dest, "back up", e))?;
+    }
+    Ok(Some(keep))
+}
+
+fn remove_backups(backups: &[Option<PathBuf>]) {
+    for b in backups.iter().flatten() {
+        let _ = fs::remove_file(b);
+    }
+}
+
 /// Best-effort fsync of a directory so a rename in it survives a power cut.
 pub fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
@@ -225,6 +291,15 @@ pub fn remove_file_synced(path: &Path) -> Result<()> {
 /// it, each file written and synced, then renamed into place in one step, so a crash
 /// leaves the whole directory or none. An existing non-empty `dir` is [`Error::Exists`].
 pub fn publish_new_dir(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
+    // A symlink to an empty directory (`--ca-dir ~/ca` pointing at a mounted volume): the
+    // new directory replaces its target, not the link (renaming onto a link is ENOTDIR).
+    let target;
+    let dir = if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        target = fs::canonicalize(dir).map_err(|e| Error::io(dir, "follow the link", e))?;
+        target.as_path()
+    } else {
+        dir
+    };
     let parent = parent_dir(dir);
     create_dir(parent)?;
     let tmp = tempfile::Builder::new()

@@ -187,6 +187,15 @@ impl CaDir {
         self.cert_path().exists()
     }
 
+    /// Whether the directory holds any file a CA directory has (the root, its key, the
+    /// ledger, intermediates, the CRL): `ca init` adds to such a directory, and refuses
+    /// any other non-empty one (`--ca-dir /tmp` must not become a CA, nor lose its mode).
+    pub fn holds_ca_files(&self) -> bool {
+        [CERT_FILE, KEY_FILE, ledger::FILE_NAME, INTERMEDIATES, CRL_FILE]
+            .iter()
+            .any(|name| std::fs::symlink_metadata(self.dir.join(name)).is_ok())
+    }
+
     /// [`Error::NoCa`] unless the root exists.
     pub fn require_root(&self) -> Result<()> {
         if self.has_root() { Ok(()) } else { Err(Error::NoCa { dir: self.dir.clone() }) }

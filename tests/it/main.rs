@@ -17,6 +17,7 @@ mod ledger;
 mod lifecycle;
 mod limbo;
 mod recipes;
+mod red_team;
 mod secrets;
 mod serve;
 mod terminal;

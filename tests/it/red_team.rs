@@ -1,0 +1,159 @@
+//! What a red team found (issue 13), each reproduced: a forced re-issue that fails
+//! part-way, stdout that cannot be written, `ca init` on a directory that is not a CA,
+//! a certificate too large for TLS software, a CA directory behind a symlink.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
+
+use crate::common::{Pki, have, ledger_lines};
+
+/// Every file in `dir` with its bytes, sorted by name.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| (e.file_name().to_string_lossy().to_string(), fs::read(e.path()).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+// Item 1: a forced re-issue whose last rename fails leaves the old set, complete.
+#[test]
+fn forced_reissue_that_fails_on_its_last_rename_keeps_the_old_files() {
+    assert!(have("strace"), "strace is needed to inject a failing rename: apt-get install strace");
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "server", "--san", "a.test", "-q"]);
+    let before = snapshot(&pki.work());
+    assert_eq!(before.len(), 3, "{:?}", before.iter().map(|f| &f.0).collect::<Vec<_>>());
+    let ledger_before = ledger_lines(&pki.ca_dir(), false).len();
+
+    // key, certificate, chain: three renames; the third fails.
+    let mut cmd = std::process::Command::new("strace");
+    cmd.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2"])
+        .args(["-e", "inject=rename,renameat,renameat2:error=EIO:when=3"]);
+    let pki_cmd = pki.process(&["issue", "server", "--san", "a.test", "--force", "-q"]);
+    cmd.arg(pki_cmd.get_program()).args(pki_cmd.get_args()).current_dir(pki.work());
+    for (k, v) in pki_cmd.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("a.test-chain.pem"), "the error names the file: {stderr}");
+    assert_eq!(snapshot(&pki.work()), before, "the old certificate, key and chain are all still there, unchanged");
+    assert_eq!(ledger_lines(&pki.ca_dir(), false).len(), ledger_before, "the failed issue is not in the ledger");
+    // And the next run works.
+    pki.ok(&["issue", "server", "--san", "a.test", "--force", "-q"]);
+    assert_eq!(snapshot(&pki.work()).len(), 3);
+    assert_eq!(ledger_lines(&pki.ca_dir(), false).len(), ledger_before + 1);
+}
+
+/// Run `pki ARGS` with stdout going to /dev/full.
+fn to_dev_full(pki: &Pki, args: &[&str]) -> std::process::Output {
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    pki.process(args).stdin(Stdio::null()).stdout(full).output().unwrap()
+}
+
+// Item 4: a write error on stdout is exit 1 with a message; a closed pipe stays quiet.
+#[test]
+fn a_full_stdout_is_an_error_and_a_closed_pipe_is_not() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "server", "--san", "a.test", "-q"]);
+    for args in [
+        &["bundle", "a.test.pem"][..],
+        &["convert", "a.test.pem", "--to", "der"],
+        &["list", "--json"],
+        &["inspect", "a.test.pem"],
+        &["completions", "bash"],
+    ] {
+        let out = to_dev_full(&pki, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "pki {args:?} > /dev/full: {stderr}");
+        assert!(stderr.contains("error: cannot write to standard output: no space left on device"), "{stderr}");
+    }
+    // `issue --json` has already written its files: still an error, since its report is lost.
+    let out = to_dev_full(&pki, &["issue", "server", "--san", "b.test", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // `pki completions bash | head -c 1`: the reader goes away; exit 0 and no message.
+    let mut child =
+        pki.process(&["completions", "bash"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take()); // closed before pki writes its ~20 KB
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `pki ARGS` with the CA directory `dir` (through PKI_CA_DIR); returns exit code and stderr.
+fn run_with_ca_dir(pki: &Pki, dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = pki.bare_process().env("PKI_CA_DIR", dir).args(args).stdin(Stdio::null()).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+}
+
+// Item 5: `ca init` refuses a non-empty directory that is not a CA, and changes nothing.
+#[test]
+fn ca_init_refuses_a_directory_that_holds_other_things() {
+    let pki = Pki::new();
+    let dir = pki.root().join("shared");
+    fs::create_dir(&dir).unwrap();
+    fs::write(dir.join("notes.txt"), "mine").unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o1777)).unwrap();
+    let (code, err) = run_with_ca_dir(&pki, &dir, &["ca", "init"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!("'{}' is not empty and holds no pki CA; nothing was written", dir.display())),
+        "{err}"
+    );
+    assert!(err.contains("hint: give a new or empty directory with --ca-dir"), "{err}");
+    assert_eq!(fs::metadata(&dir).unwrap().permissions().mode() & 0o7777, 0o1777, "the sticky bit stays");
+    let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["notes.txt"], "nothing was added");
+    // A directory that is a CA (ca-key.pem without ca.pem) is still an interrupted init.
+    let ca = pki.root().join("ca2");
+    fs::create_dir(&ca).unwrap();
+    fs::write(ca.join("ca-key.pem"), "x").unwrap();
+    let (code, err) = run_with_ca_dir(&pki, &ca, &["ca", "init"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("exists without 'ca.pem'"), "{err}");
+}
+
+// Smaller: `ca init` into a symlink to an empty directory creates the CA in its target.
+#[test]
+fn ca_init_through_a_symlink_to_an_empty_directory() {
+    let pki = Pki::new();
+    let target = pki.root().join("volume");
+    fs::create_dir(&target).unwrap();
+    let link = pki.root().join("ca-link");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert_eq!(run_with_ca_dir(&pki, &link, &["ca", "init", "-q"]), (Some(0), String::new()));
+    assert!(target.join("ca.pem").is_file() && target.join("ca-key.pem").is_file());
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(run_with_ca_dir(&pki, &link, &["issue", "server", "--san", "a.test", "-q"]), (Some(0), String::new()));
+}
+
+// Item 13: a certificate larger than TLS software reads is refused before anything is written.
+#[test]
+fn a_certificate_over_64_kib_is_refused_at_issuance() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let ledger_before = ledger_lines(&pki.ca_dir(), false).len();
+    let sans: Vec<String> = (0..3600).map(|i| format!("host{i}.example.test")).collect();
+    let sans = sans.join(",");
+    let err = pki.fails(1, &["issue", "server", "--san", &sans, "--name", "big"]);
+    assert!(err.contains("bytes, more than the 65535 that rustls, webpki and 'pki verify' can read"), "{err}");
+    assert!(err.contains("hint: use fewer --san entries"), "{err}");
+    assert!(pki.work_files().is_empty(), "{:?}", pki.work_files());
+    assert_eq!(ledger_lines(&pki.ca_dir(), false).len(), ledger_before);
+    // 2,000 names fit, and pki verify reads the result.
+    let sans: Vec<String> = (0..2000).map(|i| format!("host{i}.example.test")).collect();
+    pki.ok(&["issue", "server", "--san", &sans.join(","), "--name", "big", "-q"]);
+    pki.ok(&["verify", "big.pem", "--host", "host1999.example.test", "-q"]);
+}
