@@ -41,12 +41,12 @@ fn read_capped(path: &Path, action: &'static str, cap: usize) -> Result<Vec<u8>>
                 reason: format!("it is {}, more than the {} pki reads", size(meta.len() as usize), size(cap)),
             });
         }
-        let file = if std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()) {
-            open_fifo(path)?
+        if std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()) {
+            buf = read_fifo(path, action, limit)?;
         } else {
-            std::fs::File::open(path).map_err(|e| Error::io(path, action, e))?
-        };
-        file.take(limit).read_to_end(&mut buf).map_err(|e| Error::io(path, action, e))?;
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, action, e))?;
+            file.take(limit).read_to_end(&mut buf).map_err(|e| Error::io(path, action, e))?;
+        }
     }
     // A device or pipe has no length to check first: the cap is checked on what was read.
     if buf.len() > cap {
@@ -65,21 +65,59 @@ fn size(bytes: usize) -> String {
 
 /// How long to wait for a writer to open a named pipe given as input.
 const FIFO_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// How long a named pipe may stay silent once open (a writer that holds it open and
+/// never writes, or stops half-way).
+const FIFO_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Open a named pipe, which blocks until something opens it for writing: wait a bounded
-/// time, so `pki inspect some-fifo` never hangs.
-fn open_fifo(path: &Path) -> Result<std::fs::File> {
-    let (tx, rx) = std::sync::mpsc::channel();
+/// Read a named pipe (a FIFO, or `<(command)`) without ever hanging: opening it blocks
+/// until a writer comes and each read until it writes, so both happen on a helper thread
+/// and are waited for a bounded time ([`FIFO_WAIT`], then [`FIFO_IDLE`] between chunks).
+/// On a timeout the helper thread stays blocked until the process exits.
+fn read_fifo(path: &Path, action: &'static str, limit: u64) -> Result<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::channel::<std::io::Result<Vec<u8>>>();
     let p = path.to_path_buf();
-    std::thread::spawn(move || {
-        let _ = tx.send(std::fs::File::open(&p));
+    let spawned = std::thread::Builder::new().name("fifo-reader".into()).spawn(move || {
+        let mut file = match std::fs::File::open(&p) {
+            Ok(f) => f.take(limit),
+            Err(e) => return drop(tx.send(Err(e))),
+        };
+        let _ = tx.send(Ok(Vec::new())); // opened
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            match file.read(&mut chunk) {
+                Ok(0) => return,
+                Ok(n) => {
+                    if tx.send(Ok(chunk[..n].to_vec())).is_err() {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return drop(tx.send(Err(e))),
+            }
+        }
     });
+    if let Err(e) = spawned {
+        return Err(Error::io(path, action, e));
+    }
+    let silent = |wait: std::time::Duration, what: &str| Error::BadInput {
+        path: path.to_path_buf(),
+        reason: format!("it is a named pipe and {what} within {} s", wait.as_secs()),
+    };
     match rx.recv_timeout(FIFO_WAIT) {
-        Ok(r) => r.map_err(|e| Error::io(path, "read", e)),
-        Err(_) => Err(Error::BadInput {
-            path: path.to_path_buf(),
-            reason: format!("it is a named pipe and nothing wrote to it within {} s", FIFO_WAIT.as_secs()),
-        }),
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(Error::io(path, action, e)),
+        Err(_) => return Err(silent(FIFO_WAIT, "nothing opened it for writing")),
+    }
+    let mut buf = Vec::new();
+    loop {
+        match rx.recv_timeout(FIFO_IDLE) {
+            Ok(Ok(bytes)) => buf.extend_from_slice(&bytes),
+            Ok(Err(e)) => return Err(Error::io(path, action, e)),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(buf),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                return Err(silent(FIFO_IDLE, "its writer sent nothing more"));
+            }
+        }
     }
 }
 

@@ -157,3 +157,83 @@ fn a_certificate_over_64_kib_is_refused_at_issuance() {
     pki.ok(&["issue", "server", "--san", &sans.join(","), "--name", "big", "-q"]);
     pki.ok(&["verify", "big.pem", "--host", "host1999.example.test", "-q"]);
 }
+
+/// A named pipe at `path`.
+fn mkfifo(path: &std::path::Path) {
+    let st = std::process::Command::new("mkfifo").arg(path).status().expect("run mkfifo");
+    assert!(st.success(), "mkfifo {}", path.display());
+}
+
+/// Run `pki ARGS` (stdin closed), killing it after `limit`: returns exit code (None when
+/// it had to be killed: it hung), stderr, and how long it took.
+fn bounded(pki: &Pki, args: &[&str], limit: std::time::Duration) -> (Option<i32>, String, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let out = assert_cmd::Command::from_std(pki.process(args)).timeout(limit).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string(), start.elapsed())
+}
+
+// Item 8: key and passphrase files get the same caps and guards as certificates, and a
+// named pipe whose writer holds it open without writing does not hang a reader.
+#[test]
+fn secrets_and_pipes_that_never_end_are_refused() {
+    let pki = Pki::new();
+    fs::write(pki.path("capw"), "ca secret\n").unwrap();
+    pki.init(&["--encrypt-key", "--passphrase-file", "capw"]);
+    pki.ok(&["issue", "server", "--san", "a.test", "--ca-passphrase-file", "capw", "-q"]);
+    let limit = std::time::Duration::from_secs(20);
+
+    for (args, culprit) in [
+        (&["issue", "server", "--san", "b.test", "--ca-passphrase-file", "/dev/zero"][..], "/dev/zero"),
+        (
+            &[
+                "issue",
+                "server",
+                "--san",
+                "b.test",
+                "--ca-passphrase-file",
+                "capw",
+                "--encrypt-key",
+                "--passphrase-file",
+                "/dev/zero",
+            ],
+            "/dev/zero",
+        ),
+        (&["inspect", "/dev/zero"], "/dev/zero"),
+    ] {
+        let (code, err, _) = bounded(&pki, args, limit);
+        assert_eq!(code, Some(1), "pki {args:?}: {err}");
+        assert!(err.contains(&format!("'{culprit}'")) && err.contains("more than the"), "{err}");
+    }
+
+    mkfifo(&pki.path("pipe"));
+    for args in [
+        &["issue", "server", "--san", "b.test", "--ca-passphrase-file", "pipe"][..],
+        &[
+            "issue",
+            "server",
+            "--san",
+            "b.test",
+            "--ca-passphrase-file",
+            "capw",
+            "--encrypt-key",
+            "--passphrase-file",
+            "pipe",
+        ],
+        &["serve", "--cert", "a.test.pem", "--key", "pipe", "--once"],
+        &["inspect", "pipe"],
+    ] {
+        let (code, err, _) = bounded(&pki, args, limit);
+        assert_eq!(code, Some(1), "pki {args:?} (None = killed: it hung): {err}");
+        assert!(err.contains("'pipe'") && err.contains("named pipe"), "{err}");
+    }
+
+    // A writer that opens the pipe and then never writes (nor closes it): opening the
+    // write end blocks until a reader comes, so it is opened on a thread.
+    let path = pki.path("pipe");
+    let holder = std::thread::spawn(move || fs::OpenOptions::new().write(true).open(path).unwrap());
+    let (code, err, took) = bounded(&pki, &["inspect", "pipe"], limit);
+    let _hold = holder.join().unwrap();
+    assert_eq!(code, Some(1), "pki inspect on a silent pipe (None = killed: it hung): {err}");
+    assert!(err.contains("'pipe'") && err.contains("its writer sent nothing more"), "{err}");
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+}
