@@ -28,7 +28,10 @@ pub enum ChainError {
     /// No certificates at all.
     Empty,
     /// Every given certificate issued another one (a loop), so none is the leaf.
-    NoLeaf,
+    NoLeaf {
+        /// "subject (origin)" of each certificate in the loop.
+        certs: Vec<String>,
+    },
     /// More than one certificate issued no other.
     SeveralLeaves {
         /// "subject (origin)" of each.
@@ -53,7 +56,9 @@ impl std::fmt::Display for ChainError {
         match self {
             ChainError::Malformed { origin, reason } => write!(f, "{origin}: {reason}"),
             ChainError::Empty => write!(f, "no certificates were given"),
-            ChainError::NoLeaf => write!(f, "no leaf: every certificate given issued another one"),
+            ChainError::NoLeaf { certs } => {
+                write!(f, "no leaf: every certificate given issued another one (a loop of CAs): {}", certs.join("; "))
+            }
             ChainError::SeveralLeaves { leaves } => {
                 write!(f, "more than one leaf (certificates that issued no other): {}", leaves.join("; "))
             }
@@ -124,7 +129,7 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
     // A leaf issued no other given certificate (self-signed roots issue themselves only).
     let leaves: Vec<&Parsed<'_>> = given.iter().copied().filter(|p| !given.iter().any(|q| p.issued(q))).collect();
     let leaf = match leaves.as_slice() {
-        [] => return Err(ChainError::NoLeaf),
+        [] => return Err(ChainError::NoLeaf { certs: given.iter().map(|p| p.label()).collect() }),
         [one] => *one,
         many => {
             // Several candidates: prefer the non-CA ones; if exactly one is not a CA, it is the leaf

@@ -130,6 +130,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 fn read_pem(bytes: &[u8]) -> Result<Items, ReadError> {
+    check_end_lines(bytes)?;
     let mut out = Items::default();
     // Computed once, on the first block the PEM reader refuses.
     let mut legacy: Option<Vec<Option<String>>> = None;
@@ -157,6 +158,37 @@ fn read_pem(bytes: &[u8]) -> Result<Items, ReadError> {
         return Err(ReadError::Unrecognised);
     }
     Ok(out)
+}
+
+/// Every block's END line must name the label its BEGIN line gave, whole (RFC 7468,
+/// section 2): x509-parser's reader checks only the `-----END` prefix, so without this
+/// `BEGIN CERTIFICATE ... END PRIVATE KEY` or an END line cut short would be accepted.
+/// This checks the framing only; the blocks are still decoded by x509-parser.
+fn check_end_lines(bytes: &[u8]) -> Result<(), ReadError> {
+    let mut open: Option<(usize, &[u8])> = None;
+    let mut blocks = 0;
+    for line in bytes.split(|&b| b == b'\n') {
+        let line = line.trim_ascii_end();
+        if let Some(rest) = line.strip_prefix(b"-----BEGIN ") {
+            blocks += 1;
+            open = Some((blocks, rest.strip_suffix(b"-----").unwrap_or(rest)));
+        } else if line.starts_with(b"-----END") {
+            let Some((block, label)) = open.take() else { continue };
+            let whole = line.strip_prefix(b"-----END ").and_then(|r| r.strip_suffix(b"-----"));
+            if whole != Some(label) {
+                let text = |b: &[u8]| String::from_utf8_lossy(b).chars().take(80).collect::<String>();
+                return Err(ReadError::BadPem {
+                    block,
+                    reason: format!(
+                        "its END line '{}' does not match its BEGIN line (expected '-----END {}-----')",
+                        text(line),
+                        text(label)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// For every PEM block in order: its DEK-Info header when it is a legacy encrypted key
@@ -272,6 +304,23 @@ mod tests {
         assert!(matches!(e, ReadError::BadPem { block: 1, .. }), "{e:?}");
         let e = read_items(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n").unwrap_err();
         assert!(matches!(e, ReadError::BadPem { block: 1, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn an_end_line_must_name_the_begin_label_whole() {
+        let cert = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+        for end in ["-----END PRIVATE KEY-----", "-----END CERTIF", "-----END CERTIFICATE----", "-----END-----"] {
+            let e = read_items(format!("{cert}{end}\n").as_bytes()).unwrap_err();
+            match e {
+                ReadError::BadPem { block: 1, reason } => assert!(reason.contains(end), "{reason}"),
+                e => panic!("{end}: {e:?}"),
+            }
+        }
+        // The second block is the bad one; CRLF and trailing blanks are fine.
+        let good = "-----BEGIN FOO-----\r\nAAAA\r\n-----END FOO-----  \r\n";
+        let e = read_items(format!("{good}{cert}-----END FOO-----\n").as_bytes()).unwrap_err();
+        assert!(matches!(e, ReadError::BadPem { block: 2, .. }), "{e:?}");
+        assert!(read_items(good.as_bytes()).is_ok());
     }
 
     #[test]

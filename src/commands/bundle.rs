@@ -110,6 +110,9 @@ fn chain_hint(e: &chain::ChainError) -> Option<String> {
             Some("add the file with that certificate, or pass --ca-dir to complete the chain from a pki CA".into())
         }
         chain::ChainError::SeveralLeaves { .. } => Some("bundle one leaf at a time".into()),
+        chain::ChainError::NoLeaf { .. } => {
+            Some("give the leaf certificate too: it is the one that issued no other".into())
+        }
         chain::ChainError::Strangers { .. } => {
             Some("leave out the certificates that do not belong to this chain".into())
         }

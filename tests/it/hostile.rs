@@ -467,14 +467,16 @@ fn unknown_pem_labels_alone_hold_no_certificate_for_verify_and_bundle() {
     let w = World::new();
     let files = [
         ("foo.pem", "-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n"),
-        ("foobar.pem", "-----BEGIN FOO-----\nAAAA\n-----END BAR-----\n"),
         ("nolabel.pem", "-----BEGIN -----\nAAAA\n-----END -----\n"),
     ];
     for (name, pem) in files {
         w.write(name, pem);
-        // (inspect: see the ignored test below.)
+        // (inspect: see the next test.)
         refused_by(&w.pki, &w.at, &READERS[2..], name, &["it holds no certificate"], TIMEOUT);
     }
+    // An END line naming another label is malformed (issue 13, item 11), for every reader.
+    w.write("foobar.pem", "-----BEGIN FOO-----\nAAAA\n-----END BAR-----\n");
+    refused_by(&w.pki, &w.at, &READERS, "foobar.pem", &["PEM block 1 is malformed: its END line"], TIMEOUT);
 }
 
 #[test]

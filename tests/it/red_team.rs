@@ -237,3 +237,47 @@ fn secrets_and_pipes_that_never_end_are_refused() {
     assert!(err.contains("'pipe'") && err.contains("its writer sent nothing more"), "{err}");
     assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
 }
+
+// Item 11: a PEM block whose END line names another label, or is cut short, is malformed.
+#[test]
+fn a_pem_block_with_a_wrong_or_cut_end_line_is_refused() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "server", "--san", "a.test", "-q"]);
+    let good = fs::read_to_string(pki.path("a.test.pem")).unwrap();
+    for (name, bad) in [
+        ("other-label.pem", good.replace("-----END CERTIFICATE-----", "-----END PRIVATE KEY-----")),
+        ("cut.pem", good.replace("-----END CERTIFICATE-----", "-----END CERTIF")),
+    ] {
+        fs::write(pki.path(name), &bad).unwrap();
+        for args in [&["inspect", name][..], &["verify", name], &["bundle", name]] {
+            let err = pki.fails(1, args);
+            assert!(err.contains(&format!("'{name}'")), "pki {args:?}: {err}");
+            assert!(err.contains("PEM block 1 is malformed: its END line"), "pki {args:?}: {err}");
+        }
+    }
+}
+
+// Item 11: `bundle` of CAs that issued each other names the files in its error.
+#[test]
+fn bundle_of_a_loop_of_cas_names_the_files() {
+    assert!(have("openssl"), "openssl is needed to make the loop: apt-get install openssl");
+    let pki = Pki::new();
+    // A0 (CN=A) and B0 (CN=B) are self-signed; A is CN=A signed by B's key, B is CN=B
+    // signed by A's key: A issued B and B issued A.
+    let script = r#"set -e
+        for n in a b; do openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $n.key 2>/dev/null; done
+        ext="basicConstraints=critical,CA:TRUE"
+        openssl req -x509 -new -key a.key -subj /CN=A -days 30 -addext "$ext" -out a0.pem
+        openssl req -x509 -new -key b.key -subj /CN=B -days 30 -addext "$ext" -out b0.pem
+        printf 'basicConstraints=critical,CA:TRUE\n' > ext.cnf
+        openssl req -new -key a.key -subj /CN=A | openssl x509 -req -CA b0.pem -CAkey b.key -days 30 -extfile ext.cnf -out A.pem 2>/dev/null
+        openssl req -new -key b.key -subj /CN=B | openssl x509 -req -CA a0.pem -CAkey a.key -days 30 -extfile ext.cnf -out B.pem 2>/dev/null
+    "#;
+    let st = std::process::Command::new("sh").args(["-c", script]).current_dir(pki.work()).status().unwrap();
+    assert!(st.success(), "openssl could not make the loop");
+    let err = pki.fails(1, &["bundle", "A.pem", "B.pem"]);
+    assert!(err.contains("no leaf: every certificate given issued another one"), "{err}");
+    assert!(err.contains("A.pem") && err.contains("B.pem"), "the error names both files: {err}");
+    assert!(err.contains("hint: give the leaf certificate too"), "{err}");
+}
