@@ -174,6 +174,15 @@ fn parse_dns(name: &str) -> std::result::Result<String, String> {
             return Err(format!("'{c}' is not allowed in a DNS name"));
         }
     }
+    // An ASCII name may still hold A-labels ('xn--...'): each must be valid punycode that
+    // decodes to what IDNA allows and encodes back to itself ('xn--zz' does not).
+    if let Some(label) = labels.iter().find(|l| l.starts_with("xn--")) {
+        let (unicode, decoded) = idna::domain_to_unicode(label);
+        let round_trip = idna::domain_to_ascii(&unicode).ok();
+        if decoded.is_err() || round_trip.as_deref() != Some(*label) {
+            return Err(format!("label '{label}' is not a valid A-label (IDNA punycode)"));
+        }
+    }
     // No top-level domain is numeric: '1.2.3.999' is a broken IP address, not a host name.
     if labels.last().is_some_and(|l| l.chars().all(|c| c.is_ascii_digit())) {
         return Err("not a valid IP address, and a DNS name cannot end in a numeric label".into());
@@ -208,7 +217,7 @@ fn parse_uri(uri: &str) -> std::result::Result<String, String> {
     if !scheme_ok {
         return Err(format!("'{scheme}' is not a URI scheme"));
     }
-    if rest.is_empty() {
+    if rest.is_empty() || rest == "//" {
         return Err("nothing after the scheme".into());
     }
     if !uri.is_ascii() || uri.chars().any(|c| c.is_ascii_whitespace() || c.is_ascii_control()) {
@@ -229,6 +238,15 @@ mod tests {
             Ok(v) => panic!("{s} parsed as {v:?}"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn broken_a_labels_and_empty_uris_are_refused() {
+        assert!(err("xn--zz.example").contains("label 'xn--zz' is not a valid A-label"));
+        assert!(err("XN--ZZ").contains("not a valid A-label"));
+        assert_eq!(ok("xn--bcher-kva.example"), SanEntry::Dns("xn--bcher-kva.example".into()));
+        assert!(err("spiffe://").contains("nothing after the scheme"));
+        assert_eq!(ok("file:///etc"), SanEntry::Uri("file:///etc".into()));
     }
 
     #[test]

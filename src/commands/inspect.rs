@@ -9,7 +9,7 @@ use crate::describe::{self, Description};
 use crate::error::{Error, Result};
 use crate::input::read_items;
 use crate::render::Outcome;
-use crate::report::InspectReport;
+use crate::report::{InspectReport, MALFORMED_SHOWN};
 use crate::validity::parse_time;
 
 /// The one-line description of `InspectArgs` (also shown in its parent's list).
@@ -69,14 +69,28 @@ pub fn run(args: InspectArgs, global: &Global) -> Result<Outcome> {
     }
     describe::key::match_keys(&mut report.items);
     // A block that promised an object and did not hold one makes the file malformed: it is
-    // shown in place, and named as an error (exit 1).
+    // shown in place, and named as an error (exit 1): the first few of each file, then
+    // how many more (a stream of 100,000 bad blocks is not 200,000 lines of errors).
+    let mut per_source: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for d in &report.items {
         if let Description::Malformed(m) = d {
-            report.errors.push(Error::BadInput {
-                path: m.source.clone().into(),
-                reason: format!("block {} ({}) is malformed: {}", m.index, m.kind, m.error),
-            });
+            let seen = per_source.entry(m.source.as_str()).or_default();
+            *seen += 1;
+            if *seen <= MALFORMED_SHOWN {
+                report.errors.push(Error::BadInput {
+                    path: m.source.clone().into(),
+                    reason: format!("block {} ({}) is malformed: {}", m.index, m.kind, m.error),
+                });
+            }
         }
+    }
+    let mut more: Vec<(&str, usize)> = per_source.into_iter().filter(|(_, n)| *n > MALFORMED_SHOWN).collect();
+    more.sort();
+    for (source, n) in more {
+        report.errors.push(Error::BadInput {
+            path: source.into(),
+            reason: format!("{} more malformed blocks (errors not shown)", n - MALFORMED_SHOWN),
+        });
     }
     Ok(Outcome::new(report))
 }

@@ -25,7 +25,20 @@ impl Report for InspectReport {
 
     fn human(&self, st: &Style) -> String {
         let mut out = String::new();
+        // After a few malformed blocks of one file, the rest are counted, not shown.
+        let mut malformed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut hidden: Vec<&str> = Vec::new();
         for (n, d) in self.items.iter().enumerate() {
+            if let Description::Malformed(m) = d {
+                let seen = malformed.entry(m.source.as_str()).or_default();
+                *seen += 1;
+                if *seen > crate::report::MALFORMED_SHOWN {
+                    if !hidden.contains(&m.source.as_str()) {
+                        hidden.push(m.source.as_str());
+                    }
+                    continue;
+                }
+            }
             if n > 0 {
                 out.push('\n');
             }
@@ -150,6 +163,10 @@ impl Report for InspectReport {
                 }
             }
             out.push_str(&b.done());
+        }
+        for source in hidden {
+            let n = malformed.get(source).copied().unwrap_or_default() - crate::report::MALFORMED_SHOWN;
+            out.push_str(&format!("\n{} {n} more malformed blocks not shown\n", st.bold(&field(source))));
         }
         out
     }

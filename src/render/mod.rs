@@ -114,9 +114,10 @@ pub fn error(e: &Error, no_color_flag: bool) -> i32 {
 }
 
 fn write_error(err: &mut dyn Write, e: &Error, style: &Style) {
-    let _ = writeln!(err, "{} {}", style.error("error:"), sanitize::text(&e.to_string()));
+    // One line each: a newline inside (from a CSR's CN, a file name) is shown escaped.
+    let _ = writeln!(err, "{} {}", style.error("error:"), sanitize::field(&e.to_string()));
     if let Some(h) = e.hint() {
-        let _ = writeln!(err, "{} {}", style.hint("hint:"), sanitize::text(&h));
+        let _ = writeln!(err, "{} {}", style.hint("hint:"), sanitize::field(&h));
     }
 }
 
@@ -159,4 +160,24 @@ pub fn serve_report(protocol: &str, suite: &str, sni: &str, client: &str, serial
         sanitize::field(sni),
         sanitize::field(client)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_one_line_whatever_its_values_hold() {
+        // A CN taken from a CSR may hold a newline: it must not start a fake line.
+        let e = Error::InvalidValue {
+            flag: "--cn",
+            value: "a\nerror: forged".into(),
+            reason: "bad\u{2028}name".into(),
+            hint: Some("x\ny".into()),
+        };
+        let mut out = Vec::new();
+        write_error(&mut out, &e, &Style::new(false));
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "error: invalid --cn 'a\\u{a}error: forged': bad\\u{2028}name\nhint: x\\u{a}y\n", "{text}");
+    }
 }

@@ -28,6 +28,13 @@ fn dangerous(c: char) -> bool {
             | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
             | '\u{2066}'..='\u{2069}' // bidi isolates
             | '\u{FEFF}' // zero-width no-break space
+            | '\u{00AD}' // soft hyphen (invisible unless a line breaks there)
+            | '\u{034F}' // combining grapheme joiner
+            | '\u{061C}' // Arabic letter mark (bidi)
+            | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // Hangul fillers (blank)
+            | '\u{180E}' // Mongolian vowel separator
+            | '\u{2028}' | '\u{2029}' // line and paragraph separators
+            | '\u{E0000}'..='\u{E007F}' // tag characters (invisible)
         )
 }
 
@@ -43,5 +50,8 @@ mod tests {
         assert_eq!(field("line\nbreak"), "line\\u{a}break");
         assert_eq!(text("line\nbreak"), "line\nbreak");
         assert_eq!(field("bücher CN=ok"), "bücher CN=ok");
+        for c in ['\u{061C}', '\u{2028}', '\u{2029}', '\u{E0041}', '\u{00AD}', '\u{3164}', '\u{FFA0}', '\u{115F}'] {
+            assert_eq!(text(&format!("a{c}b")), format!("a{}b", c.escape_unicode()), "{:x}", c as u32);
+        }
     }
 }

@@ -6,6 +6,10 @@ use time::OffsetDateTime;
 use crate::describe::Description;
 use crate::error::Error;
 
+/// How many malformed blocks of one file are each shown and named on stderr; the rest
+/// are counted (JSON still lists every one).
+pub const MALFORMED_SHOWN: usize = 5;
+
 /// What `inspect` reports: the items in order (JSON: an array of them).
 #[derive(Debug, Serialize)]
 #[serde(transparent)]

@@ -14,7 +14,7 @@ mod verify;
 
 pub use bundle::BundleReport;
 pub use generated::{ManReport, ScriptReport};
-pub use inspect::InspectReport;
+pub use inspect::{InspectReport, MALFORMED_SHOWN};
 pub use issue::IssuedReport;
 pub use lifecycle::{ConvertReport, CrlReport, CsrReport, P12Report, RenewalReport, RenewalRow, RevokeReport};
 pub use list::{ListReport, ListRow};

@@ -938,7 +938,6 @@ fn inspect_system_ca_bundle_matches_openssl_cert_by_cert() {
         return;
     }
     let pki = Pki::new();
-    let started = Instant::now();
     let items = items_of(&run(&pki, &["inspect", "--json", SYSTEM_BUNDLE]), "inspect bundle");
     assert!(items.len() > 10, "a system bundle has many roots: {}", items.len());
     for (n, item) in items.iter().enumerate() {
@@ -973,7 +972,7 @@ fn inspect_system_ca_bundle_matches_openssl_cert_by_cert() {
         assert_eq!(item["fingerprint_sha256"], fp.as_str(), "certificate {}", n + 1);
         assert_eq!(norm_hex(item["serial"].as_str().unwrap()), norm_hex(&kv["serial"]), "certificate {}", n + 1);
     }
-    assert!(started.elapsed() < Duration::from_secs(15), "the bundle check took {:?}", started.elapsed());
+    // (No time limit here: timings belong in bench/, and this one is mostly ~150 openssl runs.)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -281,3 +281,27 @@ fn bundle_of_a_loop_of_cas_names_the_files() {
     assert!(err.contains("A.pem") && err.contains("B.pem"), "the error names both files: {err}");
     assert!(err.contains("hint: give the leaf certificate too"), "{err}");
 }
+
+// Smaller: `inspect -` of 99,999 malformed blocks shows a few and counts the rest.
+#[test]
+fn inspect_summarises_a_flood_of_malformed_blocks() {
+    let pki = Pki::new();
+    let flood = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".repeat(99_999);
+    fs::write(pki.path("flood.pem"), flood).unwrap();
+    let out = pki.run(&["inspect", "flood.pem"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.lines().count() < 40, "{stdout}");
+    assert!(stdout.contains("flood.pem[5] certificate") && !stdout.contains("flood.pem[6]"), "{stdout}");
+    assert!(stdout.contains("flood.pem 99994 more malformed blocks not shown"), "{stdout}");
+    assert_eq!(stderr.matches("error: cannot read 'flood.pem'").count(), 6, "{stderr}");
+    assert!(
+        stderr.contains("error: cannot read 'flood.pem': 99994 more malformed blocks (errors not shown)"),
+        "{stderr}"
+    );
+    // JSON still lists every block.
+    let out = pki.run(&["inspect", "flood.pem", "--json"]);
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 99_999);
+}
