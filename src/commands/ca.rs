@@ -49,7 +49,9 @@ pub const INIT_ABOUT: &str = "Create a self-signed root CA in the CA directory";
     long_about = "Create a self-signed root CA: ca.pem and ca-key.pem (mode 0600) in the CA \
 directory (mode 0700).\n\nThe root has basicConstraints critical CA:TRUE, keyUsage critical \
 keyCertSign, cRLSign and digitalSignature, a subject key identifier and a random 127-bit \
-serial. An existing CA is never replaced without --force.",
+serial. An existing CA is never replaced without --force, and never destroyed: --force moves \
+the old root, key, ledger, CRL and intermediates to retired/TIMESTAMP/ inside the CA directory \
+and starts the new CA with an empty ledger.",
     after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --cn 'Acme Dev Root' --org Acme --days 1825\n  \
 pki --ca-dir ./ci-ca ca init --key-type rsa-4096 --path-len 1\n  \
 pki ca init --passphrase-file ca-pass.txt\n\nEXIT CODES:\n  0 created   1 error (a CA exists: pass --force; bad passphrase source; I/O)   2 usage error"
@@ -85,7 +87,7 @@ pub struct InitArgs {
     /// Key encryption.
     pub new_key: NewKeyArgs,
 
-    /// Replace an existing root CA (ca.pem and ca-key.pem)
+    /// Replace an existing CA; the old one moves to retired/TIMESTAMP/ in the CA directory
     #[arg(long)]
     pub force: bool,
 }

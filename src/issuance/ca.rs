@@ -52,28 +52,22 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     let key_pem = keys::encode_private_key(&key, passphrase.as_ref())?;
     let cert_pem = cert.pem();
 
-    let mut warnings = Vec::new();
+    let mut retired = None;
     if fresh {
         ca.create_fresh(&key_pem, &cert_pem)?;
     } else {
         // A directory pki did not create keeps its mode.
         let _lock = ca.lock()?;
         fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
-        let k = fsutil::stage(&files.key, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
-        let c = fsutil::stage(&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
-        // ca.pem is what makes a CA: remove the old one first and put the new one in last,
-        // so that at every instant either ca.pem is absent or ca-key.pem matches it.
         if plan.force {
-            fsutil::remove_file_synced(&files.cert)?;
-        }
-        k.commit(plan.force)?;
-        c.commit(plan.force)?;
-        ledger::ensure_exists(ca.path())?;
-        if !ca.intermediate_cert_paths().is_empty() {
-            warnings.push(
-                "intermediates in this CA directory were signed by the old root and no longer chain to the new one"
-                    .into(),
-            );
+            retired = Some(ca.replace_root(&key_pem, &cert_pem, now)?);
+        } else {
+            // Files of a CA but no root and no key (an empty ledger, say): start the root here.
+            let k = fsutil::stage(&files.key, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
+            let c = fsutil::stage(&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
+            k.commit(false)?;
+            c.commit(false)?;
+            ledger::ensure_exists(ca.path())?;
         }
     }
 
@@ -90,7 +84,8 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
         key_encrypted: passphrase.is_some(),
         profile: Profile::Root,
         issuer: "self".into(),
-        warnings,
+        warnings: Vec::new(),
+        retired,
     })
 }
 
@@ -168,6 +163,7 @@ pub fn create_intermediate(
         profile: Profile::Intermediate,
         issuer: root.name.label().to_string(),
         warnings,
+        retired: None,
     };
     // Recorded first, as leaves are: an intermediate on disk is always in the ledger.
     record_then_commit(appender, &[new.event(now)], staged, plan.force)?;

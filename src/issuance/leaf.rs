@@ -92,6 +92,7 @@ pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDate
         profile: plan.profile,
         issuer: issuer.name.label().to_string(),
         warnings,
+        retired: None,
     };
     let mut events = vec![new.event(now)];
     if let Some(old) = &plan.supersedes {

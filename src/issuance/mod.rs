@@ -95,6 +95,8 @@ pub struct NewCert {
     pub issuer: String,
     /// Things the user should know (clamped validity, odd names).
     pub warnings: Vec<String>,
+    /// Where `ca init --force` moved the CA it replaced.
+    pub retired: Option<PathBuf>,
 }
 
 impl NewCert {

@@ -43,6 +43,9 @@ impl Report for IssuedReport {
         }
         rows.push(("serial", self.serial.clone()));
         rows.push(("valid", format!("{} to {} ({days} days)", self.not_before, self.not_after)));
+        if let Some(r) = &self.retired {
+            rows.push(("old CA", format!("moved to {r} (root, key, ledger, CRL, intermediates)")));
+        }
         let mut out = format!("{} {}\n", st.ok("✓"), st.bold(&what));
         for (k, v) in rows {
             out.push_str(&format!("  {} {}\n", st.dim(&format!("{k:<12}")), v));

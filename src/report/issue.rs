@@ -30,6 +30,9 @@ pub struct IssuedReport {
     pub not_after: String,
     /// SHA-256 fingerprint, hex.
     pub fingerprint_sha256: String,
+    /// Where `ca init --force` moved the CA it replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired: Option<String>,
     /// The whole issuance record, for the human rendering.
     #[serde(skip)]
     pub issued: NewCert,
@@ -47,6 +50,7 @@ impl From<NewCert> for IssuedReport {
             not_before: rfc3339(i.validity.not_before),
             not_after: rfc3339(i.validity.not_after),
             fingerprint_sha256: i.fingerprint_sha256.clone(),
+            retired: i.retired.as_ref().map(|p| p.display().to_string()),
             issued: i,
         }
     }

@@ -152,10 +152,17 @@ fn backup(dest: &Path) -> Result<Option<PathBuf>> {
     let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let keep = parent_dir(dest).join(format!(".pki-old-{}-{name}", std::process::id()));
     let _ = fs::remove_file(&keep);
-    if fs::hard_link(dest, &keep).is_err() {
-        fs::copy(dest, &keep).map_err(|e| Error::io(dest, "back up", e))?;
-    }
+    link_or_copy(dest, &keep)?;
     Ok(Some(keep))
+}
+
+/// A second name for an existing file: a hard link, or a copy (with its mode) where the
+/// file system has no links.
+pub fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if fs::hard_link(from, to).is_err() {
+        fs::copy(from, to).map_err(|e| Error::io(from, "copy", e))?;
+    }
+    Ok(())
 }
 
 fn remove_backups(backups: &[Option<PathBuf>]) {

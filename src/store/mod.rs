@@ -31,6 +31,10 @@ const KEY_FILE: &str = "ca-key.pem";
 const INTERMEDIATES: &str = "intermediates";
 /// A CA's CRL file name, beside its certificate.
 const CRL_FILE: &str = "crl.pem";
+/// Where `ca init --force` moves a replaced CA, one `TIMESTAMP/` directory each.
+const RETIRED: &str = "retired";
+/// The prefix of a retired CA's directory while it is being built.
+const RETIRING_PREFIX: &str = ".pki-retiring-";
 
 /// A CA directory (which may not exist yet). The only code that knows its layout.
 #[derive(Clone, Debug)]
@@ -176,6 +180,64 @@ impl CaDir {
         )
     }
 
+    /// Replace the root (`ca init --force`), holding the lock: the old CA (root, key,
+    /// ledger, CRL, intermediates) moves to `retired/TIMESTAMP/`, and the new root and key
+    /// take its place with an empty ledger. Returns where the old CA went.
+    ///
+    /// Nothing is lost at any instant, killed or not: the retired copy is built under a
+    /// temporary name (hard links to the old files, the intermediates moved in) and
+    /// published with one rename before anything in the CA directory changes; then
+    /// `ca.pem` is removed first and put back last, so it is always absent or matches
+    /// `ca-key.pem`. A copy interrupted before its rename is named `TIMESTAMP-interrupted`
+    /// by the next replacement.
+    pub fn replace_root(&self, key_pem: &str, cert_pem: &str, now: OffsetDateTime) -> Result<PathBuf> {
+        let retired = self.dir.join(RETIRED);
+        fsutil::create_private_dir(&retired)?;
+        name_interrupted_retirements(&retired);
+        let stamp = now
+            .format(time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"))
+            .map_err(|e| Error::crypto("formatting the time", e))?;
+        let mut dest = retired.join(&stamp);
+        for n in 2.. {
+            if std::fs::symlink_metadata(&dest).is_err() {
+                break;
+            }
+            dest = retired.join(format!("{stamp}-{n}"));
+        }
+        // Staged first: a failure here changes nothing.
+        let key = fsutil::stage(&self.key_path(), key_pem.as_bytes(), fsutil::SECRET_MODE)?;
+        let ledger = fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?;
+        let cert = fsutil::stage(&self.cert_path(), cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
+
+        let tmp = tempfile::Builder::new()
+            .prefix(RETIRING_PREFIX)
+            .tempdir_in(&retired)
+            .map_err(|e| Error::io(&retired, "create a directory in", e))?;
+        for name in [CERT_FILE, KEY_FILE, ledger::FILE_NAME, CRL_FILE] {
+            let from = self.dir.join(name);
+            if from.exists() {
+                fsutil::link_or_copy(&from, &tmp.path().join(name))?;
+            }
+        }
+        let intermediates = self.intermediates_dir();
+        if intermediates.exists() {
+            std::fs::rename(&intermediates, tmp.path().join(INTERMEDIATES))
+                .map_err(|e| Error::io(&intermediates, "move", e))?;
+        }
+        fsutil::sync_dir(tmp.path());
+        let built = tmp.keep();
+        std::fs::rename(&built, &dest).map_err(|e| Error::io(&dest, "create directory", e))?;
+        fsutil::sync_dir(&retired);
+        fsutil::sync_dir(&self.dir);
+
+        fsutil::remove_file_synced(&self.cert_path())?;
+        key.commit(true)?;
+        ledger.commit(true)?;
+        fsutil::remove_file_synced(&self.crl_path(&CaName::Root))?;
+        cert.commit(true)?;
+        Ok(dest)
+    }
+
     /// Take the CA directory's writer lock (creating the directory if needed).
     pub fn lock(&self) -> Result<lock::CaLock> {
         fsutil::create_private_dir(&self.dir)?;
@@ -296,6 +358,18 @@ pub fn validate_file_stem(name: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Give a retired copy that was being built when its `pki` was killed a visible name, so
+/// nothing in it hides behind a dot (the caller holds the CA lock: no one is building one).
+fn name_interrupted_retirements(retired: &Path) {
+    let Ok(entries) = std::fs::read_dir(retired) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(rest) = name.strip_prefix(RETIRING_PREFIX) {
+            let _ = std::fs::rename(e.path(), retired.join(format!("interrupted-{rest}")));
+        }
+    }
 }
 
 #[cfg(test)]

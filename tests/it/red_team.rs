@@ -6,7 +6,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 
-use crate::common::{Pki, have, ledger_lines};
+use crate::common::{Pki, have, ledger_lines, mode};
 
 /// Every file in `dir` with its bytes, sorted by name.
 fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -304,4 +304,121 @@ fn inspect_summarises_a_flood_of_malformed_blocks() {
     let out = pki.run(&["inspect", "flood.pem", "--json"]);
     let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(items.as_array().unwrap().len(), 99_999);
+}
+
+/// The files under `dir`, recursively, as relative paths with their bytes, sorted.
+fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                todo.push(p);
+            } else {
+                out.push((p.strip_prefix(dir).unwrap().display().to_string(), fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+// Item 3 (and the contract): `ca init --force` retires the whole old CA, never destroys it.
+#[test]
+fn ca_init_force_moves_the_old_ca_to_retired() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["ca", "intermediate", "--name", "web", "-q"]);
+    pki.ok(&["issue", "server", "--san", "a.test", "-q"]);
+    pki.ok(&["revoke", "a.test.pem", "-q"]);
+    pki.ok(&["crl", "-q"]);
+    let old: Vec<_> = tree(&pki.ca_dir()).into_iter().filter(|(n, _)| n != ".lock").collect();
+    assert!(
+        old.iter().any(|(n, _)| n == "intermediates/web/ca.pem"),
+        "{:?}",
+        old.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+
+    let report = pki.json(&["ca", "init", "--force", "--cn", "Replacement Root"]);
+    let retired = std::path::PathBuf::from(report["retired"].as_str().expect("the report says where the old CA went"));
+    assert!(retired.starts_with(pki.ca_dir().join("retired")), "{retired:?}");
+    let name = retired.file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        name.len() == 16 && name.ends_with('Z') && name.as_bytes()[8] == b'T',
+        "TIMESTAMP like 20261204T173000Z: {name}"
+    );
+    assert_eq!(mode(&pki.ca_dir().join("retired")), 0o700);
+    assert_eq!(tree(&retired), old, "every old file, byte for byte, in retired/{name}/");
+
+    // The new CA: a new root and key, an empty ledger, no intermediates, no CRL.
+    assert!(!pki.ca_dir().join("intermediates").exists() && !pki.ca_dir().join("crl.pem").exists());
+    assert_eq!(ledger_lines(&pki.ca_dir(), true).len(), 0);
+    assert_ne!(fs::read(pki.ca_dir().join("ca.pem")).unwrap(), old.iter().find(|f| f.0 == "ca.pem").unwrap().1);
+    let human = pki.ok(&["ca", "init", "--force"]);
+    assert!(human.contains("old CA") && human.contains("retired/"), "{human}");
+    assert_eq!(
+        fs::read_dir(pki.ca_dir().join("retired")).unwrap().count(),
+        2,
+        "a second retirement has its own directory"
+    );
+    pki.ok(&["issue", "server", "--san", "b.test", "-q"]);
+}
+
+/// The PEM body of the only block in `path`, or None when the file is absent.
+fn whole_pem(path: &std::path::Path, label: &str) -> Option<String> {
+    let text = fs::read_to_string(path).ok()?;
+    assert!(
+        text.starts_with(&format!("-----BEGIN {label}-----"))
+            && text.trim_end().ends_with(&format!("-----END {label}-----")),
+        "{} is not whole: {text:?}",
+        path.display()
+    );
+    Some(text)
+}
+
+// Item 3: a killed `ca init --force` never loses the old root, and never leaves a key
+// without its certificate that the next run cannot handle.
+#[test]
+fn killed_ca_init_force_loses_nothing() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let ca = pki.ca_dir();
+    let mut roots_seen = vec![whole_pem(&ca.join("ca.pem"), "CERTIFICATE").unwrap()];
+    for (i, micros) in (0..24u64).map(|i| (i, (i * 7919) % 30_000)).collect::<Vec<_>>() {
+        let mut child = pki.process(&["ca", "init", "--force", "-q"]).stdin(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(micros));
+        let _ = child.kill();
+        let finished = child.wait().unwrap().success();
+        // Every root certificate ever made is somewhere: in the CA directory or retired.
+        let all: Vec<String> = tree(&ca)
+            .into_iter()
+            .filter(|(n, _)| n.ends_with("ca.pem") && !n.contains("intermediates"))
+            .map(|(_, b)| String::from_utf8(b).unwrap())
+            .collect();
+        for r in &roots_seen {
+            assert!(all.contains(r), "run {i} (killed after {micros} us): an old root is gone");
+        }
+        // ca.pem, when present, is whole and matches its key (which is whole too).
+        let cert = whole_pem(&ca.join("ca.pem"), "CERTIFICATE");
+        let key = whole_pem(&ca.join("ca-key.pem"), "PRIVATE KEY");
+        if let Some(c) = cert {
+            assert!(key.is_some(), "run {i}: ca.pem without ca-key.pem");
+            if !roots_seen.contains(&c) {
+                roots_seen.push(c);
+            }
+            // The CA works.
+            pki.ok(&["issue", "server", "--san", &format!("k{i}.test"), "-q"]);
+        } else {
+            assert!(!finished, "run {i}: a finished init left no ca.pem");
+            // The next run recovers (an orphan key needs --force, and is retired by it).
+            pki.ok(&["ca", "init", "--force", "-q"]);
+            roots_seen.push(whole_pem(&ca.join("ca.pem"), "CERTIFICATE").unwrap());
+        }
+        ledger_lines(&ca, true);
+    }
+    for e in fs::read_dir(ca.join("retired")).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        assert!(!name.starts_with('.'), "a retired copy hides behind a dot: {name}");
+    }
 }
