@@ -156,6 +156,19 @@ fn backup(dest: &Path) -> Result<Option<PathBuf>> {
     Ok(Some(keep))
 }
 
+/// Remove the temporary files `pki` makes in `dir` (`.pki-tmp-*` while staging,
+/// `.pki-old-*` while replacing): for a caller that knows no other `pki` is writing there.
+pub fn remove_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if (name.starts_with(".pki-tmp-") || name.starts_with(".pki-old-")) && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
 /// A second name for an existing file: a hard link, or a copy (with its mode) where the
 /// file system has no links.
 pub fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
@@ -294,10 +307,28 @@ pub fn remove_file_synced(path: &Path) -> Result<()> {
     }
 }
 
+/// The prefix of a directory [`publish_new_dir`] is building.
+pub const NEW_DIR_PREFIX: &str = ".pki-init-";
+
+/// A private (0700) temporary directory in `parent`, 0700 from its first instant.
+pub fn private_temp_dir(parent: &Path, prefix: &str) -> Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .permissions(fs::Permissions::from_mode(PRIVATE_DIR_MODE))
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, "create a directory in", e))
+}
+
 /// Build a new directory `dir` with `files` in it: in a 0700 temporary directory beside
-/// it, each file written and synced, then renamed into place in one step, so a crash
-/// leaves the whole directory or none. An existing non-empty `dir` is [`Error::Exists`].
-pub fn publish_new_dir(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
+/// it ([`NEW_DIR_PREFIX`]), each file written and synced, then renamed into place in one
+/// step, so a crash leaves the whole directory or none. `guard` is called on the
+/// temporary directory before anything is written in it, and what it returns (a lock) is
+/// held until the rename is done. An existing non-empty `dir` is [`Error::Exists`].
+pub fn publish_new_dir<G>(
+    dir: &Path,
+    files: &[(&str, &[u8], u32)],
+    guard: impl FnOnce(&Path) -> Result<G>,
+) -> Result<()> {
     // A symlink to an empty directory (`--ca-dir ~/ca` pointing at a mounted volume): the
     // new directory replaces its target, not the link (renaming onto a link is ENOTDIR).
     let target;
@@ -309,12 +340,9 @@ pub fn publish_new_dir(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
     };
     let parent = parent_dir(dir);
     create_dir(parent)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".pki-init-")
-        .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, "create a directory in", e))?;
+    let tmp = private_temp_dir(parent, NEW_DIR_PREFIX)?;
+    let _guard = guard(tmp.path())?;
     write_new_synced(tmp.path(), files)?;
-    set_private_mode(tmp.path())?;
     let staged = tmp.keep();
     if let Err(e) = fs::rename(&staged, dir) {
         let _ = fs::remove_dir_all(&staged);

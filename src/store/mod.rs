@@ -170,6 +170,7 @@ impl CaDir {
     /// Create the CA directory, which does not exist or is empty, with a new root's key
     /// and certificate and an empty ledger, all at once (see [`fsutil::publish_new_dir`]).
     pub fn create_fresh(&self, key_pem: &str, cert_pem: &str) -> Result<()> {
+        remove_stale_new_dirs(fsutil::parent_dir(&self.dir));
         fsutil::publish_new_dir(
             &self.dir,
             &[
@@ -177,6 +178,7 @@ impl CaDir {
                 (CERT_FILE, cert_pem.as_bytes(), fsutil::PUBLIC_MODE),
                 (ledger::FILE_NAME, ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE),
             ],
+            lock::CaLock::exclusive,
         )
     }
 
@@ -209,10 +211,7 @@ impl CaDir {
         let ledger = fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?;
         let cert = fsutil::stage(&self.cert_path(), cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
 
-        let tmp = tempfile::Builder::new()
-            .prefix(RETIRING_PREFIX)
-            .tempdir_in(&retired)
-            .map_err(|e| Error::io(&retired, "create a directory in", e))?;
+        let tmp = fsutil::private_temp_dir(&retired, RETIRING_PREFIX)?;
         for name in [CERT_FILE, KEY_FILE, ledger::FILE_NAME, CRL_FILE] {
             let from = self.dir.join(name);
             if from.exists() {
@@ -238,10 +237,18 @@ impl CaDir {
         Ok(dest)
     }
 
-    /// Take the CA directory's writer lock (creating the directory if needed).
+    /// Take the CA directory's writer lock (creating the directory if needed). Holding it,
+    /// no other writer is alive, so the temporary files a killed one left in the CA
+    /// directory (`.pki-tmp-*`, `.pki-old-*`) are removed.
     pub fn lock(&self) -> Result<lock::CaLock> {
         fsutil::create_private_dir(&self.dir)?;
-        lock::CaLock::exclusive(&self.dir)
+        let held = lock::CaLock::exclusive(&self.dir)?;
+        let mut dirs = vec![self.dir.clone()];
+        dirs.extend(self.intermediate_cert_paths().iter().map(|p| fsutil::parent_dir(p).to_path_buf()));
+        for dir in dirs {
+            fsutil::remove_temporaries(&dir);
+        }
+        Ok(held)
     }
 
     /// Whether the root exists.
@@ -358,6 +365,26 @@ pub fn validate_file_stem(name: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Remove what a killed first `ca init` left beside the CA directory: `.pki-init-*`
+/// directories holding only the files of a new CA that was never published. Only ours
+/// (that prefix, only those names) and only when no live `pki` holds its lock.
+fn remove_stale_new_dirs(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let ours = e.file_name().to_string_lossy().starts_with(fsutil::NEW_DIR_PREFIX)
+            && e.file_type().is_ok_and(|t| t.is_dir())
+            && std::fs::read_dir(e.path()).is_ok_and(|files| {
+                files.flatten().all(|f| {
+                    let n = f.file_name();
+                    [CERT_FILE, KEY_FILE, ledger::FILE_NAME, ".lock"].iter().any(|k| n == *k)
+                })
+            });
+        if ours && let Ok(Some(_held)) = lock::CaLock::try_exclusive(&e.path()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Give a retired copy that was being built when its `pki` was killed a visible name, so

@@ -422,3 +422,57 @@ fn killed_ca_init_force_loses_nothing() {
         assert!(!name.starts_with('.'), "a retired copy hides behind a dot: {name}");
     }
 }
+
+// Item 3: what a killed first `ca init` left beside the CA directory is cleaned up by the
+// next one (only ours, only when no live pki holds it), and is 0700 from the start.
+#[test]
+fn stale_init_directories_are_removed_only_when_ours_and_dead() {
+    let pki = Pki::new();
+    let make = |name: &str, files: &[&str]| {
+        let d = pki.root().join(name);
+        fs::create_dir(&d).unwrap();
+        for f in files {
+            fs::write(d.join(f), "x").unwrap();
+        }
+        d
+    };
+    let stale = make(".pki-init-dead01", &["ca.pem", "ca-key.pem", "ledger.jsonl"]);
+    let foreign = make(".pki-init-other", &["ca.pem", "notes.txt"]);
+    let live = make(".pki-init-live01", &["ca-key.pem"]);
+    // A live holder of its lock (flock from util-linux, as another pki would hold it).
+    assert!(have("flock"), "flock (util-linux) is needed");
+    let mut holder = std::process::Command::new("flock").arg(live.join(".lock")).args(["sleep", "30"]).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    pki.ok(&["ca", "init", "-q"]);
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert!(!stale.exists(), "a dead init's directory is removed");
+    assert!(foreign.join("notes.txt").exists(), "a directory with other files is not ours: kept");
+    assert!(live.join("ca-key.pem").exists(), "a directory whose lock is held is in use: kept");
+    assert_eq!(mode(&pki.ca_dir()), 0o700);
+
+    // Temporaries a killed writer left in the CA directory go with the next writer.
+    fs::write(pki.ca_dir().join(".pki-tmp-dead"), "half a key").unwrap();
+    fs::write(pki.ca_dir().join(".pki-old-123-ca.pem"), "old").unwrap();
+    pki.ok(&["issue", "server", "--san", "a.test", "-q"]);
+    let left: Vec<_> = fs::read_dir(pki.ca_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".pki-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+// Smaller: the lock file is never opened through a symlink.
+#[test]
+fn a_symlinked_lock_file_is_refused() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let elsewhere = pki.root().join("elsewhere");
+    let _ = fs::remove_file(pki.ca_dir().join(".lock"));
+    std::os::unix::fs::symlink(&elsewhere, pki.ca_dir().join(".lock")).unwrap();
+    let err = pki.fails(1, &["issue", "server", "--san", "a.test"]);
+    assert!(err.contains(".lock"), "{err}");
+    assert!(!elsewhere.exists(), "nothing was created through the link");
+}
