@@ -163,7 +163,8 @@ pub fn remove_temporaries(dir: &Path) {
     for e in entries.flatten() {
         let name = e.file_name();
         let name = name.to_string_lossy();
-        if (name.starts_with(".pki-tmp-") || name.starts_with(".pki-old-")) && e.file_type().is_ok_and(|t| t.is_file()) {
+        if (name.starts_with(".pki-tmp-") || name.starts_with(".pki-old-")) && e.file_type().is_ok_and(|t| t.is_file())
+        {
             let _ = fs::remove_file(e.path());
         }
     }

@@ -141,3 +141,80 @@ fn killed_issue_never_leaves_a_broken_file_or_ledger() {
     // And the CA goes on working.
     pki.ok(&["issue", "server", "--san", "after.test", "-q"]);
 }
+
+/// How many kills per command: `PKI_KILL_RUNS` (`.ci/run` sets a longer run), else 8.
+fn kill_runs() -> usize {
+    std::env::var("PKI_KILL_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(8)
+}
+
+/// The CA directory after a kill: the root and every intermediate whole and matching
+/// their keys (or, for an intermediate, absent), the CRL (if any) whole, and the ledger
+/// parsing and listing every leaf certificate on disk in `work`.
+fn ca_and_work_are_consistent(pki: &Pki, what: &str) {
+    let ca = pki.ca_dir();
+    final_files_are_whole(&pki.work());
+    every_certificate_has_its_key(&pki.work());
+    every_certificate_has_its_key_named(&ca, "ca.pem", "ca-key.pem");
+    for e in std::fs::read_dir(ca.join("intermediates")).into_iter().flatten().flatten() {
+        let dir = e.path();
+        if dir.join("ca.pem").exists() {
+            final_files_are_whole(&dir);
+            every_certificate_has_its_key_named(&dir, "ca.pem", "ca-key.pem");
+        }
+    }
+    if ca.join("crl.pem").exists() {
+        let (ok, out) = run_tool("openssl", &["crl", "-in", "crl.pem", "-noout"], &ca);
+        assert!(ok, "{what}: crl.pem is not a whole CRL: {out}");
+    }
+    let list = pki.json(&["list"]);
+    let listed: Vec<String> =
+        list.as_array().unwrap().iter().map(|r| r["serial"].as_str().unwrap().to_string()).collect();
+    for e in std::fs::read_dir(pki.work()).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.ends_with(".test.pem") {
+            let serial = parse(&read_cert(&e.path())).raw_serial_as_string().replace(':', "");
+            assert!(listed.contains(&serial), "{what}: {name} (serial {serial}) is not in the ledger");
+        }
+    }
+}
+
+#[test]
+fn killed_writers_of_every_kind_lose_nothing() {
+    assert!(have("openssl"), "openssl judges the files: apt-get install openssl");
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["ca", "intermediate", "--name", "web", "-q"]);
+    let runs = kill_runs();
+    for i in 0..runs {
+        pki.ok(&["issue", "server", "--san", &format!("r{i}.test"), "-q"]);
+    }
+    let commands: Vec<(&str, Box<dyn Fn(usize) -> Vec<String>>)> = vec![
+        (
+            "ca intermediate",
+            Box::new(|i| vec!["ca".into(), "intermediate".into(), "--name".into(), format!("i{i}"), "-q".into()]),
+        ),
+        ("ca intermediate --force", Box::new(|_| words("ca intermediate --name web --force -q"))),
+        ("issue --force", Box::new(|_| words("issue server --san f.test --force -q"))),
+        ("issue via an intermediate", Box::new(|i| words(&format!("issue server --san w{i}.test --issuer web -q")))),
+        ("revoke", Box::new(|i| words(&format!("revoke r{i}.test.pem -q")))),
+        ("crl", Box::new(|_| words("crl -q"))),
+        ("renew", Box::new(|_| words("renew f.test.pem --force -q"))),
+    ];
+    pki.ok(&["issue", "server", "--san", "f.test", "-q"]);
+    for (what, args) in &commands {
+        for (i, d) in delays(runs).enumerate() {
+            let args = args(i);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            kill_after(spawn(&pki, &args), d % 25_000);
+            ca_and_work_are_consistent(&pki, &format!("{what} (run {i}, killed after {d} us)"));
+        }
+        // And the next run of the same command works (or refuses cleanly: already revoked).
+        let out = pki.run(&args(runs + 1).iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{what} after the kills: {out:?}");
+    }
+}
+
+/// Split a command line on spaces.
+fn words(line: &str) -> Vec<String> {
+    line.split_whitespace().map(String::from).collect()
+}
