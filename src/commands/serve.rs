@@ -133,7 +133,8 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
                 }
             }
         });
-        spawned.map_err(|e| Error::io(Path::new("--watch"), "start the watcher for", e))?;
+        // No thread for the watcher: say so now rather than serve without watching.
+        spawned.map_err(|e| Error::io(&a.pair.cert, "start a thread (--watch) to watch", e))?;
     }
 
     render::log(&format!("listening on {local} (serial {})", cert.current_serial()), global);

@@ -22,6 +22,22 @@ fn world() -> Pki {
     pki
 }
 
+/// `plain` (the shared runner's process, environment and directory) run through `wrap`
+/// (e.g. `prlimit --nofile=16 --`) when it is not empty.
+fn wrapped(plain: Command, wrap: &[&str]) -> Command {
+    let Some((program, args)) = wrap.split_first() else { return plain };
+    let mut c = Command::new(program);
+    c.args(args).arg(plain.get_program()).args(plain.get_args());
+    for (k, v) in plain.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.current_dir(plain.get_current_dir().unwrap());
+    c
+}
+
 /// `pki serve` in the background, its stdout read line by line; killed when dropped.
 struct Serve {
     child: Child,
@@ -44,22 +60,7 @@ impl Serve {
             "--listen",
             "127.0.0.1:0",
         ]);
-        // The same process, environment and directory as the shared runner's, behind `wrap`.
-        let mut cmd = match wrap.split_first() {
-            None => plain,
-            Some((program, args)) => {
-                let mut c = Command::new(program);
-                c.args(args).arg(plain.get_program()).args(plain.get_args());
-                for (k, v) in plain.get_envs() {
-                    match v {
-                        Some(v) => c.env(k, v),
-                        None => c.env_remove(k),
-                    };
-                }
-                c.current_dir(plain.get_current_dir().unwrap());
-                c
-            }
-        };
+        let mut cmd = wrapped(plain, wrap);
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -262,6 +263,33 @@ fn serve_survives_a_thread_limit_and_serves_afterwards() {
         let dropped = serve.count("dropped: cannot start a thread for it");
         assert!(dropped > 0, "the limit must bind for this test to mean anything:\n{}", serve.log.join("\n"));
     });
+}
+
+/// Regression (issue 13, item 6): the `--watch` thread was started with `thread::spawn`,
+/// which panics (exit 101) when no thread can be had. Now: exit 1, naming the flag.
+#[test]
+fn serve_watch_without_a_thread_to_spare_is_an_error() {
+    if !require("prlimit") || !require("setpriv") {
+        return;
+    }
+    if !is_root() {
+        eprintln!("SKIPPED: needs root to run pki serve as nobody under RLIMIT_NPROC");
+        return;
+    }
+    let pki = world();
+    open_to_nobody(&pki);
+    let (cert, key) = (pki.path("localhost.pem"), pki.path("localhost-key.pem"));
+    let args = ["serve", "--cert", cert.to_str().unwrap(), "--key", key.to_str().unwrap(), "--watch"];
+    let wrap = ["prlimit", "--nproc=1", "--", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+    let mut cmd =
+        assert_cmd::Command::from_std(wrapped(pki.process(&[&args[..], &["--listen", "127.0.0.1:0"]].concat()), &wrap));
+    let out = cmd.timeout(Duration::from_secs(10)).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: cannot start a thread (--watch) to watch '{}': ", cert.display())),
+        "{stderr}"
+    );
 }
 
 /// Regression (issue 13, item 6): under `ulimit -v 400000` a flood of idle connections
