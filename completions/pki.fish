@@ -331,7 +331,7 @@ complete -c pki -n "__fish_pki_using_subcommand probe" -l servername -d 'The nam
 complete -c pki -n "__fish_pki_using_subcommand probe" -l ca -d 'Trust anchors (repeatable; default: the system\'s roots)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l cert -d 'A client certificate to present (with --key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l key -d 'The client certificate\'s key' -r -F
-complete -c pki -n "__fish_pki_using_subcommand probe" -l timeout -d 'Seconds to wait for the connection and for each step of the handshake' -r
+complete -c pki -n "__fish_pki_using_subcommand probe" -l timeout -d 'Seconds the whole probe may take: connecting, the handshake and reading, together' -r
 complete -c pki -n "__fish_pki_using_subcommand probe" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand probe" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand probe" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'

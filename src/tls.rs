@@ -2,9 +2,10 @@
 //! authentication and a hot-swappable certificate, and a client that records the chain a
 //! server presents so `pki verify`'s checks can judge it.
 
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -18,6 +19,64 @@ use crate::error::{Error, Result};
 /// The crypto provider everything here uses (aws-lc-rs).
 pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+/// A socket whose reads and writes together must finish before one deadline.
+///
+/// A socket timeout bounds each read on its own: a peer that sends one byte a second never
+/// trips a 10 s timeout and keeps the connection forever. Here every read and write first
+/// sets the socket's timeout to the time left, and fails with `TimedOut` once none is left,
+/// so the whole exchange (a handshake, a probe) is bounded, however the peer drips.
+#[derive(Debug)]
+pub struct DeadlineStream<'a> {
+    sock: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl<'a> DeadlineStream<'a> {
+    /// `sock`, usable until `deadline`.
+    pub fn new(sock: &'a TcpStream, deadline: Instant) -> DeadlineStream<'a> {
+        DeadlineStream { sock, deadline }
+    }
+
+    /// The time left, or `TimedOut` when there is none.
+    fn left(&self) -> std::io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        // A zero socket timeout is refused by the OS (and would mean "none"): below a
+        // millisecond counts as spent.
+        if left < Duration::from_millis(1) {
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the deadline passed"));
+        }
+        Ok(left)
+    }
+
+    /// A blocking socket whose timeout expires reports `WouldBlock` (EAGAIN) on Unix:
+    /// call it what it is.
+    fn timed_out(e: std::io::Error) -> std::io::Error {
+        if e.kind() == std::io::ErrorKind::WouldBlock {
+            std::io::Error::new(std::io::ErrorKind::TimedOut, "the deadline passed")
+        } else {
+            e
+        }
+    }
+}
+
+impl Read for DeadlineStream<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.sock.set_read_timeout(Some(self.left()?))?;
+        (&mut &*self.sock).read(buf).map_err(Self::timed_out)
+    }
+}
+
+impl Write for DeadlineStream<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.sock.set_write_timeout(Some(self.left()?))?;
+        (&mut &*self.sock).write(buf).map_err(Self::timed_out)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A certificate chain and its key (already checked to belong together by
@@ -195,14 +254,16 @@ pub struct Handshake {
 }
 
 /// Connect to `addr`, shake hands as `server_name`, presenting `client` when given, and
-/// return what the server presented. Bounded by `timeout` at every step.
+/// return what the server presented. `timeout` bounds the whole probe: name resolution,
+/// connecting, the handshake and the short read after it together, not each step alone.
 pub fn probe(
     addr: &str,
     server_name: ServerName<'static>,
     client: Option<CertifiedKey>,
     timeout: Duration,
 ) -> std::result::Result<Handshake, NetError> {
-    use std::io::Write;
+    let deadline = Instant::now() + timeout;
+    let timed_out = |step: &'static str| NetError::Timeout { after: timeout, step };
     let recorder = RecordingVerifier::new();
     let builder = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
@@ -213,12 +274,15 @@ pub fn probe(
         Some(k) => builder.with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(k))),
         None => builder.with_no_client_auth(),
     };
-    let addrs: Vec<SocketAddr> =
-        addr.to_socket_addrs().map_err(|source| NetError::Resolve { addr: addr.to_string(), source })?.collect();
+    let addrs = resolve(addr, deadline).ok_or_else(|| timed_out("name resolution"))??;
     let mut last = NetError::NoAddress { addr: addr.to_string() };
     let mut stream = None;
     for a in addrs {
-        match TcpStream::connect_timeout(&a, timeout) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(timed_out("connecting"));
+        }
+        match TcpStream::connect_timeout(&a, left) {
             Ok(s) => {
                 stream = Some(s);
                 break;
@@ -226,13 +290,16 @@ pub fn probe(
             Err(source) => last = NetError::Connect { addr: a, source },
         }
     }
-    let mut sock = stream.ok_or(last)?;
-    sock.set_read_timeout(Some(timeout)).map_err(NetError::Socket)?;
-    sock.set_write_timeout(Some(timeout)).map_err(NetError::Socket)?;
+    let sock = match stream {
+        Some(s) => s,
+        None if Instant::now() >= deadline => return Err(timed_out("connecting")),
+        None => return Err(last),
+    };
+    let mut io = DeadlineStream::new(&sock, deadline);
     let mut conn = rustls::ClientConnection::new(Arc::new(config), server_name).map_err(NetError::Setup)?;
     while conn.is_handshaking() {
-        conn.complete_io(&mut sock).map_err(|e| match e.kind() {
-            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => NetError::Timeout { after: timeout },
+        conn.complete_io(&mut io).map_err(|e| match e.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => timed_out("the handshake"),
             _ => NetError::Handshake(e),
         })?;
     }
@@ -244,15 +311,35 @@ pub fn probe(
     .to_string();
     let cipher_suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
     // A server that requires a client certificate rejects a missing one only after the
-    // handshake, in TLS 1.3: read a little to see that refusal here, not later.
-    sock.set_read_timeout(Some(Duration::from_millis(500))).map_err(NetError::Socket)?;
-    let mut tls = rustls::Stream::new(&mut conn, &mut sock);
+    // handshake, in TLS 1.3: read a little (half a second, within the deadline) to see
+    // that refusal here, not later.
+    let mut peek = DeadlineStream::new(&sock, deadline.min(Instant::now() + Duration::from_millis(500)));
+    let mut tls = rustls::Stream::new(&mut conn, &mut peek);
     let _ = tls.write_all(b"");
     let mut buf = [0u8; 1];
     sock_peek(&mut tls, &mut buf)?;
     conn.send_close_notify();
-    let _ = conn.complete_io(&mut sock);
+    let _ = conn.complete_io(&mut io);
     Ok(Handshake { chain: recorder.chain(), protocol, cipher_suite })
+}
+
+/// The addresses of `addr` (HOST:PORT), or `None` when the resolver has not answered by
+/// `deadline`. `getaddrinfo` takes no timeout, so it runs on a thread of its own that is
+/// left behind if it hangs (the probe ends soon after anyway).
+fn resolve(addr: &str, deadline: Instant) -> Option<std::result::Result<Vec<SocketAddr>, NetError>> {
+    let lookup = |addr: String| {
+        addr.to_socket_addrs().map(Iterator::collect).map_err(|source| NetError::Resolve { addr, source })
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = addr.to_string();
+    let spawned = std::thread::Builder::new().name("resolve".into()).spawn(move || {
+        let _ = tx.send(lookup(owned));
+    });
+    if spawned.is_err() {
+        // No thread to spare: resolve here, unbounded, rather than not at all.
+        return Some(lookup(addr.to_string()));
+    }
+    rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).ok()
 }
 
 /// Read one byte if the server sends something quickly; an alert becomes an error.
@@ -288,10 +375,12 @@ pub enum NetError {
         /// The error.
         source: std::io::Error,
     },
-    /// The handshake did not finish in time.
+    /// The probe did not finish within `--timeout`.
     Timeout {
-        /// The limit.
+        /// The limit, for the whole probe.
         after: Duration,
+        /// The step it was in: "connecting", "the handshake", ...
+        step: &'static str,
     },
     /// The handshake failed.
     Handshake(std::io::Error),
@@ -309,7 +398,9 @@ impl std::fmt::Display for NetError {
             NetError::Resolve { addr, source } => write!(f, "cannot resolve '{addr}': {source}"),
             NetError::NoAddress { addr } => write!(f, "no address for '{addr}'"),
             NetError::Connect { addr, source } => write!(f, "cannot connect to {addr}: {source}"),
-            NetError::Timeout { after } => write!(f, "the handshake timed out after {} s", after.as_secs()),
+            NetError::Timeout { after, step } => {
+                write!(f, "timed out after {} s, during {step} (--timeout bounds the whole probe)", after.as_secs())
+            }
             NetError::Handshake(e) => write!(f, "the TLS handshake failed: {e}"),
             NetError::Refused(e) => write!(f, "the server refused the connection: {e}"),
             NetError::Socket(e) => write!(f, "{e}"),

@@ -27,8 +27,9 @@ pub const PROBE_ABOUT: &str = "Connect to a TLS server, show its chain and say w
     long_about = "Connect to HOST:PORT with rustls, show the chain the server presented (as \
 'pki inspect' would), the negotiated protocol and cipher suite, and the result of verifying the \
 chain for --servername (default: HOST) against --ca (default: the system's roots), with the same \
-error codes as 'pki verify'. With --cert and --key it presents a client certificate. Connecting \
-and the handshake are bounded by --timeout: a silent port never hangs it.",
+error codes as 'pki verify'. With --cert and --key it presents a client certificate. --timeout \
+bounds the whole probe (name lookup, connecting, the handshake, the reading after it), not each \
+step: a silent port or a server that drips one byte at a time never hangs it.",
     after_help = "EXAMPLES:\n  pki probe localhost:8443 --ca ca.pem\n  \
 pki probe localhost:8443 --ca ca.pem --cert alice.pem --key alice-key.pem\n  \
 pki probe 127.0.0.1:9443 --servername x.test --ca ca.pem --json\n\n\
@@ -50,7 +51,10 @@ pub struct ProbeArgs {
     /// The client certificate's key
     #[arg(long, value_name = "FILE", requires = "cert", value_hint = ValueHint::FilePath)]
     pub key: Option<PathBuf>,
-    /// Seconds to wait for the connection and for each step of the handshake
+    /// Seconds the whole probe may take: connecting, the handshake and reading, together
+    ///
+    /// One deadline for everything, not a limit per read: a server that sends a byte a
+    /// second is abandoned when it passes. 1 to 300.
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub timeout: u64,
 }

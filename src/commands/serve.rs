@@ -4,8 +4,8 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::{Args, ValueHint};
 use rustls::sign::CertifiedKey;
@@ -17,7 +17,26 @@ use crate::input::read_certs;
 use crate::keys::PlainOnly;
 use crate::render::{self, Outcome};
 use crate::report::ServeReport;
-use crate::tls::{self, SwappableCert};
+use crate::tls::{self, DeadlineStream, SwappableCert};
+
+/// Connections handled at once; one more waits [`SLOT_WAIT`] for a slot, then is refused.
+/// Each costs a thread, and a container's pids limit or a small `ulimit -u` caps threads.
+pub const MAX_CONNECTIONS: usize = 64;
+/// How long a connection waits for a free slot before it is refused.
+const SLOT_WAIT: Duration = Duration::from_millis(250);
+/// Everything one connection gets: the handshake, the first bytes, the report. A client
+/// that drips one byte a second is cut off here, not kept forever.
+pub const CONNECTION_DEADLINE: Duration = Duration::from_secs(10);
+/// The first wait after a failed `accept` (no file descriptor left, ...); doubled at every
+/// failure in a row up to [`ACCEPT_BACKOFF_MAX`], instead of retrying at full speed.
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
+/// The longest wait between two `accept`s that fail.
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+/// The stack of a connection's thread. The default (2 MiB) is far more than a handshake
+/// needs, and under `ulimit -v` every thread's stack counts whole: 64 default stacks took
+/// 128 MiB of a 381 MiB limit. A debug build handles RSA-4096 with client certificates
+/// over TLS 1.2 and 1.3 in 128 KiB; four times that leaves room.
+const CONNECTION_STACK: usize = 512 * 1024;
 
 /// The one-line description of `ServeArgs` (also shown in its parent's list).
 pub const SERVE_ABOUT: &str = "Run a TLS test endpoint that reports each handshake";
@@ -33,7 +52,8 @@ line per connection goes to stdout.\n\nWith --client-ca, client certificates are
 it (optional unless --require-client-cert). With --watch, the certificate and key are reloaded \
 when their files change, for new connections only; open connections keep the old ones, and a \
 broken or mismatched new pair is refused (the old one stays, and the log says why). --once \
-exits after one connection.",
+exits after one connection.\n\nLimits: at most 64 connections at once (more are refused and \
+logged), and 10 s for each one's handshake and report in all, however slowly the client sends.",
     after_help = "EXAMPLES:\n  pki serve --cert localhost.pem --key localhost-key.pem\n  \
 pki serve --cert localhost-chain.pem --key localhost-key.pem --client-ca ca.pem --require-client-cert --watch\n  \
 curl --cacert ca.pem --cert alice.pem --key alice-key.pem https://localhost:8443/\n  \
@@ -89,7 +109,7 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
         let files = a.pair.clone();
         let cert = cert.clone();
         let g = global.clone();
-        std::thread::spawn(move || {
+        let spawned = std::thread::Builder::new().name("watch".into()).spawn(move || {
             let paths: Vec<&Path> = watched.iter().map(PathBuf::as_path).collect();
             let mut last = baseline;
             loop {
@@ -113,29 +133,96 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
                 }
             }
         });
+        // No thread for the watcher: say so now rather than serve without watching.
+        spawned.map_err(|e| Error::io(&a.pair.cert, "start a thread (--watch) to watch", e))?;
     }
 
     render::log(&format!("listening on {local} (serial {})", cert.current_serial()), global);
 
+    let slots = Slots::new(MAX_CONNECTIONS);
+    let mut backoff = ACCEPT_BACKOFF_MIN;
     let mut connections = 0;
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
+    loop {
+        let (stream, peer) = match listener.accept() {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors (EMFILE) or memory: the error repeats until a
+                // connection closes, so wait instead of spinning on it.
+                render::log(&format!("accept failed: {e}; retrying in {} ms", backoff.as_millis()), global);
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                continue;
+            }
+        };
+        backoff = ACCEPT_BACKOFF_MIN;
         connections += 1;
         if a.once {
             handle(stream, config.clone(), &cert, global);
             break;
         }
+        let Some(slot) = slots.take(SLOT_WAIT) else {
+            render::log(&format!("{peer} refused: {MAX_CONNECTIONS} connections in flight"), global);
+            continue;
+        };
         let (config, cert, g) = (config.clone(), cert.clone(), global.clone());
-        std::thread::spawn(move || handle(stream, config, &cert, &g));
+        let spawned =
+            std::thread::Builder::new().name("connection".into()).stack_size(CONNECTION_STACK).spawn(move || {
+                let _slot = slot;
+                handle(stream, config, &cert, &g);
+            });
+        // No thread to be had (a pids limit, ulimit -u, no memory): this connection is
+        // dropped (the closure, its socket and its slot with it), the server goes on.
+        if let Err(e) = spawned {
+            render::log(&format!("{peer} dropped: cannot start a thread for it: {e}"), global);
+        }
     }
     Ok(Outcome::new(ServeReport { connections }))
 }
 
-/// One connection: handshake, report, log line. Never panics, never blocks forever.
-fn handle(mut sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Arc<SwappableCert>, global: &Global) {
+/// A count of connections in flight, at most `max`.
+#[derive(Debug)]
+struct Slots {
+    max: usize,
+    busy: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// One connection's place in [`Slots`], given back when dropped.
+#[derive(Debug)]
+struct Slot(Arc<Slots>);
+
+impl Slots {
+    fn new(max: usize) -> Arc<Slots> {
+        Arc::new(Slots { max, busy: Mutex::new(0), freed: Condvar::new() })
+    }
+
+    /// A slot, waiting up to `wait` for one to be given back; `None` when all stay taken.
+    fn take(self: &Arc<Slots>, wait: Duration) -> Option<Slot> {
+        let busy = self.busy.lock().ok()?;
+        let (mut busy, _) = self.freed.wait_timeout_while(busy, wait, |n| *n >= self.max).ok()?;
+        if *busy >= self.max {
+            return None;
+        }
+        *busy += 1;
+        Some(Slot(self.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Ok(mut busy) = self.0.busy.lock() {
+            *busy = busy.saturating_sub(1);
+        }
+        self.0.freed.notify_one();
+    }
+}
+
+/// One connection: handshake, report, log line, all within [`CONNECTION_DEADLINE`].
+/// Never panics, never blocks forever.
+fn handle(sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Arc<SwappableCert>, global: &Global) {
+    let deadline = Instant::now() + CONNECTION_DEADLINE;
     let peer = sock.peer_addr().map(|a| a.to_string()).unwrap_or_else(|_| "?".into());
-    let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
-    let _ = sock.set_write_timeout(Some(Duration::from_secs(10)));
+    let mut io = DeadlineStream::new(&sock, deadline);
     // This connection's own resolver records which certificate it was given, so the report
     // names the serial actually served even if --watch swaps certificates mid-handshake.
     let chosen = Arc::new(tls::RecordingResolver::new(cert));
@@ -143,9 +230,17 @@ fn handle(mut sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Arc<Swa
     config.cert_resolver = chosen.clone();
     let Ok(mut conn) = rustls::ServerConnection::new(Arc::new(config)) else { return };
     while conn.is_handshaking() {
-        if let Err(e) = conn.complete_io(&mut sock) {
-            render::log(&format!("{peer} handshake failed: {e}"), global);
-            return;
+        match conn.complete_io(&mut io) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                let limit = CONNECTION_DEADLINE.as_secs();
+                render::log(&format!("{peer} handshake failed: not finished within {limit} s, dropped"), global);
+                return;
+            }
+            Err(e) => {
+                render::log(&format!("{peer} handshake failed: {e}"), global);
+                return;
+            }
         }
     }
     let protocol = match conn.protocol_version() {
@@ -163,10 +258,13 @@ fn handle(mut sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Arc<Swa
         .unwrap_or_else(|| "none".into());
     let serial = chosen.served_serial();
     let report = render::serve_report(protocol, &suite, &sni, &client, &serial);
-    let _ = sock.set_read_timeout(Some(Duration::from_millis(1000)));
-    let mut tls = rustls::Stream::new(&mut conn, &mut sock);
+    // The client may send a request first (curl does) or nothing (a raw client): wait a
+    // second at most for one.
     let mut first = [0u8; 1024];
-    let n = tls.read(&mut first).unwrap_or(0);
+    let n = {
+        let mut peek = DeadlineStream::new(&sock, deadline.min(Instant::now() + Duration::from_secs(1)));
+        rustls::Stream::new(&mut conn, &mut peek).read(&mut first).unwrap_or(0)
+    };
     let is_http = [&b"GET "[..], b"HEAD ", b"POST ", b"PUT ", b"OPTIONS "].iter().any(|m| first[..n].starts_with(m));
     let body = if is_http {
         format!(
@@ -176,10 +274,11 @@ fn handle(mut sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Arc<Swa
     } else {
         report.clone()
     };
+    let mut tls = rustls::Stream::new(&mut conn, &mut io);
     let _ = tls.write_all(body.as_bytes());
     let _ = tls.flush();
     conn.send_close_notify();
-    let _ = conn.complete_io(&mut sock);
+    let _ = conn.complete_io(&mut io);
     render::log(
         &format!("{peer} {protocol} {suite} sni={sni} client=\"{}\" serial={serial}", render::sanitize::field(&client)),
         global,

@@ -16,6 +16,7 @@ mod issue;
 mod ledger;
 mod lifecycle;
 mod limbo;
+mod net_limits;
 mod recipes;
 mod red_team;
 mod secrets;
