@@ -142,29 +142,31 @@ fn killed_issue_never_leaves_a_broken_file_or_ledger() {
     pki.ok(&["issue", "server", "--san", "after.test", "-q"]);
 }
 
-/// How many kills per command: `PKI_KILL_RUNS` (`.ci/run` sets a longer run), else 8.
+/// How many kills per command: `PKI_KILL_RUNS` (`.ci/run` sets a longer run), else 5.
 fn kill_runs() -> usize {
-    std::env::var("PKI_KILL_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(8)
+    std::env::var("PKI_KILL_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5)
 }
 
-/// The CA directory after a kill: the root and every intermediate whole and matching
-/// their keys (or, for an intermediate, absent), the CRL (if any) whole, and the ledger
-/// parsing and listing every leaf certificate on disk in `work`.
-fn ca_and_work_are_consistent(pki: &Pki, what: &str) {
+/// After a kill: the root whole and matching its key; the intermediate `inter` (if it
+/// is there) likewise; the CRL (if any) a whole CRL; each leaf in `stems` whole and
+/// matching its key (or absent); and the ledger parsing and listing every leaf on disk.
+fn ca_and_work_are_consistent(pki: &Pki, what: &str, inter: &str, stems: &[String]) {
     let ca = pki.ca_dir();
-    final_files_are_whole(&pki.work());
-    every_certificate_has_its_key(&pki.work());
     every_certificate_has_its_key_named(&ca, "ca.pem", "ca-key.pem");
-    for e in std::fs::read_dir(ca.join("intermediates")).into_iter().flatten().flatten() {
-        let dir = e.path();
-        if dir.join("ca.pem").exists() {
-            final_files_are_whole(&dir);
-            every_certificate_has_its_key_named(&dir, "ca.pem", "ca-key.pem");
-        }
+    let dir = ca.join("intermediates").join(inter);
+    if dir.join("ca.pem").exists() {
+        final_files_are_whole(&dir);
+        every_certificate_has_its_key_named(&dir, "ca.pem", "ca-key.pem");
     }
     if ca.join("crl.pem").exists() {
         let (ok, out) = run_tool("openssl", &["crl", "-in", "crl.pem", "-noout"], &ca);
         assert!(ok, "{what}: crl.pem is not a whole CRL: {out}");
+    }
+    for stem in stems {
+        let cert = format!("{stem}.pem");
+        if pki.path(&cert).exists() {
+            every_certificate_has_its_key_named(&pki.work(), &cert, &format!("{stem}-key.pem"));
+        }
     }
     let list = pki.json(&["list"]);
     let listed: Vec<String> =
@@ -206,7 +208,9 @@ fn killed_writers_of_every_kind_lose_nothing() {
             let args = args(i);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             kill_after(spawn(&pki, &args), d % 25_000);
-            ca_and_work_are_consistent(&pki, &format!("{what} (run {i}, killed after {d} us)"));
+            let stems = [format!("w{i}.test"), "f.test".to_string()];
+            let inter = if what.contains("--force") { "web".to_string() } else { format!("i{i}") };
+            ca_and_work_are_consistent(&pki, &format!("{what} (run {i}, killed after {d} us)"), &inter, &stems);
         }
         // And the next run of the same command works (or refuses cleanly: already revoked).
         let out = pki.run(&args(runs + 1).iter().map(String::as_str).collect::<Vec<_>>());
