@@ -1,7 +1,7 @@
 //! The few facts about a DER certificate that issuance and the ledger need,
 //! read with x509-parser.
 
-use crate::describe::names::dn;
+use crate::x509text::dn;
 use ::time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -25,7 +25,7 @@ pub struct CertInfo {
     /// Subject key identifier, if present.
     pub ski: Option<Vec<u8>>,
     /// SAN values (DNS, IP, email, URI), for renewal.
-    pub sans: crate::describe::names::SanLists,
+    pub sans: crate::x509text::SanLists,
 }
 
 impl CertInfo {
@@ -53,7 +53,7 @@ impl CertInfo {
                 .subject_alternative_name()
                 .ok()
                 .flatten()
-                .map(|s| crate::describe::names::SanLists::from_names(&s.value.general_names))
+                .map(|s| crate::x509text::SanLists::from_names(&s.value.general_names))
                 .unwrap_or_default(),
             serial_hex: crate::serial::Serial::from_bytes(cert.raw_serial()).to_hex(),
         })

@@ -28,6 +28,7 @@ pub mod store;
 pub mod tls;
 pub mod validity;
 pub mod verify;
+pub mod x509text;
 
 pub use error::{Error, Result};
 

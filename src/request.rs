@@ -61,7 +61,7 @@ pub fn read_csr(der: &[u8]) -> std::result::Result<Request, String> {
     if let Some(exts) = csr.requested_extensions() {
         for e in exts {
             if let ParsedExtension::SubjectAlternativeName(s) = e {
-                let lists = crate::describe::names::SanLists::from_names(&s.general_names);
+                let lists = crate::x509text::SanLists::from_names(&s.general_names);
                 for entry in lists.to_entries().map_err(|e| format!("requested SAN: {e}"))? {
                     if !sans.contains(&entry) {
                         sans.push(entry);

@@ -9,8 +9,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::describe::names::dn;
 use crate::validity::span;
+use crate::x509text::dn;
 
 /// What the certificate must be good for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -402,7 +402,7 @@ fn leaf_names(der: &[u8]) -> Vec<String> {
     let Ok(Some(san)) = c.subject_alternative_name() else {
         return Vec::new();
     };
-    let lists = crate::describe::names::SanLists::from_names(&san.value.general_names);
+    let lists = crate::x509text::SanLists::from_names(&san.value.general_names);
     lists.dns.into_iter().chain(lists.ip).collect()
 }
 
@@ -473,7 +473,7 @@ fn diagnose_leaf(req: &Request, errors: &mut Vec<Problem>) {
             Purpose::Any => eku.value.server_auth || eku.value.client_auth,
         };
         if !ok {
-            errors.push(wrong_purpose(req.purpose, &crate::describe::names::extended_key_usages(eku.value)));
+            errors.push(wrong_purpose(req.purpose, &crate::x509text::extended_key_usages(eku.value)));
         }
     }
 }
@@ -582,7 +582,7 @@ fn explain(e: &webpki::Error, req: &Request) -> Problem {
             let present = X509Certificate::from_der(&req.leaf)
                 .ok()
                 .and_then(|(_, c)| {
-                    c.extended_key_usage().ok().flatten().map(|e| crate::describe::names::extended_key_usages(e.value))
+                    c.extended_key_usage().ok().flatten().map(|e| crate::x509text::extended_key_usages(e.value))
                 })
                 .unwrap_or_default();
             wrong_purpose(req.purpose, &present)

@@ -129,7 +129,7 @@ pub struct PublicKeyDescription {
 
 /// Describe a `PUBLIC KEY` item.
 pub fn describe_public(der: &[u8], source: &str, index: usize) -> Result<PublicKeyDescription, String> {
-    let (_, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|e| super::names::der_error("a public key", &e))?;
+    let (_, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|e| crate::x509text::der_error("a public key", &e))?;
     Ok(PublicKeyDescription {
         kind: "public_key",
         source: source.into(),

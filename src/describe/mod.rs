@@ -5,7 +5,6 @@ pub mod cert;
 pub mod crl;
 pub mod csr;
 pub mod key;
-pub mod names;
 
 use serde::Serialize;
 

@@ -1,4 +1,6 @@
-//! Names for OIDs, key usages and general names, shared by the describers.
+//! How values inside X.509 structures are written for people: distinguished names, SAN
+//! lists, key usages, extended key usages, signature algorithms, IP addresses and DER errors.
+//! Shared by the describers (`describe/`), `verify`, `certinfo` and CSR reading.
 
 use x509_parser::der_parser::oid::Oid;
 use x509_parser::extensions::{GeneralName, KeyUsage};
