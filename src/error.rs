@@ -161,7 +161,7 @@ pub enum Error {
         /// HOST:PORT as given.
         target: String,
         /// What went wrong.
-        source: crate::tls::NetError,
+        source: NetError,
     },
     /// A server that completed a handshake without presenting a certificate.
     NoPeerCertificate {
@@ -361,4 +361,56 @@ fn strip_os_error(s: &str) -> String {
         out.replace_range(..1, &lower);
     }
     out
+}
+
+/// Why a probe got no TLS connection.
+#[derive(Debug)]
+pub enum NetError {
+    /// The host name did not resolve.
+    Resolve {
+        /// HOST:PORT.
+        addr: String,
+        /// The resolver's error.
+        source: std::io::Error,
+    },
+    /// The name resolved to no address.
+    NoAddress {
+        /// HOST:PORT.
+        addr: String,
+    },
+    /// No TCP connection (the last address tried).
+    Connect {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The handshake did not finish in time.
+    Timeout {
+        /// The limit.
+        after: std::time::Duration,
+    },
+    /// The handshake failed.
+    Handshake(std::io::Error),
+    /// The server sent an alert right after the handshake (e.g. no client certificate).
+    Refused(std::io::Error),
+    /// The socket could not be set up.
+    Socket(std::io::Error),
+    /// rustls refused the client configuration.
+    Setup(rustls::Error),
+}
+
+impl fmt::Display for NetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetError::Resolve { addr, source } => write!(f, "cannot resolve '{addr}': {source}"),
+            NetError::NoAddress { addr } => write!(f, "no address for '{addr}'"),
+            NetError::Connect { addr, source } => write!(f, "cannot connect to {addr}: {source}"),
+            NetError::Timeout { after } => write!(f, "the handshake timed out after {} s", after.as_secs()),
+            NetError::Handshake(e) => write!(f, "the TLS handshake failed: {e}"),
+            NetError::Refused(e) => write!(f, "the server refused the connection: {e}"),
+            NetError::Socket(e) => write!(f, "{e}"),
+            NetError::Setup(e) => write!(f, "{e}"),
+        }
+    }
 }
