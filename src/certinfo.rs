@@ -28,12 +28,32 @@ pub struct CertInfo {
     pub sans: crate::x509text::SanLists,
 }
 
+/// Why DER is not a certificate [`CertInfo`] can read.
+#[derive(Debug)]
+pub enum CertInfoError {
+    /// x509-parser refused it (its error, in words).
+    NotX509(String),
+    /// Bytes follow the certificate.
+    TrailingData,
+}
+
+impl std::fmt::Display for CertInfoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CertInfoError::NotX509(e) => write!(f, "not a valid X.509 certificate: {e}"),
+            CertInfoError::TrailingData => write!(f, "trailing data after the certificate"),
+        }
+    }
+}
+
+impl std::error::Error for CertInfoError {}
+
 impl CertInfo {
-    /// Parse `der`; the error is a sentence for the user.
-    pub fn parse(der: &[u8]) -> Result<CertInfo, String> {
-        let (rest, cert) = X509Certificate::from_der(der).map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+    /// Parse `der`.
+    pub fn parse(der: &[u8]) -> Result<CertInfo, CertInfoError> {
+        let (rest, cert) = X509Certificate::from_der(der).map_err(|e| CertInfoError::NotX509(e.to_string()))?;
         if !rest.is_empty() {
-            return Err("trailing data after the certificate".into());
+            return Err(CertInfoError::TrailingData);
         }
         let bc = cert.basic_constraints().ok().flatten();
         let is_ca = bc.as_ref().is_some_and(|bc| bc.value.ca);
