@@ -84,9 +84,9 @@ pub struct CertDescription {
 const APPLE_MAX_DAYS: i64 = crate::validity::APPLE_MAX_DAYS;
 
 /// Describe a DER certificate. The error is a sentence for the user.
-pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescription, String> {
+pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescription, super::Unreadable> {
     let (rest, cert) =
-        X509Certificate::from_der(der).map_err(|e| crate::x509text::der_error("an X.509 certificate", &e))?;
+        X509Certificate::from_der(der).map_err(|e| super::Unreadable::der("an X.509 certificate", &e))?;
     let mut warnings = Vec::new();
     if !rest.is_empty() {
         warnings.push(format!("{} bytes of trailing data after the certificate", rest.len()));

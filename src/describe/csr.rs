@@ -42,9 +42,9 @@ pub struct CsrDescription {
 }
 
 /// Describe a DER CSR.
-pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CsrDescription, String> {
+pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CsrDescription, super::Unreadable> {
     let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(der)
-        .map_err(|e| crate::x509text::der_error("a certificate request", &e))?;
+        .map_err(|e| super::Unreadable::der("a certificate request", &e))?;
     let info = &csr.certification_request_info;
     let mut sans = SanLists::default();
     if let Some(exts) = csr.requested_extensions() {
