@@ -5,8 +5,7 @@
 use rustls_pki_types::CertificateDer;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::explain::{expired_problem, not_yet_problem, wrong_purpose};
-use super::{Code, Input, Problem, Purpose, problem};
+use super::{Code, Input, Problem, Purpose, expired_problem, not_yet_problem, problem, wrong_purpose};
 use crate::x509text::{dn, extended_key_usages};
 
 /// How many links are followed by name before giving up (a loop, or a silly chain).

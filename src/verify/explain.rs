@@ -9,8 +9,8 @@ use time::OffsetDateTime;
 use webpki::Error as E;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::{Code, Input, Problem, Purpose, problem};
-use crate::validity::{rfc3339, span};
+use super::{Code, Input, Problem, expired_problem, not_yet_problem, problem, wrong_purpose};
+use crate::validity::rfc3339;
 use crate::x509text::{SanLists, dn, extended_key_usages};
 
 /// Turn webpki's one error into the contract's code, a sentence and a hint.
@@ -155,36 +155,6 @@ fn unknown_issuer(input: &Input) -> Problem {
         Code::UnknownIssuer,
         msg,
         Some("pass the issuing root with --ca FILE and any intermediates with --untrusted FILE"),
-    )
-}
-
-pub(super) fn expired_problem(subject: &str, not_after: OffsetDateTime, at: OffsetDateTime) -> Problem {
-    problem(
-        Code::Expired,
-        format!("'{subject}' expired {} ago (notAfter {})", span(at - not_after), rfc3339(not_after)),
-        Some("renew it, or pass --at to check another time"),
-    )
-}
-
-pub(super) fn not_yet_problem(subject: &str, not_before: OffsetDateTime, at: OffsetDateTime) -> Problem {
-    problem(
-        Code::NotYetValid,
-        format!("'{subject}' is not valid until {} (in {})", rfc3339(not_before), span(not_before - at)),
-        Some("check the clock, or pass --at to check another time"),
-    )
-}
-
-pub(super) fn wrong_purpose(purpose: Purpose, present: &[String]) -> Problem {
-    let want = match purpose {
-        Purpose::Server => "TLS server authentication (server_auth)",
-        Purpose::Client => "TLS client authentication (client_auth)",
-        Purpose::Any => "TLS server or client authentication",
-    };
-    let has = if present.is_empty() { "none".to_string() } else { present.join(", ") };
-    problem(
-        Code::WrongPurpose,
-        format!("the certificate's extended key usage ({has}) does not allow {want}"),
-        Some("issue a certificate with the right profile (pki issue server / pki issue client)"),
     )
 }
 

@@ -18,6 +18,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use crate::validity::{rfc3339, span};
 use crate::x509text::dn;
 
 /// What the certificate must be good for.
@@ -156,4 +157,34 @@ fn subject_of(der: &[u8]) -> String {
         Ok((_, c)) => dn(c.subject()),
         Err(_) => "(unparseable certificate)".into(),
     }
+}
+
+fn expired_problem(subject: &str, not_after: OffsetDateTime, at: OffsetDateTime) -> Problem {
+    problem(
+        Code::Expired,
+        format!("'{subject}' expired {} ago (notAfter {})", span(at - not_after), rfc3339(not_after)),
+        Some("renew it, or pass --at to check another time"),
+    )
+}
+
+fn not_yet_problem(subject: &str, not_before: OffsetDateTime, at: OffsetDateTime) -> Problem {
+    problem(
+        Code::NotYetValid,
+        format!("'{subject}' is not valid until {} (in {})", rfc3339(not_before), span(not_before - at)),
+        Some("check the clock, or pass --at to check another time"),
+    )
+}
+
+fn wrong_purpose(purpose: Purpose, present: &[String]) -> Problem {
+    let want = match purpose {
+        Purpose::Server => "TLS server authentication (server_auth)",
+        Purpose::Client => "TLS client authentication (client_auth)",
+        Purpose::Any => "TLS server or client authentication",
+    };
+    let has = if present.is_empty() { "none".to_string() } else { present.join(", ") };
+    problem(
+        Code::WrongPurpose,
+        format!("the certificate's extended key usage ({has}) does not allow {want}"),
+        Some("issue a certificate with the right profile (pki issue server / pki issue client)"),
+    )
 }
