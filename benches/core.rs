@@ -70,7 +70,7 @@ fn parse_and_verify(c: &mut Criterion) {
     c.bench_function("describe a certificate", |b| {
         b.iter(|| black_box(pki::describe::cert::describe(&leaf, "bench", 1).unwrap()))
     });
-    let req = pki::verify::Request {
+    let req = pki::verify::Input {
         leaf: leaf.clone().into(),
         intermediates: vec![int.into()],
         anchors: vec![root.into()],

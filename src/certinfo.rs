@@ -1,7 +1,7 @@
 //! The few facts about a DER certificate that issuance and the ledger need,
 //! read with x509-parser.
 
-use crate::describe::names::dn;
+use crate::x509text::dn;
 use ::time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -25,15 +25,35 @@ pub struct CertInfo {
     /// Subject key identifier, if present.
     pub ski: Option<Vec<u8>>,
     /// SAN values (DNS, IP, email, URI), for renewal.
-    pub sans: crate::describe::names::SanLists,
+    pub sans: crate::x509text::SanLists,
 }
 
+/// Why DER is not a certificate [`CertInfo`] can read.
+#[derive(Debug)]
+pub enum CertInfoError {
+    /// x509-parser refused it (its error, in words).
+    NotX509(String),
+    /// Bytes follow the certificate.
+    TrailingData,
+}
+
+impl std::fmt::Display for CertInfoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CertInfoError::NotX509(e) => write!(f, "not a valid X.509 certificate: {e}"),
+            CertInfoError::TrailingData => write!(f, "trailing data after the certificate"),
+        }
+    }
+}
+
+impl std::error::Error for CertInfoError {}
+
 impl CertInfo {
-    /// Parse `der`; the error is a sentence for the user.
-    pub fn parse(der: &[u8]) -> Result<CertInfo, String> {
-        let (rest, cert) = X509Certificate::from_der(der).map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+    /// Parse `der`.
+    pub fn parse(der: &[u8]) -> Result<CertInfo, CertInfoError> {
+        let (rest, cert) = X509Certificate::from_der(der).map_err(|e| CertInfoError::NotX509(e.to_string()))?;
         if !rest.is_empty() {
-            return Err("trailing data after the certificate".into());
+            return Err(CertInfoError::TrailingData);
         }
         let bc = cert.basic_constraints().ok().flatten();
         let is_ca = bc.as_ref().is_some_and(|bc| bc.value.ca);
@@ -53,7 +73,7 @@ impl CertInfo {
                 .subject_alternative_name()
                 .ok()
                 .flatten()
-                .map(|s| crate::describe::names::SanLists::from_names(&s.value.general_names))
+                .map(|s| crate::x509text::SanLists::from_names(&s.value.general_names))
                 .unwrap_or_default(),
             serial_hex: crate::serial::Serial::from_bytes(cert.raw_serial()).to_hex(),
         })

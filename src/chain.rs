@@ -1,7 +1,7 @@
 //! Ordering and completing chains: from an unordered set of certificates, find the leaf
 //! and walk up through issuers whose signatures verify.
 
-use crate::describe::names::dn;
+use crate::x509text::dn;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 /// A certificate and where it came from.

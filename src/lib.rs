@@ -10,6 +10,7 @@ pub mod chain;
 pub mod cli;
 pub mod commands;
 pub mod crl;
+pub mod csr;
 pub mod describe;
 pub mod error;
 pub mod input;
@@ -20,7 +21,6 @@ pub mod pem;
 pub mod profile;
 pub mod render;
 pub mod report;
-pub mod request;
 pub mod san;
 pub mod serial;
 pub mod signer;
@@ -28,6 +28,7 @@ pub mod store;
 pub mod tls;
 pub mod validity;
 pub mod verify;
+pub mod x509text;
 
 pub use error::{Error, Result};
 

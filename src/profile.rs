@@ -56,7 +56,9 @@ pub struct Subject {
 }
 
 impl Subject {
-    /// Check the lengths X.520 allows; `flag` names the option in errors.
+    /// Check what X.520 allows of each attribute: not blank, at most 64 characters, no
+    /// control characters. An error names the flag the value came from; no flag sets the
+    /// unit (`ca init` makes one when `--cn` is defaulted), so its errors name `--cn`.
     pub fn validate(&self) -> Result<()> {
         for (flag, v) in [("--cn", &self.cn), ("--org", &self.org), ("--cn", &self.unit)] {
             if let Some(v) = v {

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let certs = split(data);
     let Some((leaf, rest)) = certs.split_first() else { return };
     let (anchors, intermediates) = rest.split_at(rest.len().min(1));
-    let req = pki::verify::Request {
+    let req = pki::verify::Input {
         leaf: leaf.clone(),
         intermediates: intermediates.to_vec(),
         anchors: anchors.to_vec(),

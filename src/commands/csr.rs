@@ -83,7 +83,7 @@ pub fn run_csr(a: CsrArgs, _global: &Global) -> Result<Outcome> {
         outputs.push(&key_path);
     }
     fsutil::refuse_existing(&outputs, a.force)?;
-    let csr_pem = crate::request::make_csr(&subject, &sans, &key_pair)?;
+    let csr_pem = crate::csr::make_pem(&subject, &sans, &key_pair)?;
     let key_pem =
         if write_key { Some(keys::encode_private_key(&key_pair, a.new_key.resolve()?.as_ref())?) } else { None };
     fsutil::create_dir(&a.out_dir)?;
@@ -139,7 +139,8 @@ pub fn run_sign(a: SignArgs, global: &Global) -> Result<Outcome> {
         .iter()
         .find(|i| i.kind == ItemKind::Csr)
         .ok_or_else(|| Error::BadInput { path: a.csr.clone(), reason: "it holds no certificate request".into() })?;
-    let req = crate::request::read_csr(&item.der).map_err(|reason| Error::BadInput { path: a.csr.clone(), reason })?;
+    let req =
+        crate::csr::read(&item.der).map_err(|e| Error::BadInput { path: a.csr.clone(), reason: e.to_string() })?;
     let sans = if a.san.is_empty() { req.sans } else { parse_san_lists(&a.san)? };
     let subject = Subject { cn: req.subject.cn.clone(), org: req.subject.org.clone(), unit: None };
     let usable = match a.profile {

@@ -113,7 +113,7 @@ fn run_p12(a: P12Args, _global: &Global) -> Result<Outcome> {
     // A certificate that cannot be read fails before any passphrase is asked for.
     read_cert_items(&a.pair.cert)?;
     let pass = p12_passphrase(&a.passphrase_file)?;
-    let pair = a.pair.load(&keys::Known(pass.clone()))?;
+    let pair = a.pair.load(&keys::KnownPassphrase(pass.clone()))?;
     let key = pair.key.key_pair()?;
     let cert = pair.chain[0].to_vec();
     let chain: Vec<Vec<u8>> =

@@ -105,7 +105,7 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
         Ok(ip) => (None, Some(ip)),
         Err(_) => (Some(name_text.clone()), None),
     };
-    let verdict = verify::verify(&verify::Request {
+    let verdict = verify::verify(&verify::Input {
         leaf,
         intermediates: hs.chain[1..].to_vec(),
         anchors,

@@ -126,7 +126,7 @@ pub fn run_check(a: CheckRenewalArgs, global: &Global) -> Result<Outcome> {
     for path in &a.certs {
         let der = read_cert_items(path)?.remove(0).der;
         let info = crate::certinfo::CertInfo::parse(&der)
-            .map_err(|reason| Error::BadCertificate { path: path.clone(), reason })?;
+            .map_err(|e| Error::BadCertificate { path: path.clone(), reason: e.to_string() })?;
         let left = info.not_after - now;
         let phrase = if left.is_negative() {
             format!("EXPIRED {} ago", span(-left))

@@ -45,7 +45,7 @@ pub fn run_revoke(a: RevokeArgs, global: &Global) -> Result<Outcome> {
     let serial = if path.exists() {
         let items = read_cert_items(&path)?;
         crate::certinfo::CertInfo::parse(&items[0].der)
-            .map_err(|reason| crate::Error::BadCertificate { path: path.clone(), reason })?
+            .map_err(|e| crate::Error::BadCertificate { path: path.clone(), reason: e.to_string() })?
             .serial_hex
     } else {
         a.target.clone()

@@ -132,7 +132,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
         Some(path) => Some((key_bits(path)?, path.display().to_string())),
         None => None,
     };
-    let req = verify::Request {
+    let req = verify::Input {
         leaf,
         intermediates,
         anchors,

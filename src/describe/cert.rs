@@ -7,9 +7,9 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::key::{PublicKeyInfo, public_key_info};
-use super::names::dn;
-use super::names::{SanLists, extended_key_usages, is_weak_signature, key_usages, signature_algorithm};
 use crate::validity::rfc3339;
+use crate::x509text::dn;
+use crate::x509text::{SanLists, extended_key_usages, is_weak_signature, key_usages, signature_algorithm};
 
 /// A certificate, described. The serialised fields are the contract's `--json` keys
 /// (plus `index`, `version`, key identifiers and `warnings`).
@@ -84,9 +84,9 @@ pub struct CertDescription {
 const APPLE_MAX_DAYS: i64 = crate::validity::APPLE_MAX_DAYS;
 
 /// Describe a DER certificate. The error is a sentence for the user.
-pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescription, String> {
+pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescription, super::Unreadable> {
     let (rest, cert) =
-        X509Certificate::from_der(der).map_err(|e| super::names::der_error("an X.509 certificate", &e))?;
+        X509Certificate::from_der(der).map_err(|e| super::Unreadable::der("an X.509 certificate", &e))?;
     let mut warnings = Vec::new();
     if !rest.is_empty() {
         warnings.push(format!("{} bytes of trailing data after the certificate", rest.len()));

@@ -3,9 +3,9 @@
 use serde::Serialize;
 use x509_parser::prelude::FromDer;
 
-use super::names::dn;
-use super::names::signature_algorithm;
 use crate::validity::rfc3339;
+use crate::x509text::dn;
+use crate::x509text::signature_algorithm;
 
 /// One revoked certificate.
 #[derive(Debug, Clone, Serialize)]
@@ -45,9 +45,9 @@ pub struct CrlDescription {
 }
 
 /// Describe a DER CRL.
-pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CrlDescription, String> {
+pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CrlDescription, super::Unreadable> {
     let (_, crl) = x509_parser::revocation_list::CertificateRevocationList::from_der(der)
-        .map_err(|e| super::names::der_error("a CRL", &e))?;
+        .map_err(|e| super::Unreadable::der("a CRL", &e))?;
     let revoked = crl
         .iter_revoked_certificates()
         .map(|r| RevokedEntry {

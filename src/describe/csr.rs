@@ -6,8 +6,8 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::FromDer;
 
 use super::key::{PublicKeyInfo, public_key_info};
-use super::names::dn;
-use super::names::{SanLists, signature_algorithm};
+use crate::x509text::dn;
+use crate::x509text::{SanLists, signature_algorithm};
 
 /// A CSR, described.
 #[derive(Debug, Clone, Serialize)]
@@ -42,9 +42,9 @@ pub struct CsrDescription {
 }
 
 /// Describe a DER CSR.
-pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CsrDescription, String> {
+pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CsrDescription, super::Unreadable> {
     let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(der)
-        .map_err(|e| super::names::der_error("a certificate request", &e))?;
+        .map_err(|e| super::Unreadable::der("a certificate request", &e))?;
     let info = &csr.certification_request_info;
     let mut sans = SanLists::default();
     if let Some(exts) = csr.requested_extensions() {

@@ -128,8 +128,8 @@ pub struct PublicKeyDescription {
 }
 
 /// Describe a `PUBLIC KEY` item.
-pub fn describe_public(der: &[u8], source: &str, index: usize) -> Result<PublicKeyDescription, String> {
-    let (_, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|e| super::names::der_error("a public key", &e))?;
+pub fn describe_public(der: &[u8], source: &str, index: usize) -> Result<PublicKeyDescription, super::Unreadable> {
+    let (_, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|e| super::Unreadable::der("a public key", &e))?;
     Ok(PublicKeyDescription {
         kind: "public_key",
         source: source.into(),
@@ -142,7 +142,7 @@ pub fn describe_public(der: &[u8], source: &str, index: usize) -> Result<PublicK
 }
 
 /// Describe a private key item (never printing any of its secret).
-pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, String> {
+pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, super::Unreadable> {
     let mut d = KeyDescription {
         kind: "private_key",
         source: source.into(),
@@ -157,7 +157,7 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
     match item.kind {
         ItemKind::EncryptedPrivateKey => {
             let enc = pkcs8::EncryptedPrivateKeyInfo::from_der(&der)
-                .map_err(|e| format!("not a valid encrypted PKCS#8 key: {e}"))?;
+                .map_err(|e| key_error("not a valid encrypted PKCS#8 key", e))?;
             d.kind = "encrypted_private_key";
             d.format = "pkcs8-encrypted";
             d.encryption = Some(encryption_scheme(&enc.encryption_algorithm));
@@ -180,12 +180,12 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
         ItemKind::EcPrivateKey => {
             d.format = "sec1";
             let (info, bits) = via_rcgen(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der.as_slice())))
-                .ok_or("not a valid EC private key (or an unsupported curve)")?;
+                .ok_or(super::Unreadable::EcKey)?;
             d.public_key = Some(info);
             d.public_key_bits = Some(bits);
         }
         _ => {
-            let info = pkcs8::PrivateKeyInfo::from_der(&der).map_err(|e| format!("not a valid PKCS#8 key: {e}"))?;
+            let info = pkcs8::PrivateKeyInfo::from_der(&der).map_err(|e| key_error("not a valid PKCS#8 key", e))?;
             let alg = info.algorithm.oid.to_string();
             if alg == "1.2.840.113549.1.1.1" {
                 let (pk, bits) = rsa_public(info.private_key)?;
@@ -210,11 +210,15 @@ pub fn describe_private(item: &Item, source: &str) -> Result<KeyDescription, Str
     Ok(d)
 }
 
+fn key_error(what: &'static str, e: impl std::fmt::Display) -> super::Unreadable {
+    super::Unreadable::Key { what, reason: e.to_string() }
+}
+
 /// The public half of an RSA key from its PKCS#1 RSAPrivateKey.
-fn rsa_public(pkcs1_der: &[u8]) -> Result<(PublicKeyInfo, Vec<u8>), String> {
-    let k = pkcs1::RsaPrivateKey::from_der(pkcs1_der).map_err(|e| format!("not a valid RSA private key: {e}"))?;
+fn rsa_public(pkcs1_der: &[u8]) -> Result<(PublicKeyInfo, Vec<u8>), super::Unreadable> {
+    let k = pkcs1::RsaPrivateKey::from_der(pkcs1_der).map_err(|e| key_error("not a valid RSA private key", e))?;
     let public = pkcs1::RsaPublicKey { modulus: k.modulus, public_exponent: k.public_exponent };
-    let bytes = public.to_der().map_err(|e| format!("cannot encode the RSA public key: {e}"))?;
+    let bytes = public.to_der().map_err(|e| key_error("cannot encode the RSA public key", e))?;
     let m = k.modulus.as_bytes();
     let bits = m.len() * 8 - m.first().map_or(0, |b| b.leading_zeros() as usize);
     Ok((PublicKeyInfo { algorithm: "rsa".into(), curve: None, bits: Some(bits) }, bytes))

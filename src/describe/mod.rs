@@ -5,7 +5,6 @@ pub mod cert;
 pub mod crl;
 pub mod csr;
 pub mod key;
-pub mod names;
 
 use serde::Serialize;
 
@@ -59,15 +58,56 @@ pub fn kind_name(kind: ItemKind) -> &'static str {
     }
 }
 
+/// Why an item cannot be described: the sentence in its `error` row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// DER that is not the object its label says (`what`: "an X.509 certificate").
+    Der {
+        /// What it should have been, with its article.
+        what: &'static str,
+        /// The DER ends early (else it is malformed).
+        truncated: bool,
+    },
+    /// A key structure that pkcs8/pkcs1 refused: what went wrong, and their error.
+    Key {
+        /// "not a valid PKCS#8 key", "cannot encode the RSA public key", ...
+        what: &'static str,
+        /// The parser's error.
+        reason: String,
+    },
+    /// A SEC 1 EC private key that cannot be loaded.
+    EcKey,
+}
+
+impl Unreadable {
+    /// A DER parse failure of `what` (x509-parser's errors print as their Debug form).
+    pub fn der<E>(what: &'static str, e: &x509_parser::nom::Err<E>) -> Unreadable {
+        Unreadable::Der { what, truncated: matches!(e, x509_parser::nom::Err::Incomplete(_)) }
+    }
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::Der { what, truncated: true } => write!(f, "not {what}: the DER is truncated"),
+            Unreadable::Der { what, truncated: false } => write!(f, "not {what}: malformed DER"),
+            Unreadable::Key { what, reason } => write!(f, "{what}: {reason}"),
+            Unreadable::EcKey => write!(f, "not a valid EC private key (or an unsupported curve)"),
+        }
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
 /// Describe one item from `source`. Private keys are matched against `certs` (the
 /// certificates given in the same call) afterwards, by [`key::match_keys`].
 pub fn describe(item: &Item, source: &str) -> Description {
-    let malformed = |error: String| {
+    let malformed = |error: Unreadable| {
         Description::Malformed(MalformedDescription {
             kind: kind_name(item.kind),
             source: source.into(),
             index: item.index,
-            error,
+            error: error.to_string(),
         })
     };
     match item.kind {

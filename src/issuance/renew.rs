@@ -41,7 +41,7 @@ pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime
     let (_, cert) = X509Certificate::from_der(&der)
         .map_err(|e| Error::BadCertificate { path: r.cert.clone(), reason: e.to_string() })?;
     let info = crate::certinfo::CertInfo::parse(&der)
-        .map_err(|reason| Error::BadCertificate { path: r.cert.clone(), reason })?;
+        .map_err(|e| Error::BadCertificate { path: r.cert.clone(), reason: e.to_string() })?;
     let serial_hex = info.serial_hex;
     ca.require_root()?;
     let ledger = Ledger::load(ca.path())?;

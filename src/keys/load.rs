@@ -133,9 +133,9 @@ impl Unlock for PlainOnly {
 
 /// An [`Unlock`] that always answers with one passphrase (already obtained).
 #[derive(Debug, Clone)]
-pub struct Known(pub Passphrase);
+pub struct KnownPassphrase(pub Passphrase);
 
-impl Unlock for Known {
+impl Unlock for KnownPassphrase {
     fn unlock(&self, _key_file: &Path) -> Result<Passphrase> {
         Ok(self.0.clone())
     }

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
-pub use load::{Known, Pair, PlainOnly, PrivateKey, Unlock, is_encrypted, load_key, load_pair};
+pub use load::{KnownPassphrase, Pair, PlainOnly, PrivateKey, Unlock, is_encrypted, load_key, load_pair};
 pub use pkcs8::{PBKDF2_ITERATIONS, encode_private_key};
 
 /// A key algorithm and size, as `--key-type` names it.
@@ -209,9 +209,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("k.pem");
         std::fs::write(&p, pem.as_bytes()).unwrap();
-        let back = load_key(&p, &Known(pass)).unwrap().key_pair().unwrap();
+        let back = load_key(&p, &KnownPassphrase(pass)).unwrap().key_pair().unwrap();
         assert_eq!(back.public_key_raw(), key.public_key_raw());
-        let wrong = Known(Passphrase::new("nope".into()));
+        let wrong = KnownPassphrase(Passphrase::new("nope".into()));
         assert!(matches!(load_key(&p, &wrong), Err(Error::WrongPassphrase { .. })));
         // The unlocker is asked only for an encrypted key, and its refusal is the error.
         let refuse = PlainOnly("it is encrypted");

@@ -95,7 +95,7 @@ impl Report for ConvertReport {
     }
     fn human(&self, st: &Style) -> String {
         match &self.out {
-            Some(o) => format!("{} wrote {} as {:?} to {}\n", st.ok("✓"), self.kind, self.format, o),
+            Some(o) => format!("{} wrote {} as {} to {}\n", st.ok("✓"), self.kind, self.format, o),
             None => String::new(),
         }
     }
@@ -123,5 +123,20 @@ impl Report for RenewalReport {
         let due = self.rows.iter().filter(|r| r.due).count();
         s.push_str(&format!("{due} of {} due within {}\n", self.rows.len(), self.within));
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pem::Format;
+
+    /// Regression: `convert` said "wrote certificate as Der" (a Debug name reaching users).
+    #[test]
+    fn convert_names_the_format_as_people_write_it() {
+        let report = |format| ConvertReport { kind: "certificate", format, out: Some("c.der".into()), bytes: None };
+        let st = Style::new(false);
+        assert_eq!(report(Format::Der).human(&st), "✓ wrote certificate as DER to c.der\n");
+        assert_eq!(report(Format::Pem).human(&st), "✓ wrote certificate as PEM to c.der\n");
     }
 }

@@ -290,7 +290,7 @@ impl CaDir {
         let cert = read_first_cert(&files.cert)?;
         let key = crate::keys::load_key(&files.key, unlock)?.key_pair()?;
         let info = crate::certinfo::CertInfo::parse(&cert)
-            .map_err(|reason| Error::BadCertificate { path: files.cert.clone(), reason })?;
+            .map_err(|e| Error::BadCertificate { path: files.cert.clone(), reason: e.to_string() })?;
         if !info.is_ca {
             return Err(Error::BadCertificate {
                 path: files.cert,

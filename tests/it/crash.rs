@@ -190,7 +190,8 @@ fn killed_writers_of_every_kind_lose_nothing() {
     for i in 0..runs {
         pki.ok(&["issue", "server", "--san", &format!("r{i}.test"), "-q"]);
     }
-    let commands: Vec<(&str, Box<dyn Fn(usize) -> Vec<String>>)> = vec![
+    type Args = Box<dyn Fn(usize) -> Vec<String>>;
+    let commands: Vec<(&str, Args)> = vec![
         (
             "ca intermediate",
             Box::new(|i| vec!["ca".into(), "intermediate".into(), "--name".into(), format!("i{i}"), "-q".into()]),

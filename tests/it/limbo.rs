@@ -55,7 +55,7 @@ fn skip_reason(tc: &Value) -> Option<&'static str> {
     None
 }
 
-fn request(tc: &Value) -> pki::verify::Request {
+fn request(tc: &Value) -> pki::verify::Input {
     let certs = |k: &str| tc[k].as_array().unwrap().iter().map(|p| der(p.as_str().unwrap())).collect::<Vec<_>>();
     let crls = tc["crls"]
         .as_array()
@@ -79,7 +79,7 @@ fn request(tc: &Value) -> pki::verify::Request {
     }
     let purpose =
         if tc["validation_kind"] == "CLIENT" { pki::verify::Purpose::Client } else { pki::verify::Purpose::Server };
-    pki::verify::Request {
+    pki::verify::Input {
         leaf: der(tc["peer_certificate"].as_str().unwrap()),
         intermediates: certs("untrusted_intermediates"),
         anchors: certs("trusted_certs"),

@@ -13,6 +13,7 @@ mod hostile;
 mod inspect;
 mod interop_openssl;
 mod issue;
+mod layout;
 mod ledger;
 mod lifecycle;
 mod limbo;

@@ -1,4 +1,6 @@
-//! Names for OIDs, key usages and general names, shared by the describers.
+//! How values inside X.509 structures are written for people: distinguished names, SAN
+//! lists, key usages, extended key usages, signature algorithms, and IP addresses.
+//! Shared by the describers (`describe/`), `verify`, `certinfo` and CSR reading.
 
 use x509_parser::der_parser::oid::Oid;
 use x509_parser::extensions::{GeneralName, KeyUsage};
@@ -154,14 +156,6 @@ pub fn ip_string(b: &[u8]) -> String {
             std::net::Ipv6Addr::from(a).to_string()
         }
         _ => format!("invalid({})", crate::hex(b)),
-    }
-}
-
-/// A DER parse failure as a sentence (x509-parser's errors print as their Debug form).
-pub fn der_error<E>(what: &str, e: &x509_parser::nom::Err<E>) -> String {
-    match e {
-        x509_parser::nom::Err::Incomplete(_) => format!("not {what}: the DER is truncated"),
-        _ => format!("not {what}: malformed DER"),
     }
 }
 

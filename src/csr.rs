@@ -10,7 +10,7 @@ use crate::profile::Subject;
 use crate::san::SanEntry;
 
 /// A PEM `CERTIFICATE REQUEST` for `subject` and `sans`, signed by `key`.
-pub fn make_csr(subject: &Subject, sans: &[SanEntry], key: &rcgen::KeyPair) -> Result<String> {
+pub fn make_pem(subject: &Subject, sans: &[SanEntry], key: &rcgen::KeyPair) -> Result<String> {
     subject.validate()?;
     let mut params = rcgen::CertificateParams::default();
     let mut dn = rcgen::DistinguishedName::new();
@@ -26,9 +26,10 @@ pub fn make_csr(subject: &Subject, sans: &[SanEntry], key: &rcgen::KeyPair) -> R
     csr.pem().map_err(|e| Error::crypto("encoding the request", e))
 }
 
-/// What `sign` takes from a request: never its extensions' usages or CA flag.
+/// What `sign` takes from a request whose self-signature verified: never its extensions'
+/// usages or CA flag.
 #[derive(Debug)]
-pub struct Request {
+pub struct VerifiedCsr {
     /// The requested subject's CN and O.
     pub subject: Subject,
     /// The requested SANs (validated like `--san`).
@@ -41,13 +42,45 @@ pub struct Request {
     pub key_type: Option<KeyType>,
 }
 
+/// Why a request cannot be signed.
+#[derive(Debug)]
+pub enum CsrError {
+    /// Not a DER certificate request.
+    Malformed,
+    /// Its self-signature does not verify.
+    BadSignature,
+    /// A requested SAN is not one `--san` would accept.
+    San(Box<Error>),
+    /// Its public key is not one rcgen can put in a certificate.
+    UnusableKey(String),
+    /// An RSA key under 2048 bits.
+    WeakRsa {
+        /// Its size.
+        bits: usize,
+    },
+}
+
+impl std::fmt::Display for CsrError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CsrError::Malformed => write!(f, "not a valid certificate request (malformed DER)"),
+            CsrError::BadSignature => {
+                write!(f, "its signature does not verify: the request was altered, or not made with its key")
+            }
+            CsrError::San(e) => write!(f, "requested SAN: {e}"),
+            CsrError::UnusableKey(e) => write!(f, "its public key is not one pki can certify: {e}"),
+            CsrError::WeakRsa { bits } => write!(f, "its RSA key has {bits} bits; at least 2048 are needed"),
+        }
+    }
+}
+
+impl std::error::Error for CsrError {}
+
 /// Read a DER request: parse it, check its self-signature, take its names and key.
-/// The error is a sentence for the user.
-pub fn read_csr(der: &[u8]) -> std::result::Result<Request, String> {
-    let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(der)
-        .map_err(|_| "not a valid certificate request (malformed DER)".to_string())?;
-    csr.verify_signature()
-        .map_err(|_| "its signature does not verify: the request was altered, or not made with its key".to_string())?;
+pub fn read(der: &[u8]) -> std::result::Result<VerifiedCsr, CsrError> {
+    let (_, csr) =
+        x509_parser::certification_request::X509CertificationRequest::from_der(der).map_err(|_| CsrError::Malformed)?;
+    csr.verify_signature().map_err(|_| CsrError::BadSignature)?;
     let info = &csr.certification_request_info;
     let first = |it: &mut dyn Iterator<Item = &x509_parser::x509::AttributeTypeAndValue<'_>>| {
         it.next().and_then(|a| a.as_str().ok()).map(str::to_string)
@@ -61,8 +94,8 @@ pub fn read_csr(der: &[u8]) -> std::result::Result<Request, String> {
     if let Some(exts) = csr.requested_extensions() {
         for e in exts {
             if let ParsedExtension::SubjectAlternativeName(s) = e {
-                let lists = crate::describe::names::SanLists::from_names(&s.general_names);
-                for entry in lists.to_entries().map_err(|e| format!("requested SAN: {e}"))? {
+                let lists = crate::x509text::SanLists::from_names(&s.general_names);
+                for entry in lists.to_entries().map_err(|e| CsrError::San(Box::new(e)))? {
                     if !sans.contains(&entry) {
                         sans.push(entry);
                     }
@@ -71,8 +104,7 @@ pub fn read_csr(der: &[u8]) -> std::result::Result<Request, String> {
         }
     }
     let spki_der = info.subject_pki.raw;
-    let spki = rcgen::SubjectPublicKeyInfo::from_der(spki_der)
-        .map_err(|e| format!("its public key is not one pki can certify: {e}"))?;
+    let spki = rcgen::SubjectPublicKeyInfo::from_der(spki_der).map_err(|e| CsrError::UnusableKey(e.to_string()))?;
     let pk = crate::describe::key::public_key_info(&info.subject_pki);
     let rsa = pk.algorithm == "rsa";
     let key_type = match (pk.algorithm.as_str(), pk.curve.as_deref(), pk.bits) {
@@ -85,7 +117,7 @@ pub fn read_csr(der: &[u8]) -> std::result::Result<Request, String> {
         _ => None,
     };
     if rsa && pk.bits.is_some_and(|b| b < 2048) {
-        return Err(format!("its RSA key has {} bits; at least 2048 are needed", pk.bits.unwrap_or(0)));
+        return Err(CsrError::WeakRsa { bits: pk.bits.unwrap_or(0) });
     }
-    Ok(Request { subject, sans, spki, rsa, key_type })
+    Ok(VerifiedCsr { subject, sans, spki, rsa, key_type })
 }

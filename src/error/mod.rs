@@ -3,6 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod net;
+pub use net::NetError;
+
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code for an error: bad input, unreadable file, wrong passphrase, refusal, I/O.
@@ -179,7 +182,7 @@ pub enum Error {
         /// HOST:PORT as given.
         target: String,
         /// What went wrong.
-        source: crate::tls::NetError,
+        source: NetError,
     },
     /// A server that completed a handshake without presenting a certificate.
     NoPeerCertificate {
