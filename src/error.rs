@@ -109,7 +109,7 @@ pub enum Error {
         /// The ledger file.
         path: PathBuf,
         /// What is wrong.
-        reason: String,
+        problem: crate::store::ledger::LedgerProblem,
     },
     /// An input file that is not usable (empty, malformed, unrecognised).
     BadInput {
@@ -307,8 +307,8 @@ impl fmt::Display for Error {
             }
             Error::InvalidValue { flag, value, reason, .. } => write!(f, "invalid {flag} '{value}': {reason}"),
             Error::Validity { reason, .. } => write!(f, "{reason}"),
-            Error::Ledger { path, reason } => {
-                write!(f, "cannot use ledger '{}': {reason}", path.display())
+            Error::Ledger { path, problem } => {
+                write!(f, "cannot use ledger '{}': {problem}", path.display())
             }
             Error::BadInput { path, reason } => {
                 write!(f, "cannot read '{}': {reason}", path.display())
@@ -344,6 +344,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
+            Error::Ledger { problem: crate::store::ledger::LedgerProblem::BadLine { source, .. }, .. } => Some(source),
             _ => None,
         }
     }

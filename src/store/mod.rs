@@ -5,7 +5,7 @@
 //! CA_DIR/                     0700
 //!   ca.pem                    the root certificate
 //!   ca-key.pem                its key (0600, maybe encrypted)
-//!   ledger.jsonl              every issued certificate (append-only, see ledger.rs)
+//!   ledger.jsonl              every issued certificate (append-only, see ledger/file.rs)
 //!   .lock                     flock target for writers
 //!   intermediates/NAME/ca.pem, ca-key.pem
 //! ```
@@ -176,7 +176,13 @@ impl CaDir {
         )
     }
 
-    /// Take the CA directory's writer lock (creating the directory if needed).
+    /// The CA's ledger (`ledger.jsonl`), read and written through [`ledger::LedgerStore`].
+    pub fn ledger(&self) -> impl ledger::LedgerStore + use<> {
+        ledger::FileLedger::new(&self.dir)
+    }
+
+    /// Take the CA directory's writer lock (creating the directory if needed). Ledger
+    /// writers take it through [`ledger::LedgerStore::begin`] instead.
     pub fn lock(&self) -> Result<lock::CaLock> {
         fsutil::create_private_dir(&self.dir)?;
         lock::CaLock::exclusive(&self.dir)

@@ -1,0 +1,299 @@
+//! The ledger as a JSON Lines file, `ledger.jsonl` in the CA directory.
+//!
+//! The first line is a header, `{"pki_ledger":2}`. Every other line is one [`Event`].
+//! Writers (under the CA lock) only ever append one whole line with a single `write`, so
+//! issuing costs the same with ten entries as with ten thousand, and nothing already
+//! recorded is rewritten. A line cut short by a crash has no newline yet: readers skip it
+//! and the next writer cuts it off before appending.
+//!
+//! [`LedgerStore::find`] does not parse every line: it looks for the bytes
+//! `"serial":"HEX"` (serials are recorded as lowercase hex) and parses only the lines
+//! that hold them, so revoking or renewing costs a read of the file, not a parse of it.
+//! A serial recorded in another form (upper case, by hand) is still found, by folding
+//! the whole ledger when the quick look finds nothing.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{Event, Ledger, LedgerEntry, LedgerProblem, LedgerSession, LedgerStore, Revocation, normalize_serial};
+use crate::error::{Error, Result};
+use crate::store::fsutil;
+use crate::store::lock::CaLock;
+
+/// The first line of a ledger (all of an empty one).
+pub const HEADER: &str = "{\"pki_ledger\":2}\n";
+
+/// The ledger's file name in the CA directory.
+pub const FILE_NAME: &str = "ledger.jsonl";
+
+/// The ledger file of a CA directory (which may not exist yet).
+#[derive(Clone, Debug)]
+pub struct FileLedger {
+    /// The CA directory: where the lock is.
+    dir: PathBuf,
+    /// `ledger.jsonl`.
+    path: PathBuf,
+}
+
+impl FileLedger {
+    /// The ledger of the CA directory `dir`.
+    pub fn new(dir: &Path) -> FileLedger {
+        FileLedger { dir: dir.to_path_buf(), path: dir.join(FILE_NAME) }
+    }
+
+    /// The file's bytes, or None when there is no ledger yet.
+    fn read(&self) -> Result<Option<Vec<u8>>> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&self.path, "read", e)),
+        }
+    }
+}
+
+impl LedgerStore for FileLedger {
+    fn precheck(&self) -> Result<()> {
+        match File::open(&self.path) {
+            Ok(f) => {
+                let mut head = Vec::with_capacity(HEADER.len());
+                f.take(HEADER.len() as u64).read_to_end(&mut head).map_err(|e| Error::io(&self.path, "read", e))?;
+                check_header(&self.path, &head)
+            }
+            // The session creates it.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&self.path, "open", e)),
+        }
+    }
+
+    fn begin(&self) -> Result<Box<dyn LedgerSession + '_>> {
+        fsutil::create_private_dir(&self.dir)?;
+        let lock = CaLock::exclusive(&self.dir)?;
+        Ok(Box::new(FileSession::open(&self.path, lock)?))
+    }
+
+    fn ensure_exists(&self) -> Result<()> {
+        if self.path.exists() {
+            return Ok(());
+        }
+        create_empty(&self.path)
+    }
+
+    fn load(&self) -> Result<Ledger> {
+        match self.read()? {
+            Some(bytes) => fold(&self.path, &bytes),
+            None => Ok(Ledger::new(self.path.clone())),
+        }
+    }
+
+    fn find(&self, serial: &str) -> Result<Option<LedgerEntry>> {
+        match self.read()? {
+            Some(bytes) => find_in(&self.path, &bytes, serial),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Write a new, empty ledger at `path` (which must not exist).
+fn create_empty(path: &Path) -> Result<()> {
+    // Synced, as the CA's own files are: every later append extends it.
+    fsutil::write_public(path, HEADER.as_bytes(), false)
+}
+
+/// The first line must be the header.
+fn check_header(path: &Path, bytes: &[u8]) -> Result<()> {
+    if bytes.starts_with(HEADER.as_bytes()) {
+        return Ok(());
+    }
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    #[derive(Deserialize)]
+    struct Header {
+        pki_ledger: u32,
+    }
+    let problem = match serde_json::from_slice::<Header>(first) {
+        Ok(h) => LedgerProblem::Version { found: h.pki_ledger },
+        Err(_) if bytes.is_empty() => LedgerProblem::Empty,
+        Err(_) => LedgerProblem::NotALedger,
+    };
+    Err(Error::Ledger { path: path.to_path_buf(), problem })
+}
+
+/// The lines after the header that end in '\n': a last line without one is an append
+/// cut short, skipped here and cut off by the next writer.
+fn whole_body(bytes: &[u8]) -> &[u8] {
+    let body = &bytes[HEADER.len()..];
+    body.iter().rposition(|b| *b == b'\n').map_or(&body[..0], |i| &body[..=i])
+}
+
+/// The event on line `line` (counted from 1, the header).
+fn parse_line(path: &Path, text: &[u8], line: usize) -> Result<Event> {
+    serde_json::from_slice(text)
+        .map_err(|source| Error::Ledger { path: path.to_path_buf(), problem: LedgerProblem::BadLine { line, source } })
+}
+
+/// Fold every event of a ledger file's bytes.
+fn fold(path: &Path, bytes: &[u8]) -> Result<Ledger> {
+    check_header(path, bytes)?;
+    let mut ledger = Ledger::new(path.to_path_buf());
+    for (i, text) in whole_body(bytes).split(|b| *b == b'\n').enumerate() {
+        if text.is_empty() {
+            continue;
+        }
+        let event = parse_line(path, text, i + 2)?;
+        ledger.apply(event, i + 2).map_err(|problem| Error::Ledger { path: path.to_path_buf(), problem })?;
+    }
+    Ok(ledger)
+}
+
+/// The entry with `serial`, from the lines that name it (see the module's comment).
+fn find_in(path: &Path, bytes: &[u8], serial: &str) -> Result<Option<LedgerEntry>> {
+    check_header(path, bytes)?;
+    let body = whole_body(bytes);
+    let want = normalize_serial(serial);
+    let needle = format!("{want}\"");
+    let key = b"\"serial\":\"";
+    let mut entry: Option<LedgerEntry> = None;
+    let mut last_line = None;
+    for at in memchr::memmem::find_iter(body, needle.as_bytes()) {
+        // Leading zeros are the same serial; anything else before it is another serial.
+        let start = at - body[..at].iter().rev().take_while(|b| **b == b'0').count();
+        if !body[..start].ends_with(key) {
+            continue;
+        }
+        let from = memchr::memrchr(b'\n', &body[..at]).map_or(0, |i| i + 1);
+        if last_line == Some(from) {
+            continue;
+        }
+        last_line = Some(from);
+        let to = memchr::memchr(b'\n', &body[at..]).map_or(body.len(), |i| at + i);
+        // Line numbers are counted only for messages: the header is line 1.
+        let line = || memchr::memchr_iter(b'\n', &body[..from]).count() + 2;
+        let never = |serial: String, what| Error::Ledger {
+            path: path.to_path_buf(),
+            problem: LedgerProblem::NeverIssued { line: line(), serial, what },
+        };
+        match parse_line(path, &body[from..to], line())? {
+            Event::Issued(e) if normalize_serial(&e.serial) == want => {
+                entry.get_or_insert(*e);
+            }
+            Event::Revoked { serial, at, reason } if normalize_serial(&serial) == want => match &mut entry {
+                Some(e) => e.revoked = Some(Revocation { at, reason }),
+                None => return Err(never(serial, "revokes")),
+            },
+            Event::Superseded { serial, by } if normalize_serial(&serial) == want => match &mut entry {
+                Some(e) => e.superseded_by = Some(by),
+                None => return Err(never(serial, "renews")),
+            },
+            _ => {}
+        }
+    }
+    match entry {
+        Some(e) => Ok(Some(e)),
+        // Not written as this build writes serials (or not there): fold it all.
+        None => Ok(fold(path, bytes)?.find(serial).cloned()),
+    }
+}
+
+/// The ledger file open for appending, holding the CA lock.
+#[derive(Debug)]
+struct FileSession {
+    file: File,
+    path: PathBuf,
+    /// The length before this session's first append, to take it back.
+    start: u64,
+    /// Whether anything was appended.
+    appended: bool,
+    /// Whether the appends are to be kept.
+    committed: bool,
+    /// Released after `drop` has rolled back (fields drop after `Drop::drop`).
+    _lock: CaLock,
+}
+
+impl FileSession {
+    /// Open the ledger at `path` to append to it: create it if missing, check its
+    /// header and cut off a last line left incomplete by a crash.
+    fn open(path: &Path, lock: CaLock) -> Result<FileSession> {
+        let open = || OpenOptions::new().read(true).append(true).open(path);
+        let file = match open() {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                create_empty(path)?;
+                open().map_err(|e| Error::io(path, "open", e))?
+            }
+            Err(e) => return Err(Error::io(path, "open", e)),
+        };
+        let io = |what: &'static str| move |e: std::io::Error| Error::io(path, what, e);
+        let len = file.metadata().map_err(io("read"))?.len();
+        let mut head = vec![0u8; HEADER.len().min(len as usize)];
+        file.read_exact_at(&mut head, 0).map_err(io("read"))?;
+        check_header(path, &head)?;
+        let start = whole_length(&file, len).map_err(io("read"))?;
+        if start != len {
+            file.set_len(start).map_err(io("truncate"))?;
+        }
+        Ok(FileSession { file, path: path.to_path_buf(), start, appended: false, committed: false, _lock: lock })
+    }
+}
+
+impl LedgerSession for FileSession {
+    fn load(&self) -> Result<Ledger> {
+        fold(&self.path, &self.read_all()?)
+    }
+
+    fn find(&self, serial: &str) -> Result<Option<LedgerEntry>> {
+        find_in(&self.path, &self.read_all()?, serial)
+    }
+
+    fn append(&mut self, event: &Event) -> Result<()> {
+        let mut line = serde_json::to_vec(event).map_err(|e| Error::crypto("ledger encoding", e))?;
+        line.push(b'\n');
+        self.appended = true;
+        // Renamed-and-not-synced files have the same durability (see fsutil::Durability):
+        // a power cut may lose the newest lines, never garble older ones.
+        self.file.write_all(&line).map_err(|e| Error::io(&self.path, "append to", e))
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.committed = true;
+        Ok(())
+    }
+
+    fn roll_back(self: Box<Self>) {}
+}
+
+impl FileSession {
+    /// The whole file, read from its start whatever the file position.
+    fn read_all(&self) -> Result<Vec<u8>> {
+        let len = self.file.metadata().map_err(|e| Error::io(&self.path, "read", e))?.len();
+        let mut bytes = vec![0u8; len as usize];
+        self.file.read_exact_at(&mut bytes, 0).map_err(|e| Error::io(&self.path, "read", e))?;
+        Ok(bytes)
+    }
+}
+
+impl Drop for FileSession {
+    fn drop(&mut self) {
+        if self.appended && !self.committed {
+            let _ = self.file.set_len(self.start);
+        }
+    }
+}
+
+/// The length of `file` up to and including its last '\n' (the header always has one).
+fn whole_length(file: &File, len: u64) -> std::io::Result<u64> {
+    let mut end = len;
+    let mut buf = [0u8; 4096];
+    while end > HEADER.len() as u64 {
+        let from = end.saturating_sub(buf.len() as u64).max(HEADER.len() as u64 - 1);
+        let chunk = &mut buf[..(end - from) as usize];
+        file.read_exact_at(chunk, from)?;
+        if let Some(i) = chunk.iter().rposition(|b| *b == b'\n') {
+            return Ok(from + i as u64 + 1);
+        }
+        end = from;
+    }
+    Ok(HEADER.len() as u64)
+}
