@@ -114,7 +114,7 @@ fn check_header(path: &Path, bytes: &[u8]) -> Result<()> {
         pki_ledger: u32,
     }
     let problem = match serde_json::from_slice::<Header>(first) {
-        Ok(h) => LedgerProblem::Version { found: h.pki_ledger },
+        Ok(h) => LedgerProblem::Version { found: h.pki_ledger, supported: super::LEDGER_VERSION },
         Err(_) if bytes.is_empty() => LedgerProblem::Empty,
         Err(_) => LedgerProblem::NotALedger,
     };

@@ -15,7 +15,6 @@ mod file;
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +23,7 @@ use time::OffsetDateTime;
 use crate::error::Result;
 use crate::profile::Profile;
 
+pub use crate::error::LedgerProblem;
 pub use file::FileLedger;
 pub(crate) use file::{FILE_NAME, HEADER};
 
@@ -164,60 +164,6 @@ pub enum Event {
         /// The CRL number used.
         number: u64,
     },
-}
-
-/// What is wrong with a ledger (carried by [`crate::Error::Ledger`] with its location).
-#[derive(Debug)]
-pub enum LedgerProblem {
-    /// Nothing at all, not even the header.
-    Empty,
-    /// The first line is not a ledger header.
-    NotALedger,
-    /// A header of a format version this build does not read.
-    Version {
-        /// The version the header names.
-        found: u32,
-    },
-    /// A line that is not an event.
-    BadLine {
-        /// Its number, from 1 (the header).
-        line: usize,
-        /// Why it does not parse.
-        source: serde_json::Error,
-    },
-    /// A revocation or renewal of a serial with no `issued` event before it.
-    NeverIssued {
-        /// Its line number.
-        line: usize,
-        /// The serial.
-        serial: String,
-        /// "revokes" or "renews".
-        what: &'static str,
-    },
-    /// A recorded serial that is not hex.
-    BadSerial {
-        /// The serial as recorded.
-        serial: String,
-    },
-}
-
-impl fmt::Display for LedgerProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LedgerProblem::Empty => write!(f, "the file is empty (its first line should be {})", HEADER.trim_end()),
-            LedgerProblem::NotALedger => {
-                write!(f, "the first line is not {}: this is not a pki ledger", HEADER.trim_end())
-            }
-            LedgerProblem::Version { found } => {
-                write!(f, "format version {found} is not supported by this pki (it reads version {LEDGER_VERSION})")
-            }
-            LedgerProblem::BadLine { line, source } => write!(f, "line {line} is not a ledger event: {source}"),
-            LedgerProblem::NeverIssued { line, serial, what } => {
-                write!(f, "line {line}: {what} serial {serial}, which was never issued")
-            }
-            LedgerProblem::BadSerial { serial } => write!(f, "serial '{serial}' is not hex"),
-        }
-    }
 }
 
 /// The ledger format version this build reads and writes.
