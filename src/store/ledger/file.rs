@@ -90,9 +90,15 @@ impl LedgerStore for FileLedger {
     }
 
     fn find(&self, serial: &str) -> Result<Option<LedgerEntry>> {
-        match self.read()? {
-            Some(bytes) => find_in(&self.path, &bytes, serial),
-            None => Ok(None),
+        let file = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&self.path, "open", e)),
+        };
+        match scan_for(&self.path, file, serial)? {
+            Some(e) => Ok(Some(e)),
+            // Not written as this build writes serials (or not there): fold it all.
+            None => Ok(self.load()?.find(serial).cloned()),
         }
     }
 }
@@ -148,52 +154,99 @@ fn fold(path: &Path, bytes: &[u8]) -> Result<Ledger> {
     Ok(ledger)
 }
 
-/// The entry with `serial`, from the lines that name it (see the module's comment).
-fn find_in(path: &Path, bytes: &[u8], serial: &str) -> Result<Option<LedgerEntry>> {
-    check_header(path, bytes)?;
-    let body = whole_body(bytes);
+/// How much of the file [`scan_for`] reads at a time: one buffer, reused, rather than the
+/// whole file (at 20,000 entries, faulting in a buffer of the file's size cost more than
+/// reading it).
+pub(super) const CHUNK: usize = 256 * 1024;
+
+/// The entry with `serial`, from the lines that name it (see the module's comment); None
+/// when no line names it in the form pki writes.
+fn scan_for(path: &Path, mut src: impl Read, serial: &str) -> Result<Option<LedgerEntry>> {
     let want = normalize_serial(serial);
     let needle = format!("{want}\"");
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let key = b"\"serial\":\"";
     let mut entry: Option<LedgerEntry> = None;
-    let mut last_line = None;
-    for at in memchr::memmem::find_iter(body, needle.as_bytes()) {
-        // Leading zeros are the same serial; anything else before it is another serial.
-        let start = at - body[..at].iter().rev().take_while(|b| **b == b'0').count();
-        if !body[..start].ends_with(key) {
-            continue;
-        }
-        let from = memchr::memrchr(b'\n', &body[..at]).map_or(0, |i| i + 1);
-        if last_line == Some(from) {
-            continue;
-        }
-        last_line = Some(from);
-        let to = memchr::memchr(b'\n', &body[at..]).map_or(body.len(), |i| at + i);
-        // Line numbers are counted only for messages: the header is line 1.
-        let line = || memchr::memchr_iter(b'\n', &body[..from]).count() + 2;
-        let never = |serial: String, what| Error::Ledger {
-            path: path.to_path_buf(),
-            problem: LedgerProblem::NeverIssued { line: line(), serial, what },
-        };
-        match parse_line(path, &body[from..to], line())? {
-            Event::Issued(e) if normalize_serial(&e.serial) == want => {
-                entry.get_or_insert(*e);
+    // `buf` always starts at the start of a line; `lines_before` lines precede it.
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
+    let mut lines_before = 1;
+    let mut header_checked = false;
+    loop {
+        let old = buf.len();
+        buf.resize(old + CHUNK, 0);
+        let n = loop {
+            match src.read(&mut buf[old..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::io(path, "read", e)),
             }
-            Event::Revoked { serial, at, reason } if normalize_serial(&serial) == want => match &mut entry {
-                Some(e) => e.revoked = Some(Revocation { at, reason }),
-                None => return Err(never(serial, "revokes")),
-            },
-            Event::Superseded { serial, by } if normalize_serial(&serial) == want => match &mut entry {
-                Some(e) => e.superseded_by = Some(by),
-                None => return Err(never(serial, "renews")),
-            },
-            _ => {}
+        };
+        buf.truncate(old + n);
+        if !header_checked {
+            if n > 0 && buf.len() < HEADER.len() {
+                continue;
+            }
+            check_header(path, &buf)?;
+            buf.drain(..HEADER.len());
+            header_checked = true;
         }
+        if n == 0 {
+            // What is left has no newline: an append cut short, skipped.
+            break;
+        }
+        let Some(last) = memchr::memrchr(b'\n', &buf) else { continue };
+        let whole = &buf[..=last];
+        let mut last_line = None;
+        for at in finder.find_iter(whole) {
+            // Leading zeros are the same serial; anything else before it is another serial.
+            let start = at - whole[..at].iter().rev().take_while(|b| **b == b'0').count();
+            if !whole[..start].ends_with(key) {
+                continue;
+            }
+            let from = memchr::memrchr(b'\n', &whole[..at]).map_or(0, |i| i + 1);
+            if last_line == Some(from) {
+                continue;
+            }
+            last_line = Some(from);
+            let to = at + memchr::memchr(b'\n', &whole[at..]).unwrap_or(whole.len() - at);
+            // Counted only for messages.
+            let line = lines_before + memchr::memchr_iter(b'\n', &whole[..from]).count() + 1;
+            let never = |serial: String, what| Error::Ledger {
+                path: path.to_path_buf(),
+                problem: LedgerProblem::NeverIssued { line, serial, what },
+            };
+            match parse_line(path, &whole[from..to], line)? {
+                Event::Issued(e) if normalize_serial(&e.serial) == want => {
+                    entry.get_or_insert(*e);
+                }
+                Event::Revoked { serial, at, reason } if normalize_serial(&serial) == want => match &mut entry {
+                    Some(e) => e.revoked = Some(Revocation { at, reason }),
+                    None => return Err(never(serial, "revokes")),
+                },
+                Event::Superseded { serial, by } if normalize_serial(&serial) == want => match &mut entry {
+                    Some(e) => e.superseded_by = Some(by),
+                    None => return Err(never(serial, "renews")),
+                },
+                _ => {}
+            }
+        }
+        lines_before += memchr::memchr_iter(b'\n', whole).count();
+        buf.drain(..=last);
     }
-    match entry {
-        Some(e) => Ok(Some(e)),
-        // Not written as this build writes serials (or not there): fold it all.
-        None => Ok(fold(path, bytes)?.find(serial).cloned()),
+    Ok(entry)
+}
+
+/// Reads a file from its start by position, whatever the file's own offset.
+struct ReadAt<'a> {
+    file: &'a File,
+    pos: u64,
+}
+
+impl Read for ReadAt<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read_at(buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
     }
 }
 
@@ -244,7 +297,10 @@ impl LedgerSession for FileSession {
     }
 
     fn find(&self, serial: &str) -> Result<Option<LedgerEntry>> {
-        find_in(&self.path, &self.read_all()?, serial)
+        match scan_for(&self.path, ReadAt { file: &self.file, pos: 0 }, serial)? {
+            Some(e) => Ok(Some(e)),
+            None => Ok(LedgerSession::load(self)?.find(serial).cloned()),
+        }
     }
 
     fn append(&mut self, event: &Event) -> Result<()> {

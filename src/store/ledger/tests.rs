@@ -158,3 +158,33 @@ fn damage_is_named_by_line() {
         }
     }
 }
+
+#[test]
+fn find_reads_across_chunks_and_counts_lines_in_later_ones() {
+    // Enough lines (about 300 bytes each) for several of scan_for's chunks, so lines
+    // straddle chunk boundaries.
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileLedger::new(dir.path());
+    let mut s = store.begin().unwrap();
+    let serials: Vec<String> = (1..=4000u32).map(|i| format!("{:x}", i * 7919)).collect();
+    for serial in &serials {
+        s.append(&issued(serial)).unwrap();
+    }
+    s.append(&revoked(&serials[3999])).unwrap();
+    s.commit().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    assert!(std::fs::metadata(&path).unwrap().len() > 3 * file::CHUNK as u64, "the premise");
+    let ledger = store.load().unwrap();
+    for serial in serials.iter().step_by(29).chain([&serials[3999]]) {
+        let found = store.find(serial).unwrap().unwrap_or_else(|| panic!("{serial} not found"));
+        assert_eq!(Some(&found), ledger.find(serial));
+    }
+    assert!(store.find(&serials[3999]).unwrap().unwrap().revoked.is_some());
+    // A renewal of a serial never issued, as line 4003, then a cut line.
+    let mut text = std::fs::read(&path).unwrap();
+    text.extend_from_slice(b"{\"event\":\"superseded\",\"serial\":\"77\",\"by\":\"1\"}\n{\"event\":\"iss");
+    std::fs::write(&path, &text).unwrap();
+    let err = store.find("77").unwrap_err().to_string();
+    assert!(err.contains("line 4003: renews serial 77"), "{err}");
+    assert!(store.load().unwrap_err().to_string().contains("line 4003: renews serial 77"));
+}
