@@ -1,12 +1,57 @@
-//! Revocation: reasons, and certificate revocation lists signed by the root or an
-//! intermediate from the ledger's revoked entries.
+//! Revocation: reasons, revoking a certificate in the ledger, and certificate revocation
+//! lists signed by the root or an intermediate from the ledger's revoked entries. Both
+//! write in one ledger session (under the CA lock), so the ledger and the CRL numbers
+//! stay consistent.
+
+use std::path::Path;
 
 use rcgen::{CertificateRevocationListParams, Issuer, KeyIdMethod, RevokedCertParams};
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
-use crate::store::LoadedCa;
-use crate::store::ledger::Ledger;
+use crate::store::ledger::{Event, Ledger, LedgerEntry, LedgerProblem, LedgerStore, Revocation};
+use crate::store::{CaDir, LoadedCa, fsutil};
+use crate::validity::rfc3339;
+
+/// Mark the certificate with `serial` revoked for `reason`. Returns its ledger entry as
+/// it now stands. An unknown serial or one already revoked is an error.
+pub fn revoke(ca: &CaDir, serial: &str, reason: Reason, now: OffsetDateTime) -> Result<LedgerEntry> {
+    ca.require_root()?;
+    let store = ca.ledger();
+    let mut session = store.begin()?;
+    let Some(entry) = session.find(serial)? else {
+        return Err(Error::UnknownSerial { serial: serial.to_string() });
+    };
+    if let Some(r) = &entry.revoked {
+        return Err(Error::AlreadyRevoked { subject: entry.subject.clone(), serial: entry.serial, at: r.at.clone() });
+    }
+    let revocation = Revocation { at: rfc3339(now), reason: reason.name().to_string() };
+    session.append(&Event::Revoked {
+        serial: entry.serial.clone(),
+        at: revocation.at.clone(),
+        reason: revocation.reason.clone(),
+    })?;
+    session.commit()?;
+    Ok(LedgerEntry { revoked: Some(revocation), ..entry })
+}
+
+/// Sign the next CRL of `issuer` and write it to `out` (in one ledger session, so CRL
+/// numbers only ever increase).
+pub fn issue_crl(ca: &CaDir, issuer: &LoadedCa, days: u32, out: &Path, now: OffsetDateTime) -> Result<Crl> {
+    if days == 0 {
+        return Err(Error::invalid("--days", "0", "nextUpdate must be after thisUpdate"));
+    }
+    let store = ca.ledger();
+    let mut session = store.begin()?;
+    let ledger = session.load()?;
+    let label = issuer.name.label().to_string();
+    let number = ledger.crl_number(&label) + 1;
+    let crl = make_crl(issuer, &ledger, number, now, days)?;
+    session.append(&Event::CrlNumber { issuer: label, number })?;
+    fsutil::write_public(out, crl.pem.as_bytes(), true)?;
+    session.commit()?;
+    Ok(crl)
+}
 
 /// Why a certificate is revoked (RFC 5280 CRLReason), as `--reason` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -78,11 +123,11 @@ pub fn make_crl(issuer: &LoadedCa, ledger: &Ledger, number: u64, now: OffsetDate
     let label = issuer.name.label();
     let mut revoked = Vec::new();
     let mut serials = Vec::new();
-    for e in ledger.certificates.iter().filter(|e| e.issuer == label) {
+    for e in ledger.certificates().iter().filter(|e| e.issuer == label) {
         let Some(r) = &e.revoked else { continue };
         let bytes = hex_bytes(&e.serial).ok_or_else(|| Error::Ledger {
-            path: "ledger.json".into(),
-            reason: format!("serial '{}' is not hex", e.serial),
+            path: ledger.location().to_path_buf(),
+            problem: LedgerProblem::BadSerial { serial: e.serial.clone() },
         })?;
         let at = crate::validity::parse_time("ledger", &r.at)?;
         revoked.push(RevokedCertParams {

@@ -4,7 +4,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod authority;
 pub mod certinfo;
 pub mod chain;
 pub mod cli;

@@ -6,7 +6,7 @@ use crate::commands::Global;
 use crate::error::Result;
 use crate::render::Outcome;
 use crate::report::{ListReport, ListRow};
-use crate::store::ledger::Ledger;
+use crate::store::ledger::LedgerStore;
 
 /// The one-line description of `ListArgs` (also shown in its parent's list).
 pub const LIST_ABOUT: &str = "List the certificates this CA issued";
@@ -27,9 +27,10 @@ pub struct ListArgs {}
 pub fn run(_args: ListArgs, global: &Global) -> Result<Outcome> {
     let ca = global.ca();
     ca.require_root()?;
-    let ledger = Ledger::load(ca.path())?;
-    let rows = ledger
-        .certificates
+    let rows = ca
+        .ledger()
+        .load()?
+        .into_certificates()
         .into_iter()
         .map(|e| ListRow {
             status: e.status(global.now),

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueHint};
 
-use crate::authority;
 use crate::commands::Global;
 use crate::commands::passphrase::CaKeyArgs;
 use crate::crl::Reason;
@@ -50,7 +49,7 @@ pub fn run_revoke(a: RevokeArgs, global: &Global) -> Result<Outcome> {
     } else {
         a.target.clone()
     };
-    let e = authority::revoke(&global.ca(), &serial, a.reason, global.now)?;
+    let e = crate::crl::revoke(&global.ca(), &serial, a.reason, global.now)?;
     let r = e
         .revoked
         .clone()
@@ -94,7 +93,7 @@ pub fn run_crl(a: CrlArgs, global: &Global) -> Result<Outcome> {
     let which = CaName::from_flag(a.issuer.as_deref());
     let issuer = ca.load(&which, &a.ca_key)?;
     let out = a.out.clone().unwrap_or_else(|| ca.crl_path(&which));
-    let crl = authority::issue_crl(&ca, &issuer, a.days, &out, global.now)?;
+    let crl = crate::crl::issue_crl(&ca, &issuer, a.days, &out, global.now)?;
     Ok(Outcome::new(CrlReport {
         crl: out.display().to_string(),
         number: crl.number,

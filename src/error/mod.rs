@@ -3,7 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod ledger;
 mod net;
+pub use ledger::LedgerProblem;
 pub use net::NetError;
 
 /// Exit code for success.
@@ -112,7 +114,7 @@ pub enum Error {
         /// The ledger file.
         path: PathBuf,
         /// What is wrong.
-        reason: String,
+        problem: LedgerProblem,
     },
     /// An input file that is not usable (empty, malformed, unrecognised).
     BadInput {
@@ -335,8 +337,8 @@ impl fmt::Display for Error {
             }
             Error::InvalidValue { flag, value, reason, .. } => write!(f, "invalid {flag} '{value}': {reason}"),
             Error::Validity { reason, .. } => write!(f, "{reason}"),
-            Error::Ledger { path, reason } => {
-                write!(f, "cannot use ledger '{}': {reason}", path.display())
+            Error::Ledger { path, problem } => {
+                write!(f, "cannot use ledger '{}': {problem}", path.display())
             }
             Error::BadInput { path, reason } => {
                 write!(f, "cannot read '{}': {reason}", path.display())
@@ -382,6 +384,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } | Error::Stdout { source } => Some(source),
+            Error::Ledger { problem: LedgerProblem::BadLine { source, .. }, .. } => Some(source),
             _ => None,
         }
     }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::keys::{self, KeyType};
 use crate::profile::{self, Profile, Subject};
 use crate::serial::Serial;
-use crate::store::ledger::{self, Appender};
+use crate::store::ledger::LedgerStore;
 use crate::store::{CaDir, CaName, fsutil, validate_intermediate_name};
 use crate::validity::{ValidityRequest, rfc3339};
 
@@ -67,7 +67,7 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
             let c = fsutil::stage(&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
             k.commit(false)?;
             c.commit(false)?;
-            ledger::ensure_exists(ca.path())?;
+            ca.ledger().ensure_exists()?;
         }
     }
 
@@ -133,9 +133,10 @@ pub fn create_intermediate(
     }
     let key_pem = keys::encode_private_key(&key, passphrase.as_ref())?;
 
-    let _lock = ca.lock()?;
-    // Open the ledger before creating anything, so a damaged one leaves no trace.
-    let appender = Appender::open(ca.path())?;
+    // Begin the ledger session (taking the CA lock) before creating anything, so a
+    // damaged ledger leaves no trace.
+    let ledger = ca.ledger();
+    let session = ledger.begin()?;
     fsutil::create_private_dir(fsutil::parent_dir(&files.cert))?;
     let serial = Serial::random()?;
     let params = profile::intermediate(&plan.subject, decided.validity, &serial, plan.path_len);
@@ -166,6 +167,6 @@ pub fn create_intermediate(
         retired: None,
     };
     // Recorded first, as leaves are: an intermediate on disk is always in the ledger.
-    record_then_commit(appender, &[new.event(now)], staged, plan.force)?;
+    record_then_commit(session, &[new.event(now)], staged, plan.force)?;
     Ok(new)
 }

@@ -12,7 +12,7 @@ use crate::keys;
 use crate::profile::{self, Profile};
 use crate::san::SanEntry;
 use crate::serial::Serial;
-use crate::store::ledger::{self, Appender, Event};
+use crate::store::ledger::{Event, LedgerStore};
 use crate::store::{CaDir, LoadedCa, fsutil};
 use crate::validity::{APPLE_MAX_DAYS, Decided, rfc3339};
 
@@ -48,11 +48,12 @@ pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDate
         None => None,
     };
     // Check the ledger before creating anything, so a damaged one leaves no trace.
-    ledger::precheck(ca.path())?;
+    let ledger = ca.ledger();
+    ledger.precheck()?;
     fsutil::create_dir(&plan.out_dir)?;
 
-    let _lock = ca.lock()?;
-    let appender = Appender::open(ca.path())?;
+    // One session, holding the CA lock, from the serial to the files in place.
+    let session = ledger.begin()?;
     let serial = Serial::random()?;
     let (rsa, key_type) = plan.key.kind();
     let params = profile::leaf(plan.profile, &plan.subject, &plan.sans, decided.validity, &serial, rsa)?;
@@ -98,7 +99,7 @@ pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDate
     if let Some(old) = &plan.supersedes {
         events.push(Event::Superseded { serial: old.clone(), by: new.serial.to_hex() });
     }
-    record_then_commit(appender, &events, staged, plan.force)?;
+    record_then_commit(session, &events, staged, plan.force)?;
     Ok(new)
 }
 

@@ -23,7 +23,7 @@ use crate::profile::Profile;
 use crate::san::SanEntry;
 use crate::serial::Serial;
 use crate::store::fsutil::{self, Staged};
-use crate::store::ledger::{Appender, Event, LedgerEntry};
+use crate::store::ledger::{Event, LedgerEntry, LedgerSession};
 use crate::validity::{Validity, rfc3339};
 
 pub use leaf::issue;
@@ -120,22 +120,33 @@ impl NewCert {
     }
 }
 
-/// Record `events`, then move `staged` files into place in order. A certificate is never
-/// handed out without its ledger entry; if a file cannot be put in place (another
-/// process created it meanwhile, or the rename failed), the files already placed and the
-/// ledger lines are taken back, so no half set is left behind.
-fn record_then_commit(mut ledger: Appender, events: &[Event], staged: Vec<Staged>, overwrite: bool) -> Result<()> {
+/// Record `events`, then move `staged` files into place in order, then commit the
+/// session. A certificate is never handed out without its ledger entry; if a file cannot
+/// be put in place (another process created it meanwhile, or the rename failed), the
+/// files already placed and the ledger lines are taken back, so no half set is left
+/// behind. (Returning early drops the session, which takes its lines back.)
+fn record_then_commit(
+    mut session: Box<dyn LedgerSession + '_>,
+    events: &[Event],
+    staged: Vec<Staged>,
+    overwrite: bool,
+) -> Result<()> {
     for e in events {
-        if let Err(err) = ledger.append(e) {
-            ledger.roll_back();
-            return Err(err);
+        session.append(e)?;
+    }
+    // On a failure here the files are already taken back, and the session dropped on
+    // return takes back its lines.
+    let placed = fsutil::place_all(staged, overwrite)?;
+    match session.commit() {
+        Ok(()) => {
+            placed.keep();
+            Ok(())
+        }
+        Err(e) => {
+            placed.undo();
+            Err(e)
         }
     }
-    if let Err(e) = fsutil::commit_all(staged, overwrite) {
-        ledger.roll_back();
-        return Err(e);
-    }
-    Ok(())
 }
 
 /// The largest certificate we issue. webpki (and so rustls and `pki verify`) reads DER
@@ -296,7 +307,8 @@ mod tests {
         let new = renew::renew(&ca, &r, &Counting::default(), now()).unwrap();
         assert_eq!(new.sans, old.sans);
         assert!(new.key_path.is_none(), "a reused key is not written again");
-        let ledger = crate::store::ledger::Ledger::load(ca.path()).unwrap();
+        use crate::store::ledger::LedgerStore;
+        let ledger = ca.ledger().load().unwrap();
         let entry = ledger.find(&old.serial.to_hex()).unwrap();
         assert_eq!(entry.superseded_by.as_deref(), Some(new.serial.to_hex().as_str()));
         assert!(ledger.find(&new.serial.to_hex()).is_some());

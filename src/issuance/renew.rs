@@ -13,7 +13,7 @@ use super::{FileName, KeySource, KeyUnlock, LeafPlan, NewCert, Secrets};
 use crate::error::{Error, Result};
 use crate::keys::KeyType;
 use crate::profile::{Profile, Subject};
-use crate::store::ledger::Ledger;
+use crate::store::ledger::LedgerStore;
 use crate::store::{CaDir, CaName, fsutil};
 use crate::validity::ValidityRequest;
 
@@ -44,10 +44,9 @@ pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime
         .map_err(|e| Error::BadCertificate { path: r.cert.clone(), reason: e.to_string() })?;
     let serial_hex = info.serial_hex;
     ca.require_root()?;
-    let ledger = Ledger::load(ca.path())?;
-    let entry = ledger
-        .find(&serial_hex)
-        .cloned()
+    let entry = ca
+        .ledger()
+        .find(&serial_hex)?
         .ok_or_else(|| Error::NotIssuedHere { path: r.cert.clone(), serial: serial_hex.clone() })?;
     if !matches!(entry.profile, Profile::Server | Profile::Client) {
         return Err(Error::NotALeaf { path: r.cert.clone() });

@@ -98,47 +98,79 @@ impl Staged {
     }
 }
 
+/// Staged files moved into place by [`place_all`], with backups of the files they
+/// replaced, until the caller keeps them ([`Placed::keep`]) or takes them back
+/// ([`Placed::undo`]: say, when the ledger entry for them could not be committed).
+#[must_use = "keep() or undo() the placed files"]
+pub struct Placed {
+    /// The files put in place, each with the backup of the file it replaced (if any).
+    done: Vec<(PathBuf, Option<PathBuf>)>,
+    /// Backups of files not (yet) replaced.
+    spare: Vec<PathBuf>,
+}
+
+impl Placed {
+    /// Keep the new files: the backups go.
+    pub fn keep(self) {
+        for b in self.done.iter().filter_map(|(_, b)| b.as_ref()).chain(&self.spare) {
+            let _ = fs::remove_file(b);
+        }
+    }
+
+    /// Take the new files back and put every replaced file back as it was.
+    pub fn undo(self) {
+        for (dest, backup) in &self.done {
+            match backup {
+                Some(b) => {
+                    let _ = fs::rename(b, dest);
+                }
+                None => {
+                    let _ = fs::remove_file(dest);
+                }
+            }
+        }
+        for b in &self.spare {
+            let _ = fs::remove_file(b);
+        }
+        if let Some((d, _)) = self.done.first() {
+            sync_dir(parent_dir(d));
+        }
+    }
+}
+
 /// Move staged files into place, all or nothing: when one fails, those already moved are
 /// taken back and every file they replaced is put back as it was, so a failure leaves the
 /// old set or (on success) the new set, complete. With `overwrite`, each file about to be
-/// replaced is first hard-linked (or copied) to a backup beside it, removed at the end.
-pub fn commit_all(staged: Vec<Staged>, overwrite: bool) -> Result<()> {
+/// replaced is first hard-linked (or copied) to a backup beside it, kept until the caller
+/// decides ([`Placed`]).
+pub fn place_all(staged: Vec<Staged>, overwrite: bool) -> Result<Placed> {
     let mut backups: Vec<Option<PathBuf>> = Vec::with_capacity(staged.len());
     if overwrite {
         for s in &staged {
             match backup(s.dest()) {
                 Ok(b) => backups.push(b),
                 Err(e) => {
-                    remove_backups(&backups);
+                    Placed { done: Vec::new(), spare: backups.into_iter().flatten().collect() }.undo();
                     return Err(e);
                 }
             }
         }
     }
-    let mut done: Vec<PathBuf> = Vec::with_capacity(staged.len());
+    backups.resize(staged.len(), None);
+    let mut placed = Placed { done: Vec::with_capacity(staged.len()), spare: Vec::new() };
+    let mut backups = backups.into_iter();
     for s in staged {
         let dest = s.dest().to_path_buf();
+        let backup = backups.next().flatten();
         if let Err(e) = s.commit(overwrite) {
-            for (i, d) in done.iter().enumerate() {
-                match backups.get(i).and_then(Option::as_ref) {
-                    Some(b) => {
-                        let _ = fs::rename(b, d);
-                    }
-                    None => {
-                        let _ = fs::remove_file(d);
-                    }
-                }
-            }
-            remove_backups(&backups);
-            if let Some(d) = done.first() {
-                sync_dir(parent_dir(d));
-            }
+            placed.spare.extend(backup);
+            placed.spare.extend(backups.flatten());
+            placed.undo();
             return Err(e);
         }
-        done.push(dest);
+        placed.done.push((dest, backup));
     }
-    remove_backups(&backups);
-    Ok(())
+    Ok(placed)
 }
 
 /// A second name for `dest` (a hard link, or a copy where links are not supported), or
@@ -177,12 +209,6 @@ pub fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
         fs::copy(from, to).map_err(|e| Error::io(from, "copy", e))?;
     }
     Ok(())
-}
-
-fn remove_backups(backups: &[Option<PathBuf>]) {
-    for b in backups.iter().flatten() {
-        let _ = fs::remove_file(b);
-    }
 }
 
 /// Best-effort fsync of a directory so a rename in it survives a power cut.

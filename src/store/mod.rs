@@ -5,7 +5,7 @@
 //! CA_DIR/                     0700
 //!   ca.pem                    the root certificate
 //!   ca-key.pem                its key (0600, maybe encrypted)
-//!   ledger.jsonl              every issued certificate (append-only, see ledger.rs)
+//!   ledger.jsonl              every issued certificate (append-only, see ledger/file.rs)
 //!   .lock                     flock target for writers
 //!   intermediates/NAME/ca.pem, ca-key.pem
 //! ```
@@ -237,17 +237,19 @@ impl CaDir {
         Ok(dest)
     }
 
-    /// Take the CA directory's writer lock (creating the directory if needed). Holding it,
+    /// The CA's ledger (`ledger.jsonl`), read and written through [`ledger::LedgerStore`].
+    pub fn ledger(&self) -> impl ledger::LedgerStore + use<> {
+        ledger::FileLedger::new(&self.dir)
+    }
+
+    /// Take the CA directory's writer lock (creating the directory if needed). Ledger
+    /// writers take it through [`ledger::LedgerStore::begin`]. Holding it,
     /// no other writer is alive, so the temporary files a killed one left in the CA
     /// directory (`.pki-tmp-*`, `.pki-old-*`) are removed.
     pub fn lock(&self) -> Result<lock::CaLock> {
         fsutil::create_private_dir(&self.dir)?;
         let held = lock::CaLock::exclusive(&self.dir)?;
-        let mut dirs = vec![self.dir.clone()];
-        dirs.extend(self.intermediate_cert_paths().iter().map(|p| fsutil::parent_dir(p).to_path_buf()));
-        for dir in dirs {
-            fsutil::remove_temporaries(&dir);
-        }
+        remove_temporaries(&self.dir);
         Ok(held)
     }
 
@@ -365,6 +367,16 @@ pub fn validate_file_stem(name: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Remove the temporary files a killed `pki` left in the CA directory `dir` and in its
+/// intermediates' directories. Only for a caller that holds the CA lock: then no other
+/// writer is alive to be using them.
+pub(crate) fn remove_temporaries(dir: &Path) {
+    fsutil::remove_temporaries(dir);
+    for e in std::fs::read_dir(dir.join(INTERMEDIATES)).into_iter().flatten().flatten() {
+        fsutil::remove_temporaries(&e.path());
+    }
 }
 
 /// Remove what a killed first `ca init` left beside the CA directory: `.pki-init-*`

@@ -1,6 +1,6 @@
 //! The ledger on disk: `ledger.jsonl`, append-only. Issuing adds one line and rewrites
 //! nothing; a line cut short by a crash is skipped and then cut off; damage is named by
-//! line; a version-1 `ledger.json` from an older pki is read and converted.
+//! line; revoking finds its serial among many without mistaking a longer one for it.
 
 use serde_json::{Value, json};
 
@@ -116,43 +116,67 @@ fn a_damaged_line_is_named_by_number_with_the_fix() {
     assert!(err.contains("hint: the ledger is damaged"), "{err}");
 }
 
-/// A ledger.json written by pki before the ledger became append-only.
-fn version_1_ledger(serial_a: &str, serial_b: &str) -> Value {
-    let entry = |serial: &str, san: &str| {
-        json!({
-            "serial": serial, "profile": "server", "subject": format!("CN={san}"), "sans": [san],
-            "not_before": "2026-01-01T00:00:00Z", "not_after": "2099-01-01T00:00:00Z", "issuer": "root",
-            "fingerprint_sha256": "00", "path": null, "issued_at": "2026-01-01T00:00:00Z"
-        })
-    };
-    let mut a = entry(serial_a, "old-a.test");
-    a["revoked"] = json!({ "at": "2026-02-01T00:00:00Z", "reason": "superseded" });
-    json!({ "version": 1, "certificates": [a, entry(serial_b, "old-b.test")], "crl_numbers": { "root": 4 } })
+/// An `issued` line for `serial`, as pki writes them.
+fn issued_line(serial: &str, san: &str) -> String {
+    json!({
+        "event": "issued", "serial": serial, "profile": "server", "subject": format!("CN={san}"),
+        "sans": [san], "not_before": "2026-01-01T00:00:00Z", "not_after": "2099-01-01T00:00:00Z",
+        "issuer": "root", "fingerprint_sha256": "00", "path": null, "issued_at": "2026-01-01T00:00:00Z"
+    })
+    .to_string()
 }
 
 #[test]
-fn a_version_1_ledger_is_read_and_converted_by_the_first_write() {
+fn revoke_finds_its_serial_among_others_that_contain_it() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "server", "--san", "real.test", "-q"]);
+    let real = serial_hex(&pki, "real.test.pem");
+    // Serials that end or start with the real one's digits, around it.
+    let mut text = String::from_utf8(ledger_bytes(&pki)).unwrap();
+    for (i, serial) in [format!("1{real}"), format!("{real}1"), "ab".into(), format!("f{real}")].iter().enumerate() {
+        text.push_str(&issued_line(serial, &format!("decoy{i}.test")));
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "{{\"event\":\"revoked\",\"serial\":\"1{real}\",\"at\":\"2026-02-01T00:00:00Z\",\"reason\":\"superseded\"}}\n"
+    ));
+    std::fs::write(pki.ca_dir().join("ledger.jsonl"), &text).unwrap();
+
+    let revoked = pki.json(&["revoke", &format!("00:{}", real.to_uppercase()), "--reason", "key-compromise"]);
+    assert_eq!(norm(&revoked["serial"]), real);
+    assert_eq!(revoked["subject"], "CN=real.test");
+    let err = pki.fails(1, &["revoke", &format!("1{real}")]);
+    assert!(err.contains("decoy0.test") && err.contains("already revoked"), "{err}");
+    let rows = pki.json(&["list"]);
+    let status: Vec<(String, &str)> =
+        rows.as_array().unwrap().iter().map(|r| (norm(&r["serial"]), r["status"].as_str().unwrap())).collect();
+    assert_eq!(
+        status,
+        [
+            (real.clone(), "revoked"),
+            (format!("1{real}"), "revoked"),
+            (format!("{real}1"), "valid"),
+            ("ab".into(), "valid"),
+            (format!("f{real}"), "valid"),
+        ]
+    );
+    let err = pki.fails(1, &["revoke", &real[1..]]);
+    assert!(err.contains("no certificate with serial"), "{err}");
+}
+
+#[test]
+fn an_old_ledger_json_alone_is_left_alone_and_a_new_ledger_is_started() {
+    // Version 1 (`ledger.json`) was never released: nothing reads or converts it.
     let pki = Pki::new();
     pki.init(&[]);
     std::fs::remove_file(pki.ca_dir().join("ledger.jsonl")).unwrap();
-    let v1 = version_1_ledger("1a", "2b");
-    std::fs::write(pki.ca_dir().join("ledger.json"), serde_json::to_vec_pretty(&v1).unwrap()).unwrap();
-
-    let rows = pki.json(&["list"]);
-    let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 2);
-    assert_eq!((rows[0]["serial"].as_str(), rows[0]["status"].as_str()), (Some("1a"), Some("revoked")));
-    assert!(pki.ca_dir().join("ledger.json").exists(), "reading converts nothing");
-
+    let old = b"{\"version\":1,\"certificates\":[]}";
+    std::fs::write(pki.ca_dir().join("ledger.json"), old).unwrap();
+    assert_eq!(pki.json(&["list"]), json!([]));
     pki.ok(&["issue", "server", "--san", "new.test", "-q"]);
-    assert!(!pki.ca_dir().join("ledger.json").exists(), "the first write converts");
     let lines = ledger_lines(&pki.ca_dir(), true);
-    let serials: Vec<String> = lines.iter().filter(|l| l["event"] == "issued").map(|l| norm(&l["serial"])).collect();
-    assert_eq!(serials, ["1a".to_string(), "2b".to_string(), serial_hex(&pki, "new.test.pem")]);
-    let rows = pki.json(&["list"]);
-    assert_eq!(rows[0]["status"], "revoked", "the revocation survives the conversion");
-    // The CRL number goes on from the old ledger's.
-    pki.ok(&["crl", "--out", "next.crl", "-q"]);
-    let last = ledger_lines(&pki.ca_dir(), true).pop().unwrap();
-    assert_eq!((last["event"].as_str(), last["number"].as_u64()), (Some("crl-number"), Some(5)));
+    assert_eq!(lines.len(), 1);
+    assert_eq!(norm(&lines[0]["serial"]), serial_hex(&pki, "new.test.pem"));
+    assert_eq!(std::fs::read(pki.ca_dir().join("ledger.json")).unwrap(), old);
 }
