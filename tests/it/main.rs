@@ -21,3 +21,4 @@ mod secrets;
 mod serve;
 mod terminal;
 mod verify;
+mod x509;

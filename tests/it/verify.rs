@@ -16,7 +16,7 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-use crate::common::{Pki, parse, read_cert, read_certs, require, run_tool};
+use crate::common::{Pki, parse, pem_wrap, read_cert, read_certs, require, run_tool, server_leaf_ext};
 
 const ROOT: &str = "CN=Test Root CA";
 const INTER: &str = "CN=Issuing CA";
@@ -277,18 +277,6 @@ fn openssl_cert(pki: &Pki, name: &str, cn: &str, issuer: (&Path, &Path), ext: &[
     pki.path(&out)
 }
 
-/// A server leaf's extensions, as pki would write them, plus `subjectAltName=san`.
-fn leaf_ext(san: &str) -> Vec<String> {
-    vec![
-        "basicConstraints=critical,CA:FALSE".into(),
-        "keyUsage=critical,digitalSignature".into(),
-        "extendedKeyUsage=serverAuth".into(),
-        "subjectKeyIdentifier=hash".into(),
-        "authorityKeyIdentifier=keyid".into(),
-        format!("subjectAltName={san}"),
-    ]
-}
-
 const SUB_CA_EXT: &[&str] = &[
     "basicConstraints=critical,CA:TRUE,pathlen:0",
     "keyUsage=critical,keyCertSign,cRLSign",
@@ -304,7 +292,7 @@ fn refs(v: &[String]) -> Vec<&str> {
 /// and `sub-chain.pem` = sub + localhost.
 fn signed_by_a_leaf(pki: &Pki) -> PathBuf {
     let leaf = (&*pki.path("localhost.pem"), &*pki.path("localhost-key.pem"));
-    let ext = leaf_ext("DNS:sub.test,DNS:localhost");
+    let ext = server_leaf_ext("DNS:sub.test,DNS:localhost");
     let sub = openssl_cert(pki, "sub", "sub.test", leaf, &refs(&ext));
     cat(pki, "sub-chain.pem", &[&sub, &pki.path("localhost.pem")]);
     sub
@@ -319,7 +307,7 @@ fn deep_chain(pki: &Pki) -> PathBuf {
     assert_eq!(bc.path_len_constraint, Some(0), "the premise: pki's intermediate has pathLen 0");
     let sub = openssl_cert(pki, "subca", "Sub CA", (&inter_pem(pki), &inter_key(pki)), SUB_CA_EXT);
     let sub_key = pki.path("subca-key.pem");
-    let leaf = openssl_cert(pki, "deep", "deep.test", (&sub, &sub_key), &refs(&leaf_ext("DNS:deep.test")));
+    let leaf = openssl_cert(pki, "deep", "deep.test", (&sub, &sub_key), &refs(&server_leaf_ext("DNS:deep.test")));
     cat(pki, "deep-chain.pem", &[&leaf, &sub, &inter_pem(pki)]);
     leaf
 }
@@ -331,29 +319,6 @@ fn cat(pki: &Pki, name: &str, parts: &[&Path]) -> PathBuf {
     pki.path(name)
 }
 
-/// PEM text for DER (the test's own base64, so a tampered certificate reaches pki as a
-/// well-formed PEM block).
-fn pem_of(der: &[u8]) -> String {
-    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut b64 = String::new();
-    for chunk in der.chunks(3) {
-        let mut n = 0u32;
-        for (i, b) in chunk.iter().enumerate() {
-            n |= u32::from(*b) << (16 - 8 * i);
-        }
-        for i in 0..4 {
-            let c = if i <= chunk.len() { B64[(n >> (18 - 6 * i)) as usize & 63] } else { b'=' };
-            b64.push(c as char);
-        }
-    }
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap());
-        out.push('\n');
-    }
-    out + "-----END CERTIFICATE-----\n"
-}
-
 /// `localhost.pem` with the last byte of its signature flipped, as `tampered.pem`: still
 /// well-formed, but its root's key no longer verifies it.
 fn tampered(pki: &Pki) -> Vec<u8> {
@@ -362,7 +327,7 @@ fn tampered(pki: &Pki) -> Vec<u8> {
     let root = read_cert(&root_pem(pki));
     let sig = parse(&der).verify_signature(Some(parse(&root).public_key()));
     assert!(sig.is_err(), "the premise: the signature no longer verifies");
-    std::fs::write(pki.path("tampered.pem"), pem_of(&der)).unwrap();
+    std::fs::write(pki.path("tampered.pem"), pem_wrap("CERTIFICATE", &der)).unwrap();
     assert_eq!(read_certs(&pki.path("tampered.pem")), vec![der.clone()]);
     der
 }
@@ -849,7 +814,7 @@ fn a_version_1_certificate_is_malformed() {
         // (webpki rejects the version before it looks at the signature).
         let field = der.windows(5).position(|w| w == [0xa0, 0x03, 0x02, 0x01, 0x02]);
         der[field.expect("an explicit version field") + 4] = 0x00;
-        std::fs::write(&v1, pem_of(&der)).unwrap();
+        std::fs::write(&v1, pem_wrap("CERTIFICATE", &der)).unwrap();
     }
     assert_eq!(parse(&read_cert(&v1)).version().0, 0, "the premise: a v1 certificate");
     let at = stamp(at_after(&pki, &[&v1]));
