@@ -112,7 +112,7 @@ fn snapshot(pki: &Pki) -> Snapshot {
             }
         }
     }
-    // `Pki::cmd()` creates the work dir on first use: make it first so that is not a change.
+    // `Pki::call` creates the work dir on first use: make it first so that is not a change.
     pki.work();
     let mut s = Snapshot::new();
     walk(pki.root(), pki.root(), &mut s);

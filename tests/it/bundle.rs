@@ -244,7 +244,7 @@ fn two_levels_of_intermediates_are_ordered() {
     assert_eq!(names, ["CN=deep.test", "CN=Sub CA", "CN=Mid CA", ROOT]);
     assert_linked(&read_certs(&pki.path("with-root.pem")));
 
-    // The CA directory (Pki::cmd names it) supplies the pki intermediate the files leave
+    // The CA directory (Pki::call names it) supplies the pki intermediate the files leave
     // out.
     pki.ok(&words("bundle deep.pem subca.pem -o completed.pem -q"));
     let names = subjects(&pki.path("completed.pem"));
@@ -258,7 +258,7 @@ fn two_levels_of_intermediates_are_ordered() {
 #[test]
 fn the_ca_directory_completes_the_chain_when_it_is_named() {
     let pki = world();
-    // --ca-dir (Pki::cmd passes it).
+    // --ca-dir (Pki::call passes it).
     pki.ok(&words("bundle leaf.pem -o a.pem -q"));
     assert_eq!(names_of(&pki, &read_certs(&pki.path("a.pem"))), ["leaf.pem", "inter.pem"]);
     pki.ok(&words("bundle leaf.pem --include-root -o b.pem -q"));

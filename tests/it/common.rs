@@ -5,6 +5,7 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -413,14 +414,19 @@ pub fn run_bounded(mut cmd: std::process::Command, input: &[u8], limit: Duration
             let _ = w.write_all(&input);
         })
     });
-    fn drain(r: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    // Each pipe is read to its end on a thread that hands the bytes over a channel, so
+    // that a grandchild still holding a pipe (a server a script left behind) fails the
+    // test instead of hanging it.
+    fn drain(r: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+        let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let mut buf = Vec::new();
             if let Some(mut r) = r {
                 let _ = r.read_to_end(&mut buf);
             }
-            buf
-        })
+            let _ = tx.send(buf);
+        });
+        rx
     }
     let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
     let deadline = Instant::now() + limit;
@@ -438,7 +444,11 @@ pub fn run_bounded(mut cmd: std::process::Command, input: &[u8], limit: Duration
     if let Some(w) = writer {
         let _ = w.join();
     }
-    let (stdout, stderr) = (stdout.join().expect("stdout reader"), stderr.join().expect("stderr reader"));
+    let grace = Duration::from_secs(10);
+    let collect = |rx: mpsc::Receiver<Vec<u8>>, name: &str| {
+        rx.recv_timeout(grace).unwrap_or_else(|_| panic!("{what}: its {name} was still open {grace:?} after it exited"))
+    };
+    let (stdout, stderr) = (collect(stdout, "stdout"), collect(stderr, "stderr"));
     let Some(status) = status else {
         panic!(
             "{what}: timed out after {limit:?} and was killed\nstdout: {}\nstderr: {}",

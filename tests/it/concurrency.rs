@@ -31,7 +31,7 @@ use crate::x509::serial_of_der;
 /// How long a batch of runs may take before the test gives up on it.
 const DEADLINE: Duration = Duration::from_secs(60);
 
-/// `pki ARGS...` as a process, with the same hermetic environment as [`Pki::cmd`]:
+/// `pki ARGS...` as a process, with the same hermetic environment as [`Pki::call`]:
 /// `--ca-dir` set, `HOME` and `XDG_DATA_HOME` in the temp dir, no `PKI_*` or `NO_COLOR`,
 /// stdin not a terminal, cwd the working directory.
 fn pki_process(pki: &Pki, args: &[&str]) -> Command {

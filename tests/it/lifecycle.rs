@@ -110,6 +110,24 @@ fn norm_serial(s: &str) -> String {
     if t.is_empty() { "0".into() } else { t.to_string() }
 }
 
+/// A world made by `make` and its working directory, when openssl (the judge of these
+/// tests) is here; `None` only under `PKI_ALLOW_MISSING_TOOLS=1` (see `require`).
+fn judged(make: fn() -> Pki) -> Option<(Pki, PathBuf)> {
+    require("openssl").then(|| {
+        let pki = make();
+        let work = pki.work();
+        (pki, work)
+    })
+}
+
+/// openssl verifies `files` (`[-untrusted CHAIN] LEAF`) as a TLS server certificate for
+/// `host` under the root `ca`.
+fn openssl_verifies_server(work: &Path, ca: &str, host: &str, files: &[&str]) {
+    let mut args = vec!["verify", "-purpose", "sslserver", "-verify_hostname", host, "-CAfile", ca];
+    args.extend_from_slice(files);
+    openssl_said(work, &args);
+}
+
 /// The root certificate of a world.
 fn root_pem(pki: &Pki) -> PathBuf {
     pki.ca_dir().join("ca.pem")
@@ -344,11 +362,7 @@ fn csr_with_an_invalid_san_exits_1_naming_it_and_writes_nothing() {
 
 #[test]
 fn sign_openssl_requests_of_every_key_type_as_server_and_client() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     let root = parse_owned_ski(&root_pem(&pki));
     let ca = s(&root_pem(&pki)).to_string();
     for kind in ["rsa-2048", "ecdsa-p256", "ed25519"] {
@@ -402,10 +416,7 @@ fn parse_owned_ski(path: &Path) -> Vec<u8> {
 
 #[test]
 fn sign_writes_beside_the_request_with_its_stem_and_records_it() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
+    let Some((pki, _)) = judged(world) else { return };
     pki.ok(&["csr", "--cn", "api", "--san", "api.internal", "--out-dir", "req/deep"]);
     let out = pki.json(&["sign", "req/deep/api.csr", "--profile", "server"]);
     let dir = pki.path("req/deep");
@@ -451,11 +462,7 @@ fn sign_writes_beside_the_request_with_its_stem_and_records_it() {
 
 #[test]
 fn sign_san_replaces_the_requested_names() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     openssl_key(&work, "ecdsa-p256", "k.pem");
     openssl_csr(&work, "k.pem", "/CN=x", &["subjectAltName=DNS:x.test,DNS:old.test"], "x.csr");
     pki.ok(&["sign", "x.csr", "--profile", "server", "--san", "a.test,10.9.8.7", "--san", "b.test"]);
@@ -475,11 +482,7 @@ fn sign_san_replaces_the_requested_names() {
 
 #[test]
 fn a_request_for_ca_true_and_key_cert_sign_still_gets_a_leaf() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     openssl_key(&work, "ecdsa-p256", "k.pem");
     openssl_csr(
         &work,
@@ -517,11 +520,7 @@ fn a_request_for_ca_true_and_key_cert_sign_still_gets_a_leaf() {
 
 #[test]
 fn a_request_with_a_broken_signature_is_refused_and_nothing_is_written() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     pki.ok(&["csr", "--cn", "bad", "--san", "bad.test"]);
     let (_, mut der) = pem_block(&pki.path("bad.csr"));
     // The signature BIT STRING ends the request; its last octet is inside the signature.
@@ -549,11 +548,7 @@ fn a_request_with_a_broken_signature_is_refused_and_nothing_is_written() {
 
 #[test]
 fn a_request_without_a_usable_name_is_refused() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     openssl_key(&work, "ecdsa-p256", "k.pem");
     // A server request with a CN but no SAN: the CN is never a host name.
     openssl_csr(&work, "k.pem", "/CN=nosan.test", &[], "nosan.csr");
@@ -575,11 +570,7 @@ fn a_request_without_a_usable_name_is_refused() {
 
 #[test]
 fn sign_with_an_intermediate_writes_a_two_certificate_chain() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world_with_web();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world_with_web) else { return };
     pki.ok(&["csr", "--cn", "shop", "--san", "shop.test"]);
     pki.ok(&["sign", "shop.csr", "--profile", "server", "--issuer", "web"]);
     let inter = read_cert(&inter_pem(&pki, "web"));
@@ -589,21 +580,7 @@ fn sign_with_an_intermediate_writes_a_two_certificate_chain() {
     assert_leaf_profile(&cert, "server", false, &ski(&parse(&inter)), "intermediate-signed");
     assert_eq!(cert.issuer(), parse(&inter).subject());
     let root = s(&root_pem(&pki)).to_string();
-    openssl_said(
-        &work,
-        &[
-            "verify",
-            "-purpose",
-            "sslserver",
-            "-verify_hostname",
-            "shop.test",
-            "-CAfile",
-            &root,
-            "-untrusted",
-            "shop-chain.pem",
-            "shop.pem",
-        ],
-    );
+    openssl_verifies_server(&work, &root, "shop.test", &["-untrusted", "shop-chain.pem", "shop.pem"]);
     openssl_fails(&work, &["verify", "-CAfile", &root, "shop.pem"]);
     let row = list_row(&pki, &norm_serial(&serial_of(&pki.path("shop.pem")))).expect("in pki list");
     assert_eq!(row["profile"], "server");
@@ -684,11 +661,7 @@ fn revoking_a_certificate_of_another_ca_is_an_error() {
 
 #[test]
 fn crl_lists_the_revoked_certificates_and_openssl_accepts_it() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     let bad = issue(&pki, "bad", None);
     let good = issue(&pki, "good", None);
     let gone = issue(&pki, "gone", None);
@@ -740,10 +713,7 @@ fn crl_lists_the_revoked_certificates_and_openssl_accepts_it() {
 
 #[test]
 fn each_crl_has_a_larger_number_and_days_sets_next_update() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
+    let Some((pki, _)) = judged(world) else { return };
     issue(&pki, "a", None);
     pki.ok(&["revoke", "a.test.pem"]);
     let crl = pki.ca_dir().join("crl.pem");
@@ -768,11 +738,7 @@ fn each_crl_has_a_larger_number_and_days_sets_next_update() {
 
 #[test]
 fn an_intermediate_crl_is_signed_by_the_intermediate_and_lists_only_its_certificates() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world_with_web();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world_with_web) else { return };
     let by_root = issue(&pki, "r", None);
     let by_web = issue(&pki, "w", Some("web"));
     let _fine = issue(&pki, "fine", Some("web"));
@@ -822,11 +788,7 @@ fn an_intermediate_crl_is_signed_by_the_intermediate_and_lists_only_its_certific
 
 #[test]
 fn a_revoked_intermediate_revokes_what_it_signed() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world_with_web();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world_with_web) else { return };
     issue(&pki, "under", Some("web"));
     let inter = inter_pem(&pki, "web");
     let inter_serial = norm_serial(&serial_of(&inter));
@@ -867,11 +829,7 @@ fn a_revoked_intermediate_revokes_what_it_signed() {
 
 #[test]
 fn a_crl_from_another_ca_never_makes_a_certificate_revoked() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     let serial = issue(&pki, "mine", None);
     pki.ok(&["crl"]);
     let own_crl = s(&pki.ca_dir().join("crl.pem")).to_string();
@@ -948,6 +906,15 @@ fn a_crl_from_another_ca_never_makes_a_certificate_revoked() {
 // pki export p12
 // ---------------------------------------------------------------------------------------
 
+/// `pki export p12` of `srv/web.test.pem` and its key with the passphrase file `pw`
+/// (options are order-free), then `extra`.
+fn web_p12<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args =
+        vec!["export", "p12", "--cert", "srv/web.test.pem", "--key", "srv/web.test-key.pem", "--passphrase-file", "pw"];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// A world with `srv/web.test.pem` (+key, chain) from the intermediate `web` and a
 /// passphrase file `pw`.
 fn p12_world() -> Pki {
@@ -969,21 +936,8 @@ fn p12_contents(dir: &Path, p12: &str, legacy: bool, out: &str) -> (Vec<u8>, Vec
 
 #[test]
 fn p12_default_is_aes_pbkdf2_sha256_and_holds_the_key_and_certificate() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = p12_world();
-    let work = pki.work();
-    let out = pki.json(&[
-        "export",
-        "p12",
-        "--cert",
-        "srv/web.test.pem",
-        "--key",
-        "srv/web.test-key.pem",
-        "--passphrase-file",
-        "pw",
-    ]);
+    let Some((pki, work)) = judged(p12_world) else { return };
+    let out = pki.json(&web_p12(&[]));
     let p12 = pki.path("srv/web.test.p12");
     assert!(p12.exists(), "default output NAME.p12 beside the certificate: {out}");
     assert_eq!(pki.work_files(), ["pw", "srv"], "nothing in the working directory");
@@ -1006,35 +960,15 @@ fn p12_default_is_aes_pbkdf2_sha256_and_holds_the_key_and_certificate() {
     openssl_fails(&work, &["pkcs12", "-in", "srv/web.test.p12", "-info", "-noout", "-passin", "file:wrong"]);
     // Not overwritten without --force.
     let before = std::fs::read(&p12).unwrap();
-    let err = pki.fails(
-        1,
-        &["export", "p12", "--cert", "srv/web.test.pem", "--key", "srv/web.test-key.pem", "--passphrase-file", "pw"],
-    );
+    let err = pki.fails(1, &web_p12(&[]));
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(std::fs::read(&p12).unwrap(), before);
 }
 
 #[test]
 fn p12_chain_includes_the_intermediate_once() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = p12_world();
-    let work = pki.work();
-    pki.ok(&[
-        "export",
-        "p12",
-        "--cert",
-        "srv/web.test.pem",
-        "--key",
-        "srv/web.test-key.pem",
-        "--chain",
-        "srv/web.test-chain.pem",
-        "--passphrase-file",
-        "pw",
-        "-o",
-        "full.p12",
-    ]);
+    let Some((pki, work)) = judged(p12_world) else { return };
+    pki.ok(&web_p12(&["--chain", "srv/web.test-chain.pem", "-o", "full.p12"]));
     let (key_spki, certs) = p12_contents(&work, "full.p12", false, "all.pem");
     assert_eq!(key_spki, spki_of(&pki.path("srv/web.test.pem")));
     let leaf = read_cert(&pki.path("srv/web.test.pem"));
@@ -1048,28 +982,8 @@ fn p12_chain_includes_the_intermediate_once() {
 
 #[test]
 fn p12_legacy_is_3des_with_a_sha1_mac_and_name_sets_the_friendly_name() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = p12_world();
-    let work = pki.work();
-    pki.ok(&[
-        "export",
-        "p12",
-        "--cert",
-        "srv/web.test.pem",
-        "--key",
-        "srv/web.test-key.pem",
-        "--chain",
-        "srv/web.test-chain.pem",
-        "--passphrase-file",
-        "pw",
-        "--legacy",
-        "--name",
-        "my-alias",
-        "-o",
-        "old.pfx",
-    ]);
+    let Some((pki, work)) = judged(p12_world) else { return };
+    pki.ok(&web_p12(&["--chain", "srv/web.test-chain.pem", "--legacy", "--name", "my-alias", "-o", "old.pfx"]));
     assert_eq!(mode(&pki.path("old.pfx")), 0o600);
     for legacy_flag in [false, true] {
         let mut args = vec!["pkcs12", "-in", "old.pfx", "-info", "-noout", "-passin", "file:pw"];
@@ -1092,11 +1006,7 @@ fn p12_legacy_is_3des_with_a_sha1_mac_and_name_sets_the_friendly_name() {
 
 #[test]
 fn p12_holds_every_key_type() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     put(&pki, "pw", &format!("{PASSPHRASE}\n"));
     for kt in ["ed25519", "ecdsa-p384", "rsa-2048"] {
         let san = format!("{kt}.test");
@@ -1202,11 +1112,7 @@ fn keytool_lists_a_private_key_entry_for_modern_and_legacy() {
 
 #[test]
 fn convert_a_certificate_to_der_and_back() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     issue(&pki, "c", None);
     let der = openssl_bytes(&work, &["x509", "-in", "c.test.pem", "-outform", "der"]);
     let stdout = pki.call(["convert", "c.test.pem", "--to", "der"]).output();
@@ -1230,11 +1136,7 @@ fn convert_a_certificate_to_der_and_back() {
 
 #[test]
 fn convert_keeps_a_key_private() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     issue(&pki, "k", None);
     pki.ok(&["convert", "k.test-key.pem", "--to", "der", "-o", "k.der"]);
     assert_eq!(mode(&pki.path("k.der")), 0o600, "a key written by convert is private");
@@ -1261,11 +1163,7 @@ fn convert_refuses_a_file_with_two_certificates() {
 
 #[test]
 fn renew_keeps_names_and_profile_with_a_new_serial_and_key() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     pki.ok(&["issue", "server", "--san", "web.test,10.0.0.1,ops@web.test", "--out-dir", "srv", "-q"]);
     let pem = pki.path("srv/web.test.pem");
     let key = pki.path("srv/web.test-key.pem");
@@ -1296,19 +1194,7 @@ fn renew_keeps_names_and_profile_with_a_new_serial_and_key() {
     assert_ne!(std::fs::read(&key).unwrap(), old_key, "the key file is replaced");
     assert_eq!(openssl_spki_of_key(&work, "srv/web.test-key.pem", None), new.public_key().raw, "and matches");
     assert_eq!(read_certs(&pki.path("srv/web.test-chain.pem")), vec![new_der.clone()]);
-    openssl_said(
-        &work,
-        &[
-            "verify",
-            "-purpose",
-            "sslserver",
-            "-verify_hostname",
-            "web.test",
-            "-CAfile",
-            s(&root_pem(&pki)),
-            "srv/web.test.pem",
-        ],
-    );
+    openssl_verifies_server(&work, s(&root_pem(&pki)), "web.test", &["srv/web.test.pem"]);
 
     // The ledger: the old entry points at the new one; the new one is there.
     assert_eq!(
@@ -1321,10 +1207,7 @@ fn renew_keeps_names_and_profile_with_a_new_serial_and_key() {
 
 #[test]
 fn renew_reuse_key_and_name() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
+    let Some((pki, _)) = judged(world) else { return };
     pki.ok(&["issue", "server", "--san", "api.test", "--key-type", "rsa-2048", "-q"]);
     let old_der = read_cert(&pki.path("api.test.pem"));
     let old_key = std::fs::read(pki.path("api.test-key.pem")).unwrap();
@@ -1389,11 +1272,7 @@ fn renew_refuses_a_certificate_from_another_ca() {
 
 #[test]
 fn renew_keeps_the_whole_subject_of_a_signed_request() {
-    if !require("openssl") {
-        return;
-    }
-    let pki = world();
-    let work = pki.work();
+    let Some((pki, work)) = judged(world) else { return };
     openssl_key(&work, "ecdsa-p256", "k.pem");
     openssl_csr(&work, "k.pem", "/O=Acme Corp/CN=shop", &["subjectAltName=DNS:shop.test"], "shop.csr");
     pki.ok(&["sign", "shop.csr", "--profile", "server"]);

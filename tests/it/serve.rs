@@ -67,12 +67,6 @@ fn stranger() -> Pki {
 // Processes
 // ---------------------------------------------------------------------------------------
 
-/// `pki ARGS` as `Pki::cmd` runs it, as a plain `std::process::Command` (to run in the
-/// background).
-fn pki_command(pki: &Pki, args: &[&str]) -> Command {
-    pki.process(args)
-}
-
 /// Run `pki ARGS` in the foreground, killed after [`COMMAND_LIMIT`].
 fn pki_bounded(pki: &Pki, args: &[&str]) -> Output {
     pki.call(args).within(COMMAND_LIMIT).output()
@@ -251,7 +245,15 @@ impl Background {
         while let Ok(line) = self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             self.log.push(line);
         }
+        assert_ne!(status.code(), Some(101), "{} exited 101 (a panic)\n{}", self.what, self.context());
+        self.assert_no_panic();
         status
+    }
+
+    /// Fail when the process printed "panicked at" (as the shared runner does).
+    fn assert_no_panic(&self) {
+        let stderr = self.stderr.lock().unwrap().clone();
+        assert!(!stderr.contains("panicked at"), "{} panicked:\n{}", self.what, self.context());
     }
 }
 
@@ -259,6 +261,9 @@ impl Drop for Background {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if !thread::panicking() {
+            self.assert_no_panic();
+        }
     }
 }
 
@@ -313,7 +318,7 @@ impl Serve {
         let mut a = vec!["serve"];
         a.extend_from_slice(args);
         a.extend_from_slice(&["--listen", "127.0.0.1:0"]);
-        let mut bg = Background::spawn("pki serve", pki_command(pki, &a));
+        let mut bg = Background::spawn("pki serve", pki.process(&a));
         let first = bg.wait_for("'listening on' line", |_| true);
         let parsed = first
             .strip_prefix("listening on 127.0.0.1:")
