@@ -748,6 +748,14 @@ fn mtls_server_args(ca: &str) -> Vec<&str> {
     vec!["-cert", "localhost.pem", "-key", "localhost-key.pem", "-Verify", "1", "-verify_return_error", "-CAfile", ca]
 }
 
+/// s_client arguments: ask for `name` and verify it against the root `ca`, failing on a
+/// verification error; then `extra` (a client certificate, a TLS version).
+fn client_args<'a>(ca: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["-servername", name, "-CAfile", ca, "-verify_return_error", "-verify_hostname", name];
+    args.extend_from_slice(extra);
+    args
+}
+
 #[test]
 fn mutual_tls_handshake_succeeds_with_root_issued_server_and_client() {
     if !require("openssl") {
@@ -759,19 +767,7 @@ fn mutual_tls_handshake_succeeds_with_root_issued_server_and_client() {
     let (ok, client) = s_client(
         &pki.work(),
         server.port,
-        &[
-            "-servername",
-            "localhost",
-            "-cert",
-            "alice.pem",
-            "-key",
-            "alice-key.pem",
-            "-CAfile",
-            s(&ca),
-            "-verify_return_error",
-            "-verify_hostname",
-            "localhost",
-        ],
+        &client_args(s(&ca), "localhost", &["-cert", "alice.pem", "-key", "alice-key.pem"]),
     );
     let server_log = server.finish();
     assert!(
@@ -817,21 +813,11 @@ fn mutual_tls_handshake_succeeds_with_chains_via_intermediate() {
     let (ok, client) = s_client(
         &pki.work(),
         server.port,
-        &[
-            "-servername",
-            "localhost",
-            "-cert",
-            "alice.pem",
-            "-key",
-            "alice-key.pem",
-            "-cert_chain",
-            "alice-chain.pem",
-            "-CAfile",
+        &client_args(
             s(&ca),
-            "-verify_return_error",
-            "-verify_hostname",
             "localhost",
-        ],
+            &["-cert", "alice.pem", "-key", "alice-key.pem", "-cert_chain", "alice-chain.pem"],
+        ),
     );
     let server_log = server.finish();
     assert!(
@@ -858,20 +844,7 @@ fn mutual_tls_handshake_fails_without_client_certificate() {
     let ca = root_cert(&pki);
     for version in ["-tls1_2", "-tls1_3"] {
         let server = SServer::start(&pki.work(), &mtls_server_args(s(&ca)));
-        let (ok, client) = s_client(
-            &pki.work(),
-            server.port,
-            &[
-                version,
-                "-servername",
-                "localhost",
-                "-CAfile",
-                s(&ca),
-                "-verify_return_error",
-                "-verify_hostname",
-                "localhost",
-            ],
-        );
+        let (ok, client) = s_client(&pki.work(), server.port, &client_args(s(&ca), "localhost", &[version]));
         let server_log = server.finish();
         assert!(
             server_log.contains("peer did not return a certificate") && !server_log.contains("Client certificate"),
@@ -901,20 +874,7 @@ fn mutual_tls_handshake_fails_with_client_certificate_from_another_ca() {
         let (ok, client) = s_client(
             &pki.work(),
             server.port,
-            &[
-                version,
-                "-servername",
-                "localhost",
-                "-cert",
-                s(&cert),
-                "-key",
-                s(&key),
-                "-CAfile",
-                s(&ca),
-                "-verify_return_error",
-                "-verify_hostname",
-                "localhost",
-            ],
+            &client_args(s(&ca), "localhost", &[version, "-cert", s(&cert), "-key", s(&key)]),
         );
         let server_log = server.finish();
         assert!(
@@ -940,19 +900,7 @@ fn tls_client_rejects_server_for_name_not_in_its_certificate() {
     let (ok, client) = s_client(
         &pki.work(),
         server.port,
-        &[
-            "-servername",
-            "example.com",
-            "-cert",
-            "alice.pem",
-            "-key",
-            "alice-key.pem",
-            "-CAfile",
-            s(&ca),
-            "-verify_return_error",
-            "-verify_hostname",
-            "example.com",
-        ],
+        &client_args(s(&ca), "example.com", &["-cert", "alice.pem", "-key", "alice-key.pem"]),
     );
     drop(server);
     assert!(
