@@ -1333,7 +1333,7 @@ fn inspect_reports_the_good_files_when_others_are_bad() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Bugs found (ignored until fixed; each names what it guards)
+// Regressions: bugs found and fixed (each test names what it guards)
 // ---------------------------------------------------------------------------------------
 
 #[test]

@@ -22,7 +22,7 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore};
 use serde_json::Value;
 
-use crate::common::{Pki, require, text, tool_within};
+use crate::common::{Pki, require, s, text, tool_within};
 use crate::x509::{serial_of, serial_of_der};
 
 /// Bound on every wait: a log line, a socket read, a process exit.
@@ -37,11 +37,6 @@ const COMMAND_LIMIT: Duration = Duration::from_secs(20);
 /// The root certificate of `pki`'s CA.
 fn root(pki: &Pki) -> PathBuf {
     pki.ca_dir().join("ca.pem")
-}
-
-/// Path as &str, for argument lists.
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
 }
 
 /// A CA with a server certificate for `localhost` and a client certificate for `alice`.

@@ -16,7 +16,7 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-use crate::common::{Pki, parse, pem_wrap, read_cert, read_certs, require, run_tool, server_leaf_ext};
+use crate::common::{Pki, openssl_said, parse, pem_wrap, read_cert, read_certs, require, run_tool, s, server_leaf_ext};
 
 const ROOT: &str = "CN=Test Root CA";
 const INTER: &str = "CN=Issuing CA";
@@ -59,10 +59,6 @@ fn inter_pem(pki: &Pki) -> PathBuf {
 
 fn inter_key(pki: &Pki) -> PathBuf {
     pki.ca_dir().join("intermediates/issuing/ca-key.pem")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
 }
 
 /// A second CA, `CN=Other Root CA`, whose root is copied into `pki`'s working directory
@@ -249,19 +245,13 @@ fn check_invalid(r: Run, codes: &[&str]) -> Run {
 // Certificates made by hand (openssl), and by tampering
 // ---------------------------------------------------------------------------------------
 
-fn openssl(pki: &Pki, args: &[&str]) -> String {
-    let (ok, out) = run_tool("openssl", args, &pki.work());
-    assert!(ok, "openssl {args:?} failed:\n{out}");
-    out
-}
-
 /// A P-256 key `NAME-key.pem` and a certificate `NAME.pem` for `CN=cn`, signed with openssl
 /// by `issuer` (certificate, key), with the extensions `ext` (none at all when empty:
 /// openssl 3.0 then writes a version 1 certificate). Valid for 30 days from now.
 fn openssl_cert(pki: &Pki, name: &str, cn: &str, issuer: (&Path, &Path), ext: &[&str]) -> PathBuf {
     let (key, csr, out) = (format!("{name}-key.pem"), format!("{name}.csr"), format!("{name}.pem"));
-    openssl(pki, &words(&format!("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out {key}")));
-    openssl(pki, &["req", "-new", "-key", &key, "-subj", &format!("/CN={cn}"), "-out", &csr]);
+    openssl_said(&pki.work(), &words(&format!("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out {key}")));
+    openssl_said(&pki.work(), &["req", "-new", "-key", &key, "-subj", &format!("/CN={cn}"), "-out", &csr]);
     // The name's bytes as the serial: positive, and unique among one test's certificates.
     let serial: String = name.bytes().map(|b| format!("{b:02x}")).collect();
     let serial = format!("0x{serial}");
@@ -273,7 +263,7 @@ fn openssl_cert(pki: &Pki, name: &str, cn: &str, issuer: (&Path, &Path), ext: &[
         std::fs::write(pki.path(&extfile), ext.join("\n") + "\n").unwrap();
         args.extend(["-extfile", &extfile]);
     }
-    openssl(pki, &args);
+    openssl_said(&pki.work(), &args);
     pki.path(&out)
 }
 
@@ -339,7 +329,7 @@ fn crl(pki: &Pki, name: &str, revoked: &[&Path]) {
     std::fs::create_dir_all(&dir).unwrap();
     let mut index = String::new();
     for cert in revoked {
-        let out = openssl(pki, &["x509", "-in", s(cert), "-noout", "-serial"]);
+        let out = openssl_said(&pki.work(), &["x509", "-in", s(cert), "-noout", "-serial"]);
         let serial = out.trim().strip_prefix("serial=").expect("openssl prints serial=");
         let subject = parse(&read_cert(cert)).subject().to_string();
         index += &format!("R\t300101000000Z\t240101000000Z\t{serial}\tunknown\t/{subject}\n");
@@ -356,7 +346,7 @@ fn crl(pki: &Pki, name: &str, revoked: &[&Path]) {
     let (line, cnf, key, cert) = (format!("ca -gencrl -out {name}"), dir.join("ca.cnf"), root_key(pki), root_pem(pki));
     let mut args = words(&line);
     args.extend(["-config", s(&cnf), "-keyfile", s(&key), "-cert", s(&cert)]);
-    openssl(pki, &args);
+    openssl_said(&pki.work(), &args);
 }
 
 // ---------------------------------------------------------------------------------------
