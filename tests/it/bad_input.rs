@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use crate::common::{Pki, general_name, mode, parse, read_cert};
+use crate::common::{Pki, expect_ok, general_name, mode, parse, read_cert, text};
+use crate::x509::serial_of;
 
 /// No run may take longer than this: a hang (a prompt waiting on a stdin that will never
 /// answer) fails the test instead of blocking the suite.
@@ -25,20 +26,12 @@ const QUICK: Duration = Duration::from_secs(5);
 
 /// Run `pki ARGS` with extra environment variables, bounded by [`LIMIT`].
 fn run_env(pki: &Pki, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut c = pki.cmd();
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.args(args).timeout(LIMIT).output().expect("run pki")
+    pki.call(args).envs(env).within(LIMIT).output()
 }
 
 /// Run `pki ARGS`, bounded by [`LIMIT`].
 fn run(pki: &Pki, args: &[&str]) -> Output {
     run_env(pki, &[], args)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Assert a failed run: exit `code` exactly, stdout empty, stderr an `error:` line and no
@@ -64,15 +57,7 @@ fn fails(pki: &Pki, code: i32, args: &[&str]) -> String {
 
 /// `pki ARGS` with `env` must exit 0; returns stdout.
 fn succeeds_env(pki: &Pki, env: &[(&str, &str)], args: &[&str]) -> String {
-    let out = run_env(pki, env, args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{env:?} pki {args:?} failed\nstdout: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
+    expect_ok(&run_env(pki, env, args), &format!("{env:?} pki {args:?}"))
 }
 
 fn succeeds(pki: &Pki, args: &[&str]) -> String {
@@ -127,7 +112,7 @@ fn snapshot(pki: &Pki) -> Snapshot {
             }
         }
     }
-    // `Pki::cmd()` creates the work dir on first use: make it first so that is not a change.
+    // `Pki::call` creates the work dir on first use: make it first so that is not a change.
     pki.work();
     let mut s = Snapshot::new();
     walk(pki.root(), pki.root(), &mut s);
@@ -165,12 +150,6 @@ fn sans_of(path: &Path) -> Vec<String> {
     let cert = parse(&der);
     let ext = cert.subject_alternative_name().expect("well-formed SAN extension").expect("a SAN extension");
     ext.value.general_names.iter().map(general_name).collect()
-}
-
-/// The serial of a certificate file, as bytes.
-fn serial_of(path: &Path) -> Vec<u8> {
-    let der = read_cert(path);
-    parse(&der).raw_serial().to_vec()
 }
 
 const LEAF: [&str; 3] = ["a.test.pem", "a.test-key.pem", "a.test-chain.pem"];
@@ -350,29 +329,14 @@ fn keys_are_private_and_certificates_public() {
 }
 
 /// `pki ARGS` under `umask 000`, with exactly the program, arguments, environment and
-/// working directory that `Pki::cmd()` sets up, run through `sh`. The shell first makes a
+/// working directory that `Pki::call` sets up, run through `sh`. The shell first makes a
 /// probe file so the test can tell the umask really was in force.
 fn run_with_open_umask(pki: &Pki, args: &[&str]) -> Output {
-    let proto = pki.cmd();
-    let mut c = std::process::Command::new("sh");
-    c.arg("-c")
-        .arg(r#"umask 000 && : > "$PROBE" && exec "$@""#)
-        .arg("sh")
-        .arg(proto.get_program())
-        .args(proto.get_args())
-        .args(args)
-        .stdin(std::process::Stdio::null());
-    for (k, v) in proto.get_envs() {
-        match v {
-            Some(v) => c.env(k, v),
-            None => c.env_remove(k),
-        };
-    }
-    c.env("PROBE", pki.root().join("umask-probe"));
-    if let Some(d) = proto.get_current_dir() {
-        c.current_dir(d);
-    }
-    assert_cmd::Command::from_std(c).timeout(LIMIT).output().expect("run sh")
+    pki.call(args)
+        .wrapped("sh", &["-c", r#"umask 000 && : > "$PROBE" && exec "$@""#, "sh"])
+        .env("PROBE", pki.root().join("umask-probe"))
+        .within(LIMIT)
+        .output()
 }
 
 #[test]

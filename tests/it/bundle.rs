@@ -5,10 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::common::{Pki, mode, parse, read_cert, read_certs, require, run_tool};
+use crate::common::{Invocation, Pki, mode, parse, read_cert, read_certs, require, run_tool, s};
 
 const ROOT: &str = "CN=Test Root CA";
 const INTER: &str = "CN=Issuing CA";
@@ -66,8 +65,7 @@ fn assert_openssl_verifies(pki: &Pki, root: &str, chain: &str) {
 
 /// `pki bundle LINE` without a CA directory: only the files given.
 fn bundle(pki: &Pki, line: &str) -> std::process::Output {
-    let mut c = bare(pki);
-    c.args(words(&format!("bundle {line}"))).output().unwrap()
+    bare(pki, &format!("bundle {line}")).output()
 }
 
 /// `pki bundle LINE` without a CA directory, asserting exit 0 and a quiet stderr;
@@ -91,12 +89,10 @@ fn bundle_fails(pki: &Pki, line: &str) -> String {
     err
 }
 
-/// `pki` with neither `--ca-dir` nor `PKI_CA_DIR` (what `Pki::cmd` always passes), in the
-/// same hermetic world: HOME and XDG_DATA_HOME inside the temp dir, cwd = work.
-fn bare(pki: &Pki) -> Command {
-    let mut c = Command::from_std(pki.bare_process());
-    c.write_stdin("");
-    c
+/// `pki LINE` with neither `--ca-dir` nor `PKI_CA_DIR` (what `Pki::call` always passes),
+/// in the same hermetic world: HOME and XDG_DATA_HOME inside the temp dir, cwd = work.
+fn bare(pki: &Pki, line: &str) -> Invocation {
+    pki.call_bare(words(line))
 }
 
 /// Which DER each output certificate is, by name, for readable failures.
@@ -156,11 +152,8 @@ fn without_o_the_chain_goes_to_stdout_as_pem_and_nothing_else() {
     assert_eq!(names_of(&pki, &chain), ["leaf.pem", "inter.pem"]);
     assert_eq!(pki.work_files(), before, "nothing written without -o");
     // `-` reads stdin: the same chain, piped.
-    let piped = bare(&pki)
-        .args(words("bundle - root.pem"))
-        .write_stdin(std::fs::read_to_string(pki.path("leaf-chain.pem")).unwrap())
-        .output()
-        .unwrap();
+    let piped =
+        bare(&pki, "bundle - root.pem").stdin(std::fs::read_to_string(pki.path("leaf-chain.pem")).unwrap()).output();
     assert_eq!(piped.status.code(), Some(0));
     assert_eq!(String::from_utf8(piped.stdout).unwrap(), stdout);
 }
@@ -251,7 +244,7 @@ fn two_levels_of_intermediates_are_ordered() {
     assert_eq!(names, ["CN=deep.test", "CN=Sub CA", "CN=Mid CA", ROOT]);
     assert_linked(&read_certs(&pki.path("with-root.pem")));
 
-    // The CA directory (Pki::cmd names it) supplies the pki intermediate the files leave
+    // The CA directory (Pki::call names it) supplies the pki intermediate the files leave
     // out.
     pki.ok(&words("bundle deep.pem subca.pem -o completed.pem -q"));
     let names = subjects(&pki.path("completed.pem"));
@@ -265,7 +258,7 @@ fn two_levels_of_intermediates_are_ordered() {
 #[test]
 fn the_ca_directory_completes_the_chain_when_it_is_named() {
     let pki = world();
-    // --ca-dir (Pki::cmd passes it).
+    // --ca-dir (Pki::call passes it).
     pki.ok(&words("bundle leaf.pem -o a.pem -q"));
     assert_eq!(names_of(&pki, &read_certs(&pki.path("a.pem"))), ["leaf.pem", "inter.pem"]);
     pki.ok(&words("bundle leaf.pem --include-root -o b.pem -q"));
@@ -273,7 +266,7 @@ fn the_ca_directory_completes_the_chain_when_it_is_named() {
     assert_eq!(names_of(&pki, &b), ["leaf.pem", "inter.pem", "root.pem"]);
     assert_linked(&b);
     // PKI_CA_DIR.
-    let out = bare(&pki).env("PKI_CA_DIR", pki.ca_dir()).args(words("bundle leaf.pem -o c.pem -q")).output().unwrap();
+    let out = bare(&pki, "bundle leaf.pem -o c.pem -q").env("PKI_CA_DIR", pki.ca_dir()).output();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(names_of(&pki, &read_certs(&pki.path("c.pem"))), ["leaf.pem", "inter.pem"]);
 }
@@ -286,7 +279,7 @@ fn the_default_ca_directory_is_not_used_to_complete_the_chain() {
     std::fs::create_dir_all(default_dir.parent().unwrap()).unwrap();
     let copy = run_tool("cp", &["-r", pki.ca_dir().to_str().unwrap(), default_dir.to_str().unwrap()], pki.root());
     assert!(copy.0, "{}", copy.1);
-    let out = bare(&pki).args(words("bundle leaf.pem -o alone.pem")).output().unwrap();
+    let out = bare(&pki, "bundle leaf.pem -o alone.pem").output();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(names_of(&pki, &read_certs(&pki.path("alone.pem"))), ["leaf.pem"]);
@@ -295,13 +288,12 @@ fn the_default_ca_directory_is_not_used_to_complete_the_chain() {
         format!("warning: the chain ends below '{INTER}', which was not given: fine when clients already trust it\n")
     );
     // Named explicitly, that same directory does complete it: only the naming differs.
-    let mut c = bare(&pki);
-    let out = c.arg("--ca-dir").arg(&default_dir).args(words("bundle leaf.pem -o named.pem"));
-    assert_eq!(out.output().unwrap().status.code(), Some(0));
+    let out = bare(&pki, &format!("--ca-dir {} bundle leaf.pem -o named.pem", s(&default_dir)));
+    assert_eq!(out.output().status.code(), Some(0));
     let named = read_certs(&pki.path("named.pem"));
     assert_eq!(names_of(&pki, &named), ["leaf.pem", "inter.pem"]);
     // -q silences the warning, not the result.
-    let out = bare(&pki).args(words("bundle leaf.pem -q")).output().unwrap();
+    let out = bare(&pki, "bundle leaf.pem -q").output();
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -397,8 +389,7 @@ fn an_issuer_with_the_right_name_but_the_wrong_key_is_not_used() {
     assert!(err.contains(&format!("'{INTER}' (forged.pem[1])")), "{err}");
     assert!(!err.contains("inter.pem["), "{err}");
     // A CA directory holding only the forged intermediate does not complete the chain.
-    let mut c = bare(&pki);
-    let out = c.arg("--ca-dir").arg(forger.ca_dir()).args(["bundle", "leaf.pem"]).output().unwrap();
+    let out = bare(&pki, &format!("--ca-dir {} bundle leaf.pem", s(&forger.ca_dir()))).output();
     assert_eq!(out.status.code(), Some(0));
     std::fs::write(pki.root().join("out.pem"), &out.stdout).unwrap();
     assert_eq!(read_certs(&pki.root().join("out.pem")), [der(&pki, "leaf.pem")]);

@@ -1,233 +1,31 @@
 //! `pki ca init` and `pki ca intermediate`: the root and intermediate profiles, their
 //! files and modes, refusal to overwrite, clamping, and where the CA directory is found.
-//!
-//! Also home to the certificate readers `issue.rs` shares (key usages, EKU, key
-//! identifiers, SANs, times), all built on x509-parser, never on pki's own code.
 
 use std::path::{Path, PathBuf};
 
-use time::{Duration, OffsetDateTime};
-use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::oid_registry::{
-    OID_PKCS1_SHA256WITHRSA, OID_SIG_ECDSA_WITH_SHA256, OID_SIG_ECDSA_WITH_SHA384, OID_SIG_ED25519,
-    OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER, OID_X509_EXT_SUBJECT_KEY_IDENTIFIER, Oid,
+    OID_PKCS1_SHA256WITHRSA, OID_SIG_ECDSA_WITH_SHA256, OID_SIG_ECDSA_WITH_SHA384, OID_SIG_ED25519, Oid,
 };
-use x509_parser::prelude::{X509Certificate, X509Version};
+use x509_parser::prelude::X509Version;
 
 use crate::common::*;
+use crate::x509::*;
 
-// ---------------------------------------------------------------------------------------
-// Readers shared with issue.rs
-// ---------------------------------------------------------------------------------------
-
-/// The commonName of a certificate's subject (the first one).
-pub(crate) fn cn(cert: &X509Certificate<'_>) -> String {
-    cert.subject().iter_common_name().next().expect("subject has a CN").as_str().expect("CN is a string").to_string()
-}
-
-/// Every organizationName of the subject.
-pub(crate) fn orgs(cert: &X509Certificate<'_>) -> Vec<String> {
-    cert.subject().iter_organization().map(|a| a.as_str().expect("O is a string").to_string()).collect()
-}
-
-/// keyUsage: (critical, the names of the bits set, in RFC 5280 order).
-pub(crate) fn key_usage(cert: &X509Certificate<'_>) -> (bool, Vec<&'static str>) {
-    let ku = cert.key_usage().expect("one well-formed keyUsage").expect("keyUsage present");
-    let v = ku.value;
-    let bits = [
-        (v.digital_signature(), "digitalSignature"),
-        (v.non_repudiation(), "nonRepudiation"),
-        (v.key_encipherment(), "keyEncipherment"),
-        (v.data_encipherment(), "dataEncipherment"),
-        (v.key_agreement(), "keyAgreement"),
-        (v.key_cert_sign(), "keyCertSign"),
-        (v.crl_sign(), "cRLSign"),
-        (v.encipher_only(), "encipherOnly"),
-        (v.decipher_only(), "decipherOnly"),
-    ];
-    (ku.critical, bits.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect())
-}
-
-/// extendedKeyUsage purposes by name (None when the extension is absent).
-pub(crate) fn eku(cert: &X509Certificate<'_>) -> Option<Vec<String>> {
-    let e = cert.extended_key_usage().expect("one well-formed EKU")?;
-    let v = e.value;
-    let mut names: Vec<String> = [
-        (v.any, "anyExtendedKeyUsage"),
-        (v.server_auth, "serverAuth"),
-        (v.client_auth, "clientAuth"),
-        (v.code_signing, "codeSigning"),
-        (v.email_protection, "emailProtection"),
-        (v.time_stamping, "timeStamping"),
-        (v.ocsp_signing, "OCSPSigning"),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, n)| n.to_string())
-    .collect();
-    names.extend(v.other.iter().map(|o| o.to_id_string()));
-    Some(names)
-}
-
-/// basicConstraints: (critical, cA, pathLenConstraint).
-pub(crate) fn basic_constraints(cert: &X509Certificate<'_>) -> (bool, bool, Option<u32>) {
-    let bc = cert.basic_constraints().expect("one well-formed basicConstraints").expect("basicConstraints present");
-    (bc.critical, bc.value.ca, bc.value.path_len_constraint)
-}
-
-/// The subject key identifier (panics when absent or duplicated).
-pub(crate) fn ski(cert: &X509Certificate<'_>) -> Vec<u8> {
-    let ext = cert
-        .get_extension_unique(&OID_X509_EXT_SUBJECT_KEY_IDENTIFIER)
-        .expect("at most one SKI")
-        .expect("subjectKeyIdentifier present");
-    assert!(!ext.critical, "SKI must not be critical (RFC 5280 4.2.1.2)");
-    match ext.parsed_extension() {
-        ParsedExtension::SubjectKeyIdentifier(k) => {
-            assert!(!k.0.is_empty(), "empty SKI");
-            k.0.to_vec()
-        }
-        other => panic!("SKI did not parse: {other:?}"),
-    }
-}
-
-/// The keyIdentifier of the authority key identifier, if the extension is there.
-pub(crate) fn aki(cert: &X509Certificate<'_>) -> Option<Vec<u8>> {
-    let ext = cert.get_extension_unique(&OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER).expect("at most one AKI")?;
-    match ext.parsed_extension() {
-        ParsedExtension::AuthorityKeyIdentifier(a) => {
-            Some(a.key_identifier.as_ref().expect("AKI has a keyIdentifier").0.to_vec())
-        }
-        other => panic!("AKI did not parse: {other:?}"),
-    }
-}
-
-/// The SANs as `DNS:x`, `IP:x`, `email:x`, `URI:x`, in certificate order.
-pub(crate) fn sans(cert: &X509Certificate<'_>) -> Vec<String> {
-    let Some(san) = cert.subject_alternative_name().expect("one well-formed SAN") else {
-        return Vec::new();
-    };
-    san.value
-        .general_names
-        .iter()
-        .map(|g| match g {
-            GeneralName::DNSName(_) | GeneralName::RFC822Name(_) | GeneralName::URI(_) | GeneralName::IPAddress(_) => {
-                general_name(g)
-            }
-            other => panic!("unexpected GeneralName {other:?}"),
-        })
-        .collect()
-}
-
-/// notBefore.
-pub(crate) fn not_before(cert: &X509Certificate<'_>) -> OffsetDateTime {
-    cert.validity().not_before.to_datetime()
-}
-
-/// notAfter.
-pub(crate) fn not_after(cert: &X509Certificate<'_>) -> OffsetDateTime {
-    cert.validity().not_after.to_datetime()
-}
-
-/// notAfter - notBefore.
-pub(crate) fn lifetime(cert: &X509Certificate<'_>) -> Duration {
-    not_after(cert) - not_before(cert)
-}
-
-/// Assert a default lifetime of `days`: pki backdates notBefore a little for clock skew,
-/// so allow up to five extra minutes, never less than the days asked for.
-pub(crate) fn assert_lifetime_days(cert: &X509Certificate<'_>, days: i64) {
-    let got = lifetime(cert);
-    let want = Duration::days(days);
-    assert!(
-        got >= want && got <= want + Duration::minutes(5),
-        "lifetime {got} is not {days} days (+ a small backdate)"
-    );
-}
-
-/// Assert notBefore is "now" give or take a few minutes.
-pub(crate) fn assert_starts_now(cert: &X509Certificate<'_>) {
-    let now = OffsetDateTime::now_utc();
-    let nb = not_before(cert);
-    assert!(
-        nb >= now - Duration::minutes(5) && nb <= now + Duration::minutes(1),
-        "notBefore {nb} is not about now ({now})"
-    );
-}
-
-/// The serial's content octets (as DER encodes the INTEGER).
-pub(crate) fn raw_serial<'a>(cert: &X509Certificate<'a>) -> &'a [u8] {
-    cert.raw_serial()
-}
-
-/// The serial as lowercase hex without separators or a sign pad octet.
-pub(crate) fn serial_hex(cert: &X509Certificate<'_>) -> String {
-    let raw = cert.raw_serial();
-    let raw = match raw {
-        [0, rest @ ..] if !rest.is_empty() => rest,
-        _ => raw,
-    };
-    raw.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Assert a serial is a positive INTEGER of 9 to 20 octets (>= 64 bits of entropy).
-pub(crate) fn assert_good_serial(cert: &X509Certificate<'_>) {
-    let raw = raw_serial(cert);
-    assert!((9..=20).contains(&raw.len()), "serial is {} octets: {raw:02x?}", raw.len());
-    assert_eq!(raw[0] & 0x80, 0, "serial is negative: {raw:02x?}");
-    assert!(raw.iter().any(|&b| b != 0), "serial is zero");
-    if raw[0] == 0 {
-        assert!(raw[1] & 0x80 != 0, "non-minimal INTEGER encoding: {raw:02x?}");
-    }
-}
-
-/// The signature algorithm, checked to agree between the TBS and the outer certificate.
-pub(crate) fn sig_alg(cert: &X509Certificate<'_>) -> Oid<'static> {
-    assert_eq!(
-        cert.signature_algorithm.algorithm, cert.tbs_certificate.signature.algorithm,
-        "outer and TBS signature algorithms differ"
-    );
-    cert.signature_algorithm.algorithm.to_owned()
-}
-
-/// SHA-256 of `bytes`, lowercase hex, computed by coreutils' `sha256sum` (or openssl):
-/// independent of pki's own hashing.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("cert.der");
-    std::fs::write(&f, bytes).unwrap();
-    let f = f.to_str().unwrap();
-    let out = if have("sha256sum") {
-        run_tool("sha256sum", &[f], dir.path())
-    } else if have("openssl") {
-        run_tool("openssl", &["dgst", "-sha256", "-r", f], dir.path())
-    } else {
-        panic!("neither sha256sum nor openssl is on PATH: cannot check fingerprints");
-    };
-    assert!(out.0, "hashing failed: {}", out.1);
-    let hex = out.1.split_whitespace().next().unwrap().to_lowercase();
-    assert_eq!(hex.len(), 64, "unexpected digest output: {}", out.1);
-    hex
-}
-
-/// `pki` without `--ca-dir`: HOME and XDG_DATA_HOME as given (or removed), no `PKI_*`,
-/// no `NO_COLOR`, stdin empty, cwd = the world's work dir. For testing how the CA
-/// directory is found.
-pub(crate) fn bare_cmd(pki: &Pki, home: Option<&Path>, xdg: Option<&Path>) -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("pki").expect("pki binary");
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().to_string();
-        if k.starts_with("PKI_") || k == "NO_COLOR" || k == "XDG_DATA_HOME" || k == "HOME" {
-            c.env_remove(&k);
-        }
-    }
+/// `pki ARGS` without `--ca-dir`: HOME and XDG_DATA_HOME as given (or removed), no
+/// `PKI_*`, no `NO_COLOR`, stdin empty, cwd = the world's work dir, through the shared
+/// runner. For testing how the CA directory is found.
+pub(crate) fn bare_cmd<I, S>(pki: &Pki, home: Option<&Path>, xdg: Option<&Path>, args: I) -> Invocation
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut c = pki.call_bare(args).env_remove("HOME").env_remove("XDG_DATA_HOME");
     if let Some(h) = home {
-        c.env("HOME", h);
+        c = c.env("HOME", h);
     }
     if let Some(x) = xdg {
-        c.env("XDG_DATA_HOME", x);
+        c = c.env("XDG_DATA_HOME", x);
     }
-    c.current_dir(pki.work()).write_stdin("");
     c
 }
 
@@ -540,17 +338,15 @@ fn ca_dir_from_pki_ca_dir_env() {
     let home = pki.root().join("home");
     let xdg = pki.root().join("xdg");
     let env_dir = pki.root().join("from-env");
-    bare_cmd(&pki, Some(&home), Some(&xdg)).env("PKI_CA_DIR", &env_dir).args(["ca", "init", "-q"]).assert().success();
+    bare_cmd(&pki, Some(&home), Some(&xdg), ["ca", "init", "-q"]).env("PKI_CA_DIR", &env_dir).ok();
     assert!(env_dir.join("ca.pem").is_file(), "root not in $PKI_CA_DIR");
     assert_eq!(mode(&env_dir), 0o700);
     assert!(!xdg.join("pki").exists(), "XDG dir used despite PKI_CA_DIR");
 
     // And issuing finds it there too.
-    bare_cmd(&pki, Some(&home), Some(&xdg))
+    bare_cmd(&pki, Some(&home), Some(&xdg), ["issue", "server", "--san", "env.test", "-q"])
         .env("PKI_CA_DIR", &env_dir)
-        .args(["issue", "server", "--san", "env.test", "-q"])
-        .assert()
-        .success();
+        .ok();
     let leaf_der = read_cert(&pki.path("env.test.pem"));
     let root_der = read_cert(&env_dir.join("ca.pem"));
     assert_eq!(parse(&leaf_der).issuer().as_raw(), parse(&root_der).subject().as_raw());
@@ -561,13 +357,15 @@ fn ca_dir_flag_beats_pki_ca_dir_env() {
     let pki = Pki::new();
     let env_dir = pki.root().join("from-env");
     let flag_dir = pki.root().join("from-flag");
-    bare_cmd(&pki, Some(&pki.root().join("home")), Some(&pki.root().join("xdg")))
-        .env("PKI_CA_DIR", &env_dir)
-        .arg("--ca-dir")
-        .arg(&flag_dir)
-        .args(["ca", "init", "-q"])
-        .assert()
-        .success();
+    let flag = [s(&flag_dir)];
+    bare_cmd(
+        &pki,
+        Some(&pki.root().join("home")),
+        Some(&pki.root().join("xdg")),
+        [&["--ca-dir"][..], &flag, &["ca", "init", "-q"]].concat(),
+    )
+    .env("PKI_CA_DIR", &env_dir)
+    .ok();
     assert!(flag_dir.join("ca.pem").is_file());
     assert!(!env_dir.exists(), "PKI_CA_DIR used despite --ca-dir");
 }
@@ -577,7 +375,7 @@ fn ca_dir_defaults_to_xdg_data_home() {
     let pki = Pki::new();
     let home = pki.root().join("home");
     let xdg = pki.root().join("xdg");
-    bare_cmd(&pki, Some(&home), Some(&xdg)).args(["ca", "init", "-q"]).assert().success();
+    bare_cmd(&pki, Some(&home), Some(&xdg), ["ca", "init", "-q"]).ok();
     assert!(xdg.join("pki").join("ca.pem").is_file(), "root not in $XDG_DATA_HOME/pki");
     assert_eq!(mode(&xdg.join("pki")), 0o700);
     assert!(!home.join(".local/share/pki").exists());
@@ -588,7 +386,7 @@ fn ca_dir_defaults_to_xdg_data_home() {
 fn ca_dir_falls_back_to_home_local_share() {
     let pki = Pki::new();
     let home = pki.root().join("home");
-    bare_cmd(&pki, Some(&home), None).args(["ca", "init", "-q"]).assert().success();
+    bare_cmd(&pki, Some(&home), None, ["ca", "init", "-q"]).ok();
     assert!(home.join(".local/share/pki/ca.pem").is_file());
 }
 
@@ -597,18 +395,15 @@ fn ca_dir_flag_after_the_subcommand() {
     let pki = Pki::new();
     let dir = pki.root().join("late");
     let xdg = pki.root().join("xdg");
-    bare_cmd(&pki, Some(&pki.root().join("home")), Some(&xdg))
-        .args(["ca", "init", "-q", "--ca-dir"])
-        .arg(&dir)
-        .assert()
-        .success();
+    bare_cmd(&pki, Some(&pki.root().join("home")), Some(&xdg), ["ca", "init", "-q", "--ca-dir", s(&dir)]).ok();
     assert!(dir.join("ca.pem").is_file());
-    bare_cmd(&pki, Some(&pki.root().join("home")), Some(&xdg))
-        .args(["issue", "server", "--ca-dir"])
-        .arg(&dir)
-        .args(["--san", "late.test", "-q"])
-        .assert()
-        .success();
+    bare_cmd(
+        &pki,
+        Some(&pki.root().join("home")),
+        Some(&xdg),
+        ["issue", "server", "--ca-dir", s(&dir), "--san", "late.test", "-q"],
+    )
+    .ok();
     assert!(pki.path("late.test.pem").is_file());
     assert!(!xdg.join("pki").exists(), "default CA dir used despite --ca-dir");
 }

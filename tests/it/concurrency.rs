@@ -25,12 +25,13 @@ use rustls::server::WebPkiClientVerifier;
 use rustls::sign::CertifiedKey;
 use serde_json::Value;
 
-use crate::common::{Pki, ledger_lines, parse, read_cert, read_certs};
+use crate::common::{Pki, assert_no_panic, ledger_lines, parse, read_cert, read_certs};
+use crate::x509::serial_of_der;
 
 /// How long a batch of runs may take before the test gives up on it.
 const DEADLINE: Duration = Duration::from_secs(60);
 
-/// `pki ARGS...` as a process, with the same hermetic environment as [`Pki::cmd`]:
+/// `pki ARGS...` as a process, with the same hermetic environment as [`Pki::call`]:
 /// `--ca-dir` set, `HOME` and `XDG_DATA_HOME` in the temp dir, no `PKI_*` or `NO_COLOR`,
 /// stdin not a terminal, cwd the working directory.
 fn pki_process(pki: &Pki, args: &[&str]) -> Command {
@@ -75,7 +76,28 @@ fn wait_all(children: Vec<(String, Child)>) -> Vec<(String, Output)> {
         }
         thread::sleep(Duration::from_millis(5));
     }
-    children.into_iter().map(|(what, child)| (what, child.wait_with_output().expect("collect output"))).collect()
+    children
+        .into_iter()
+        .map(|(what, child)| {
+            let out = child.wait_with_output().expect("collect output");
+            assert_no_panic(&out, &format!("pki {what}"));
+            (what, out)
+        })
+        .collect()
+}
+
+/// Run every one of `runs` at once while `readers` threads poll the ledger; returns the
+/// runs' outputs and what each reader saw.
+fn run_with_readers(pki: &Pki, runs: &[Vec<String>], readers: usize) -> (Vec<(String, Output)>, Vec<ReaderLog>) {
+    let stop = AtomicBool::new(false);
+    thread::scope(|s| {
+        let readers: Vec<_> = (0..readers).map(|_| s.spawn(|| read_ledger_until(pki, &stop))).collect();
+        let stopper = StopOnDrop(&stop);
+        let outputs = wait_all(spawn_all(pki, runs));
+        drop(stopper);
+        let logs: Vec<ReaderLog> = readers.into_iter().map(|r| r.join().expect("a reader failed")).collect();
+        (outputs, logs)
+    })
 }
 
 /// Assert a run exited 0 and parse its `--json` stdout.
@@ -95,15 +117,6 @@ fn json_of(what: &str, out: &Output) -> Value {
 /// A string field of a JSON object.
 fn field<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_else(|| panic!("no string {key:?} in {v}"))
-}
-
-/// The serial of a DER certificate as the contract's HEX (lowercase, no separators, no
-/// leading zero octets), read with x509-parser.
-fn serial_hex(der: &[u8]) -> String {
-    let cert = parse(der);
-    let raw = cert.tbs_certificate.raw_serial();
-    let start = raw.iter().position(|&b| b != 0).unwrap_or(raw.len() - 1);
-    raw[start..].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `pki list --json` rows by serial, asserting the serials in it are unique.
@@ -196,7 +209,7 @@ fn twenty_simultaneous_issuances_lose_no_entry_and_share_no_serial() {
     for (serial, report) in &reports {
         let cert_path = reported_path(&pki, report, "cert");
         let der = read_cert(&cert_path);
-        assert_eq!(&serial_hex(&der), serial, "{}", cert_path.display());
+        assert_eq!(&serial_of_der(&der), serial, "{}", cert_path.display());
         assert_eq!(parse(&der).subject().to_string(), field(report, "subject"), "{}", cert_path.display());
         verifier
             .verify_client_cert(&CertificateDer::from(der.clone()), &[], now)
@@ -269,15 +282,7 @@ fn issuing_via_the_root_and_an_intermediate_at_once_while_readers_poll() {
         );
     }
 
-    let stop = AtomicBool::new(false);
-    let (outputs, logs) = thread::scope(|s| {
-        let readers: Vec<_> = (0..2).map(|_| s.spawn(|| read_ledger_until(&pki, &stop))).collect();
-        let stopper = StopOnDrop(&stop);
-        let outputs = wait_all(spawn_all(&pki, &runs));
-        drop(stopper);
-        let logs: Vec<ReaderLog> = readers.into_iter().map(|r| r.join().expect("a reader failed")).collect();
-        (outputs, logs)
-    });
+    let (outputs, logs) = run_with_readers(&pki, &runs, 2);
     for log in &logs {
         assert!(log.polls >= 3);
         assert_eq!(log.last_seen, 21, "the last poll, after all runs, saw them all");
@@ -311,7 +316,7 @@ fn issuing_via_the_root_and_an_intermediate_at_once_while_readers_poll() {
         let via_web = san.starts_with('w');
         let chain = read_certs(&reported_path(&pki, report, "chain"));
         let leaf = read_cert(&reported_path(&pki, report, "cert"));
-        assert_eq!(serial_hex(&leaf), *serial);
+        assert_eq!(serial_of_der(&leaf), *serial);
         assert_eq!(chain[0], leaf);
         let (want_issuer, want_len) = if via_web { (&web_subject, 2) } else { (&root_subject, 1) };
         assert_eq!(chain.len(), want_len, "{san}");
@@ -350,7 +355,7 @@ fn simultaneous_runs_for_one_file_name_let_exactly_one_win() {
     let listed = list_by_serial(&pki);
     assert_eq!(listed.keys().collect::<Vec<_>>(), vec![serial], "only the winner is in the ledger");
     let cert = pki.path("alice.pem");
-    assert_eq!(serial_hex(&read_cert(&cert)), serial);
+    assert_eq!(serial_of_der(&read_cert(&cert)), serial);
     assert_key_matches(&cert, &pki.path("alice-key.pem"));
     assert_eq!(read_certs(&pki.path("alice-chain.pem")), vec![read_cert(&cert)]);
     assert_eq!(pki.work_files(), ["alice-chain.pem", "alice-key.pem", "alice.pem"]);
@@ -374,7 +379,7 @@ fn simultaneous_forced_runs_for_one_file_name_leave_a_matching_set() {
     assert_eq!(listed.keys().cloned().collect::<BTreeSet<_>>(), serials, "every forced run is in the ledger");
     let cert = pki.path("alice.pem");
     let der = read_cert(&cert);
-    assert!(serials.contains(&serial_hex(&der)));
+    assert!(serials.contains(&serial_of_der(&der)));
     assert_key_matches(&cert, &pki.path("alice-key.pem"));
     assert_eq!(read_certs(&pki.path("alice-chain.pem")), vec![der]);
     assert_eq!(pki.work_files(), ["alice-chain.pem", "alice-key.pem", "alice.pem"]);
@@ -399,7 +404,7 @@ fn simultaneous_ca_inits_in_an_empty_directory_make_exactly_one_ca() {
     let report = json_of(&winners[0].0, &winners[0].1);
     let ca_pem = pki.ca_dir().join("ca.pem");
     let root = read_cert(&ca_pem);
-    assert_eq!(serial_hex(&root), field(&report, "serial"));
+    assert_eq!(serial_of_der(&root), field(&report, "serial"));
     assert_eq!(parse(&root).subject().to_string(), field(&report, "subject"));
     assert_key_matches(&ca_pem, &pki.ca_dir().join("ca-key.pem"));
     for entry in std::fs::read_dir(pki.root()).unwrap() {
@@ -418,15 +423,7 @@ fn fifty_simultaneous_issuances_with_readers_lose_nothing() {
     let pki = Pki::new();
     pki.init(&[]);
     let runs: Vec<Vec<String>> = (0..50).map(|i| client_run(&format!("u{i}"))).collect();
-    let stop = AtomicBool::new(false);
-    let (outputs, logs) = thread::scope(|s| {
-        let readers: Vec<_> = (0..3).map(|_| s.spawn(|| read_ledger_until(&pki, &stop))).collect();
-        let stopper = StopOnDrop(&stop);
-        let outputs = wait_all(spawn_all(&pki, &runs));
-        drop(stopper);
-        let logs: Vec<ReaderLog> = readers.into_iter().map(|r| r.join().expect("a reader failed")).collect();
-        (outputs, logs)
-    });
+    let (outputs, logs) = run_with_readers(&pki, &runs, 3);
     for log in &logs {
         assert_eq!(log.last_seen, 50, "the last poll, after all runs, saw them all");
     }

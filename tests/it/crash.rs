@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::common::*;
 
-/// Spawn `pki ARGS` the way `Pki::cmd` would run it.
+/// Spawn `pki ARGS` the way `Pki::call` would run it.
 fn spawn(pki: &Pki, args: &[&str]) -> Child {
     pki.process(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn pki")
 }

@@ -462,11 +462,7 @@ fn a_server_leaf_without_its_intermediate_is_an_unknown_issuer() {
     pki.ok(&["issue", "server", "--issuer", "web", "--san", "localhost", "-q"]);
     pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
-    let outcome = connect(
-        server_config(Identity::leaf(&pki, "localhost"), &ca, &TLS13),
-        client_config(Identity::leaf(&pki, "alice"), &ca, &TLS13),
-        dns("localhost"),
-    );
+    let outcome = handshake13((&pki, "localhost"), (&pki, "alice"), &ca);
     assert_eq!(outcome.client_error(), &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer));
     assert_eq!(outcome.server_error(), &rustls::Error::AlertReceived(AlertDescription::UnknownCA));
 }
@@ -504,11 +500,7 @@ fn a_server_certificate_from_another_ca_is_refused_by_the_client() {
     other.init(&["--cn", "Other Root CA"]);
     other.ok(&["issue", "server", "--san", "localhost", "-q"]);
     let ca = ca_pem(&pki);
-    let outcome = connect(
-        server_config(Identity::leaf(&other, "localhost"), &ca, &TLS13),
-        client_config(Identity::leaf(&pki, "alice"), &ca, &TLS13),
-        dns("localhost"),
-    );
+    let outcome = handshake13((&other, "localhost"), (&pki, "alice"), &ca);
     assert_eq!(outcome.client_error(), &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer));
     assert_eq!(outcome.server_error(), &rustls::Error::AlertReceived(AlertDescription::UnknownCA));
 }
@@ -530,11 +522,7 @@ fn a_client_certificate_from_another_default_ca_is_an_unknown_issuer() {
         parse(&certs(&ca_pem(&other))[0]).subject().to_string(),
         "two default roots must not share a subject"
     );
-    let outcome = connect(
-        server_config(Identity::leaf(&pki, "localhost"), &ca, &TLS13),
-        client_config(Identity::leaf(&other, "alice"), &ca, &TLS13),
-        dns("localhost"),
-    );
+    let outcome = handshake13((&pki, "localhost"), (&other, "alice"), &ca);
     assert_eq!(outcome.server_error(), &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer));
 }
 
@@ -566,6 +554,16 @@ fn a_server_certificate_for_other_names_is_not_valid_for_the_name_asked_for() {
     }
 }
 
+/// A TLS 1.3 handshake to `localhost`: the server presents `server` (a world and the name
+/// of a leaf in it), the client presents `client`, and both trust only `ca`.
+fn handshake13(server: (&Pki, &str), client: (&Pki, &str), ca: &Path) -> Outcome {
+    connect(
+        server_config(Identity::leaf(server.0, server.1), ca, &TLS13),
+        client_config(Identity::leaf(client.0, client.1), ca, &TLS13),
+        dns("localhost"),
+    )
+}
+
 /// 2020-02-01T00:00:00Z, the notAfter the expired certificates are minted with.
 fn feb_2020() -> UnixTime {
     UnixTime::since_unix_epoch(Duration::from_secs(1_580_515_200))
@@ -573,44 +571,38 @@ fn feb_2020() -> UnixTime {
 
 #[test]
 fn an_expired_server_certificate_is_refused_as_expired() {
-    let pki = Pki::new();
-    pki.init(&[]);
-    pki.ok(&["issue", "server", "--san", "localhost", "--not-before", "2020-01-01", "--not-after", "2020-02-01", "-q"]);
-    pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
-    let ca = ca_pem(&pki);
-    let outcome = connect(
-        server_config(Identity::leaf(&pki, "localhost"), &ca, &TLS13),
-        client_config(Identity::leaf(&pki, "alice"), &ca, &TLS13),
-        dns("localhost"),
-    );
-    match outcome.client_error() {
-        rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { not_after, .. }) => {
-            assert_eq!(not_after, &feb_2020())
-        }
-        other => panic!("expected an expired certificate, got {other:?}"),
-    }
-    assert_eq!(outcome.server_error(), &rustls::Error::AlertReceived(AlertDescription::CertificateExpired));
+    expired_certificate_is_refused(true);
 }
 
 #[test]
 fn an_expired_client_certificate_is_refused_as_expired() {
+    expired_certificate_is_refused(false);
+}
+
+/// The server's (or the client's) certificate expired on 2020-02-01: the side that checks
+/// it refuses it as expired, with that notAfter, and the side that sent it hears
+/// `CertificateExpired`.
+fn expired_certificate_is_refused(server_expired: bool) {
     let pki = Pki::new();
     pki.init(&[]);
-    pki.ok(&["issue", "server", "--san", "localhost", "-q"]);
-    pki.ok(&["issue", "client", "--cn", "alice", "--not-before", "2020-01-01", "--not-after", "2020-02-01", "-q"]);
+    let past: &[&str] = &["--not-before", "2020-01-01", "--not-after", "2020-02-01"];
+    let (server_extra, client_extra) = if server_expired { (past, &[][..]) } else { (&[][..], past) };
+    pki.ok(&[&["issue", "server", "--san", "localhost", "-q"][..], server_extra].concat());
+    pki.ok(&[&["issue", "client", "--cn", "alice", "-q"][..], client_extra].concat());
     let ca = ca_pem(&pki);
-    let outcome = connect(
-        server_config(Identity::leaf(&pki, "localhost"), &ca, &TLS13),
-        client_config(Identity::leaf(&pki, "alice"), &ca, &TLS13),
-        dns("localhost"),
-    );
-    match outcome.server_error() {
+    let outcome = handshake13((&pki, "localhost"), (&pki, "alice"), &ca);
+    let (checker, sender) = if server_expired {
+        (outcome.client_error(), outcome.server_error())
+    } else {
+        (outcome.server_error(), outcome.client_error())
+    };
+    match checker {
         rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { not_after, .. }) => {
             assert_eq!(not_after, &feb_2020())
         }
         other => panic!("expected an expired certificate, got {other:?}"),
     }
-    assert_eq!(outcome.client_error(), &rustls::Error::AlertReceived(AlertDescription::CertificateExpired));
+    assert_eq!(sender, &rustls::Error::AlertReceived(AlertDescription::CertificateExpired));
 }
 
 #[test]
@@ -622,11 +614,7 @@ fn a_client_certificate_cannot_serve_tls() {
     pki.ok(&["issue", "client", "--cn", "imposter", "--san", "localhost", "-q"]);
     pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
-    let outcome = connect(
-        server_config(Identity::leaf(&pki, "imposter"), &ca, &TLS13),
-        client_config(Identity::leaf(&pki, "alice"), &ca, &TLS13),
-        dns("localhost"),
-    );
+    let outcome = handshake13((&pki, "imposter"), (&pki, "alice"), &ca);
     assert_eq!(
         outcome.client_error(),
         &rustls::Error::InvalidCertificate(CertificateError::InvalidPurposeContext {
@@ -644,11 +632,7 @@ fn a_server_certificate_cannot_authenticate_a_client() {
     pki.ok(&["issue", "server", "--san", "localhost", "-q"]);
     pki.ok(&["issue", "server", "--san", "alice.test", "--cn", "alice", "-q"]);
     let ca = ca_pem(&pki);
-    let outcome = connect(
-        server_config(Identity::leaf(&pki, "localhost"), &ca, &TLS13),
-        client_config(Identity::leaf(&pki, "alice.test"), &ca, &TLS13),
-        dns("localhost"),
-    );
+    let outcome = handshake13((&pki, "localhost"), (&pki, "alice.test"), &ca);
     assert_eq!(
         outcome.server_error(),
         &rustls::Error::InvalidCertificate(CertificateError::InvalidPurposeContext {

@@ -6,19 +6,21 @@
 //!
 //! The fixtures are minted by openssl inside each test (`Fx::mint`), with fixed validity
 //! dates (`openssl ca -startdate/-enddate`), so nothing here depends on the wall clock:
-//! relative phrases are judged with `--at`. Tests that need openssl say SKIPPED when it is
-//! missing (and fail under `CI`), see `common::require`.
+//! relative phrases are judged with `--at`. Tests that need openssl fail when it is missing
+//! (unless `PKI_ALLOW_MISSING_TOOLS=1`), see `common::require`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{Pki, have, read_cert, require, run_tool};
+use crate::common::{
+    OPENSSL_CA_CNF, Pki, expect_ok, norm_hex, only, openssl_time, ossl, ossl_with, pem_wrap, read_cert, require,
+    require_file, run_tool, server_leaf_ext, text, warnings,
+};
 
 /// No run may take longer than this: a hang or a runaway parse fails the test.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -45,35 +47,19 @@ const PASSPHRASE: &str = "correct-horse-battery";
 // Running things
 // ---------------------------------------------------------------------------------------
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// `pki ARGS`, bounded by [`TIMEOUT`].
+/// `pki ARGS`, bounded by [`TIMEOUT`] (the shared runner fails on a panic or a hang).
 fn run(pki: &Pki, args: &[&str]) -> Output {
-    pki.cmd().args(args).timeout(TIMEOUT).output().expect("run pki")
+    pki.call(args).within(TIMEOUT).output()
 }
 
 /// `pki ARGS` with `input` on stdin, bounded by [`TIMEOUT`].
 fn run_stdin(pki: &Pki, args: &[&str], input: Vec<u8>) -> Output {
-    pki.cmd().args(args).write_stdin(input).timeout(TIMEOUT).output().expect("run pki")
-}
-
-/// Assert exit 0 and no panic; returns stdout.
-fn ok(out: &Output, what: &str) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{what}: expected exit 0 (None = killed after {TIMEOUT:?})\nstdout: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
+    pki.call(args).stdin(input).within(TIMEOUT).output()
 }
 
 /// Assert a JSON run succeeded; returns the array of items.
 fn items_of(out: &Output, what: &str) -> Vec<Value> {
-    let stdout = ok(out, what);
+    let stdout = expect_ok(out, what);
     match serde_json::from_str::<Value>(&stdout) {
         Ok(Value::Array(a)) => a,
         other => panic!("{what}: --json must print one array, got {other:?}"),
@@ -106,82 +92,13 @@ fn assert_refused(out: &Output, name: &str, says: &str) -> String {
     stderr
 }
 
-/// Split a command line on whitespace; `'...'` keeps spaces inside one argument.
-fn words(line: &str) -> Vec<String> {
-    let (mut out, mut cur, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
-    for ch in line.chars() {
-        match ch {
-            '\'' => (quoted, any) = (!quoted, true),
-            c if c.is_whitespace() && !quoted => {
-                if any {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            c => {
-                cur.push(c);
-                any = true;
-            }
-        }
-    }
-    assert!(!quoted, "unbalanced quote in {line:?}");
-    if any {
-        out.push(cur);
-    }
-    out
-}
-
-/// `openssl LINE` in `dir` (with `input` on stdin), asserting success; returns stdout.
-fn ossl_with(dir: &Path, line: &str, input: &[u8]) -> String {
-    let args = words(line);
-    let mut child = StdCommand::new("openssl")
-        .args(&args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run openssl: {e}"));
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    stdin.write_all(input).expect("write to openssl");
-    drop(stdin);
-    let out = child.wait_with_output().expect("wait for openssl");
-    assert!(out.status.success(), "openssl {args:?} failed:\n{}{}", text(&out.stdout), text(&out.stderr));
-    text(&out.stdout)
-}
-
-/// `openssl LINE` in `dir`, asserting success; returns stdout.
-fn ossl(dir: &Path, line: &str) -> String {
-    ossl_with(dir, line, b"")
-}
-
 // ---------------------------------------------------------------------------------------
 // Fixtures
 // ---------------------------------------------------------------------------------------
 
-/// `openssl ca` configuration for the two test CAs (root and intermediate), with one
-/// extension section per kind of certificate. `preserve = yes` keeps each request's DN
-/// order, so subjects read the same in openssl and pki.
-const CA_CNF: &str = "\
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-database = index.txt
-new_certs_dir = .
-serial = serial
-crlnumber = crlnumber
-default_md = sha256
-policy = policy_any
-preserve = yes
-email_in_dn = no
-unique_subject = no
-copy_extensions = none
-default_crl_days = 30
-[ policy_any ]
-countryName = optional
-organizationName = optional
-organizationalUnitName = optional
-commonName = supplied
+/// The extension sections appended to [`OPENSSL_CA_CNF`] for the two test CAs (root and
+/// intermediate): one per kind of certificate.
+const V3_SECTIONS: &str = "\
 [ v3_root ]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
@@ -210,13 +127,6 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = serverAuth
 authorityKeyIdentifier = keyid
-[ v3_simple ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:simple.test
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
 ";
 
 /// Files minted by openssl in the working directory (names relative to it, as a user
@@ -244,7 +154,11 @@ struct Fx {
 impl Fx {
     fn mint(pki: &Pki) -> Fx {
         let dir = pki.work();
-        std::fs::write(dir.join("ca.cnf"), CA_CNF).unwrap();
+        std::fs::write(
+            dir.join("ca.cnf"),
+            format!("{OPENSSL_CA_CNF}{V3_SECTIONS}[ v3_simple ]\n{}\n", server_leaf_ext("DNS:simple.test").join("\n")),
+        )
+        .unwrap();
         // The leaf serials start with a set high bit, so their DER has a leading 00 that
         // openssl does not print: the comparison must normalise it.
         for (db, serial) in [("rootdb", "00F1E2D3C4B5A601"), ("interdb", "8A3F9C0100")] {
@@ -348,7 +262,7 @@ impl Fx {
     }
 }
 
-/// Mint the fixtures, or say SKIPPED (fail under CI) when openssl is missing.
+/// Mint the fixtures; when openssl is missing, fail (or skip under `PKI_ALLOW_MISSING_TOOLS=1`).
 fn fixtures(pki: &Pki) -> Option<Fx> {
     require("openssl").then(|| Fx::mint(pki))
 }
@@ -360,25 +274,6 @@ fn fixtures(pki: &Pki) -> Option<Fx> {
 /// `KEY=VALUE` lines (as `openssl x509 -serial -subject ...` prints them) by key.
 fn key_values(s: &str) -> BTreeMap<String, String> {
     s.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect()
-}
-
-/// Hex as openssl prints it (`0A:1B`, `0x0A1B`, upper case) in pki's form (lowercase,
-/// no separators, no leading zeros: a DER serial may carry a 00 that openssl omits).
-fn norm_hex(s: &str) -> String {
-    let s = s.trim().trim_start_matches("0x").replace(':', "").to_lowercase();
-    let t = s.trim_start_matches('0');
-    if t.is_empty() { "0".into() } else { t.into() }
-}
-
-/// openssl's `Jan  1 00:00:00 2024 GMT` as RFC 3339 (`2024-01-01T00:00:00Z`).
-fn openssl_time(s: &str) -> String {
-    let f: Vec<&str> = s.split_whitespace().collect();
-    assert_eq!(f.len(), 5, "unexpected openssl time {s:?}");
-    assert_eq!(f[4], "GMT", "unexpected openssl time {s:?}");
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let m = months.iter().position(|m| *m == f[0]).unwrap_or_else(|| panic!("month in {s:?}")) + 1;
-    let d: u32 = f[1].parse().unwrap();
-    format!("{}-{m:02}-{d:02}T{}Z", f[3], f[2])
 }
 
 /// openssl's one-line name (`CN = leaf.test, O = Test Org`) as pki prints it.
@@ -584,44 +479,6 @@ fn assert_matches_openssl(fx: &Fx, file: &str, c: &Value) {
     assert_eq!(c["version"], version, "{}", what("version"));
 }
 
-/// The only item of a one-file run.
-fn only(items: Vec<Value>, what: &str) -> Value {
-    assert_eq!(items.len(), 1, "{what}: expected one item, got {items:#?}");
-    items.into_iter().next().unwrap()
-}
-
-/// The warnings of an item, as strings.
-fn warnings(item: &Value) -> Vec<String> {
-    strings(&item["warnings"])
-}
-
-/// Base64 (RFC 4648, padded), for wrapping DER in PEM.
-fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for c in data.chunks(3) {
-        let n =
-            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
-        s.push(T[(n >> 18) as usize & 63] as char);
-        s.push(T[(n >> 12) as usize & 63] as char);
-        s.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        s.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
-    }
-    s
-}
-
-/// DER wrapped as a PEM block with `label`, 64 columns.
-fn pem_wrap(label: &str, der: &[u8]) -> String {
-    let b = base64(der);
-    let mut s = format!("-----BEGIN {label}-----\n");
-    for line in b.as_bytes().chunks(64) {
-        s.push_str(std::str::from_utf8(line).unwrap());
-        s.push('\n');
-    }
-    s.push_str(&format!("-----END {label}-----\n"));
-    s
-}
-
 /// Remove every `"source"` key (to compare the same items read from different files).
 fn without_sources(v: &Value) -> Value {
     match v {
@@ -736,7 +593,7 @@ fn inspect_warns_about_missing_san_sha1_and_weak_rsa_and_not_about_a_clean_leaf(
 
     // The human output shows them too, as `warning:` lines in each block.
     let out = run(&pki, &["inspect", "--at", "2024-06-01", "nosan.pem", "sha1.pem", "rsa1024.pem"]);
-    let human = ok(&out, "inspect warnings");
+    let human = expect_ok(&out, "inspect warnings");
     assert!(human.contains("warning: no SAN"), "{human}");
     assert!(human.contains("warning: SHA-1"), "{human}");
     assert!(human.contains("warning: RSA-1024"), "{human}");
@@ -749,24 +606,24 @@ fn inspect_human_output_says_expired_or_expires_in_at_the_given_time() {
 
     // expired.pem: notAfter 2020-02-01; at 2021-01-01 that is 335 days ago.
     let out = run(&pki, &["inspect", "--at", "2021-01-01", "expired.pem"]);
-    let human = ok(&out, "inspect expired");
+    let human = expect_ok(&out, "inspect expired");
     assert!(human.contains("2020-02-01T00:00:00Z  (EXPIRED 335 days ago)"), "{human}");
     assert!(!human.contains("expires in"), "{human}");
 
     // leaf.pem: notAfter 2024-12-31; at 2024-06-01 that is 213 days away.
     let out = run(&pki, &["inspect", "--at", "2024-06-01", "leaf.pem"]);
-    let human = ok(&out, "inspect leaf");
+    let human = expect_ok(&out, "inspect leaf");
     assert!(human.contains("2024-12-31T00:00:00Z  (expires in 213 days)"), "{human}");
     assert!(!human.contains("EXPIRED"), "{human}");
 
     // The same leaf judged after its end, and before its start.
-    let human = ok(&run(&pki, &["inspect", "--at", "2025-01-03T00:00:00Z", "leaf.pem"]), "inspect leaf later");
+    let human = expect_ok(&run(&pki, &["inspect", "--at", "2025-01-03T00:00:00Z", "leaf.pem"]), "inspect leaf later");
     assert!(human.contains("EXPIRED 3 days ago"), "{human}");
-    let human = ok(&run(&pki, &["inspect", "--at", "2023-12-01", "leaf.pem"]), "inspect leaf earlier");
+    let human = expect_ok(&run(&pki, &["inspect", "--at", "2023-12-01", "leaf.pem"]), "inspect leaf earlier");
     assert!(human.contains("NOT YET VALID"), "{human}");
 
     // The human block carries the contract's fields.
-    let human = ok(&run(&pki, &["inspect", "--at", "2024-06-01", "leaf.pem"]), "inspect leaf");
+    let human = expect_ok(&run(&pki, &["inspect", "--at", "2024-06-01", "leaf.pem"]), "inspect leaf");
     for needle in [
         "leaf.pem[1] certificate",
         "C=US, O=Test Org, OU=Web, CN=leaf.test",
@@ -832,7 +689,7 @@ fn inspect_csr_fields_match_openssl_and_a_broken_signature_is_reported() {
     assert_eq!(bad["kind"], "csr");
     assert_eq!(bad["signature_valid"], false, "{bad:#}");
     assert!(warnings(&bad).iter().any(|w| w.contains("signature")), "{bad:#}");
-    let human = ok(&run(&pki, &["inspect", "tampered.der"]), "tampered csr");
+    let human = expect_ok(&run(&pki, &["inspect", "tampered.der"]), "tampered csr");
     assert!(human.contains("INVALID"), "{human}");
 }
 
@@ -927,14 +784,7 @@ const SYSTEM_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 #[test]
 fn inspect_system_ca_bundle_matches_openssl_cert_by_cert() {
-    if !Path::new(SYSTEM_BUNDLE).is_file() {
-        if std::env::var_os("CI").is_some() {
-            panic!("{SYSTEM_BUNDLE} is required in CI (install ca-certificates)");
-        }
-        eprintln!("SKIPPED: {SYSTEM_BUNDLE} is missing; install ca-certificates to run this check");
-        return;
-    }
-    if !require("openssl") {
+    if !require_file(Path::new(SYSTEM_BUNDLE), "apt-get install ca-certificates") || !require("openssl") {
         return;
     }
     let pki = Pki::new();
@@ -1147,7 +997,7 @@ fn inspect_reads_stdin_as_dash() {
 
     // Human output names stdin as `-`.
     let out = run_stdin(&pki, &["inspect", "-"], fx.read("req.csr"));
-    let human = ok(&out, "inspect - (human)");
+    let human = expect_ok(&out, "inspect - (human)");
     assert!(human.starts_with("-[1] certificate request"), "{human}");
 
     // Empty stdin is an error naming `-`.
@@ -1188,9 +1038,9 @@ fn inspect_several_files_keep_order_and_match_keys_across_files() {
         alone.as_object().unwrap().contains_key("certificate"),
         "`certificate` is present (null), not left out: {alone:#}"
     );
-    let human = ok(&run(&pki, &["inspect", "leaf.key"]), "inspect leaf.key");
+    let human = expect_ok(&run(&pki, &["inspect", "leaf.key"]), "inspect leaf.key");
     assert!(human.contains("no certificate given here"), "{human}");
-    let human = ok(&run(&pki, &["inspect", "leaf.key", "leaf.pem"]), "inspect leaf.key leaf.pem");
+    let human = expect_ok(&run(&pki, &["inspect", "leaf.key", "leaf.pem"]), "inspect leaf.key leaf.pem");
     assert!(human.contains("belongs to      leaf.pem [1] C=US, O=Test Org, OU=Web, CN=leaf.test"), "{human}");
 }
 
@@ -1209,7 +1059,7 @@ fn inspect_encrypted_keys_without_passphrase_and_never_shows_secrets() {
         assert!(enc.contains("PBES2"), "{file}: {enc}");
         assert!(enc.contains("AES-256-CBC"), "{file}: {enc}");
         assert!(enc.contains("PBKDF2"), "{file}: {enc}");
-        let human = ok(&run(&pki, &["inspect", file]), file);
+        let human = expect_ok(&run(&pki, &["inspect", file]), file);
         assert!(human.contains("encrypted private key"), "{human}");
     }
 
@@ -1225,14 +1075,14 @@ fn inspect_encrypted_keys_without_passphrase_and_never_shows_secrets() {
             vec!["inspect", "--json", key, "leaf.pem", "rsa1024.pem"],
         ] {
             let out = run(&pki, &args);
-            ok(&out, &format!("{args:?}"));
+            expect_ok(&out, &format!("{args:?}"));
             all.push(format!("{}{}", text(&out.stdout), text(&out.stderr)));
         }
     }
     fx.write("mixed.pem", &mixed_pem(&fx));
     for args in [&["inspect", "mixed.pem"][..], &["inspect", "--json", "mixed.pem"]] {
         let out = run(&pki, args);
-        ok(&out, "mixed");
+        expect_ok(&out, "mixed");
         all.push(format!("{}{}", text(&out.stdout), text(&out.stderr)));
     }
     let output = all.join("\n");
@@ -1550,7 +1400,7 @@ mod mutation {
     use pki::describe::{self, Description};
     use pki::pem::{self, Item, ItemKind};
 
-    use super::{LABELS, Pki, have, pem_wrap, read_cert};
+    use super::{LABELS, Pki, pem_wrap, read_cert, require};
 
     const KINDS: [ItemKind; 8] = [
         ItemKind::Certificate,
@@ -1660,7 +1510,7 @@ mod mutation {
         let mut seeds = vec![cert(read_cert(&pki.ca_dir().join("ca.pem"))), cert(read_cert(&pki.path("a.test.pem")))];
         let key = std::fs::read_to_string(pki.path("a.test-key.pem")).unwrap();
         seeds.push(first_block(&key));
-        if have("openssl") {
+        if require("openssl") {
             let fx = super::Fx::mint(&pki);
             for f in ["req.csr", "crl.pem", "leaf-ec.key", "rsa1024.key", "enc.key", "leaf-pub.pem", "rsa1024.pem"] {
                 seeds.push(first_block(&String::from_utf8(fx.read(f)).unwrap()));

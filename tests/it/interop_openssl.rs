@@ -5,7 +5,7 @@
 //! says), with a negative twin wherever the tool could wrongly say yes (wrong purpose, a
 //! name not in the SANs, a wrong passphrase, a client certificate from another CA), so a
 //! tool that accepted everything would fail these tests. When a tool is missing the test
-//! says SKIPPED (and fails under `CI`), see `common::require`.
+//! fails, naming it, unless `PKI_ALLOW_MISSING_TOOLS=1` (see `common::require`).
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::{Pki, read_certs, require};
+use crate::common::*;
 
 /// Every `--key-type` the contract names.
 const KEY_TYPES: [&str; 6] = ["ecdsa-p256", "ecdsa-p384", "ed25519", "rsa-2048", "rsa-3072", "rsa-4096"];
@@ -26,43 +26,6 @@ const PASSPHRASE: &str = "correct horse battery staple";
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-/// A path as a `&str` argument (temp paths are UTF-8).
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 temp path")
-}
-
-/// Stdout and stderr of a finished process, as one string for assertion messages.
-fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
-
-/// `openssl ARGS...` in `dir`, bounded by `timeout 60` and with stdin closed, so that a
-/// passphrase prompt (which openssl reads from the terminal) can never hang a test.
-fn openssl(dir: &Path, args: &[&str]) -> Output {
-    Command::new("timeout")
-        .arg("60")
-        .arg("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run openssl {args:?}: {e}"))
-}
-
-/// `openssl ARGS...`, asserting success; returns stdout.
-fn openssl_ok(dir: &Path, args: &[&str]) -> String {
-    let out = openssl(dir, args);
-    assert!(out.status.success(), "openssl {args:?} failed ({:?}):\n{}", out.status.code(), text(&out));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// `openssl ARGS...`, asserting failure; returns stdout + stderr.
-fn openssl_fails(dir: &Path, args: &[&str]) -> String {
-    let out = openssl(dir, args);
-    assert!(!out.status.success(), "openssl {args:?} unexpectedly succeeded:\n{}", text(&out));
-    text(&out)
-}
 
 /// The root certificate of a world.
 fn root_cert(pki: &Pki) -> PathBuf {
@@ -88,13 +51,13 @@ fn verify(pki: &Pki, untrusted: Option<&Path>, extra: &[&str], leaf: &Path) -> O
     }
     args.extend_from_slice(extra);
     args.push(s(leaf));
-    openssl(&pki.work(), &args)
+    tool("openssl", &args, &pki.work())
 }
 
 /// openssl accepts `leaf` for `extra` (purpose, name).
 fn assert_verifies(pki: &Pki, untrusted: Option<&Path>, extra: &[&str], leaf: &Path) {
     let out = verify(pki, untrusted, extra, leaf);
-    let t = text(&out);
+    let t = both(&out);
     assert!(
         out.status.success() && t.contains(": OK"),
         "openssl verify {extra:?} (untrusted {untrusted:?}) rejected {}:\n{t}",
@@ -105,7 +68,7 @@ fn assert_verifies(pki: &Pki, untrusted: Option<&Path>, extra: &[&str], leaf: &P
 /// openssl rejects `leaf` for `extra`, giving `reason`.
 fn assert_rejected(pki: &Pki, untrusted: Option<&Path>, extra: &[&str], leaf: &Path, reason: &str) {
     let out = verify(pki, untrusted, extra, leaf);
-    let t = text(&out);
+    let t = both(&out);
     assert!(
         !out.status.success(),
         "openssl verify {extra:?} (untrusted {untrusted:?}) accepted {}, expected '{reason}':\n{t}",
@@ -415,11 +378,9 @@ fn openssl_decrypts_keys_encrypted_with_pki_passphrase_env_for_every_key_type() 
     let passin = format!("file:{}", s(&pw));
     for kt in KEY_TYPES {
         let cn = format!("env-{kt}");
-        pki.cmd()
+        pki.call(["issue", "client", "--cn", &cn, "--key-type", kt, "--encrypt-key", "-q"])
             .env("PKI_PASSPHRASE", PASSPHRASE)
-            .args(["issue", "client", "--cn", &cn, "--key-type", kt, "--encrypt-key", "-q"])
-            .assert()
-            .success();
+            .ok();
         assert_encrypted_key(&pki, &pki.path(&format!("{cn}-key.pem")), &pki.path(&format!("{cn}.pem")), kt, &passin);
     }
 }
@@ -505,7 +466,7 @@ fn pkilint(pki: &Pki, cert: &Path) -> Vec<Finding> {
         .expect("run lint_pkix_cert");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let doc: serde_json::Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("lint_pkix_cert on {} gave no JSON ({e}):\n{}", cert.display(), text(&out)));
+        .unwrap_or_else(|e| panic!("lint_pkix_cert on {} gave no JSON ({e}):\n{}", cert.display(), both(&out)));
     let mut findings = Vec::new();
     for result in doc["results"].as_array().expect("results array") {
         for f in result["finding_descriptions"].as_array().expect("finding_descriptions") {
@@ -523,7 +484,7 @@ fn pkilint(pki: &Pki, cert: &Path) -> Vec<Finding> {
         out.status.success() || !findings.is_empty(),
         "lint_pkix_cert failed on {} without findings:\n{}",
         cert.display(),
-        text(&out)
+        both(&out)
     );
     findings
 }
@@ -765,15 +726,10 @@ impl Drop for SServer {
 /// `openssl s_client -connect 127.0.0.1:PORT ARGS...`, stdin closed, bounded by
 /// `timeout 20`. Returns (exit 0, output).
 fn s_client(dir: &Path, port: u16, args: &[&str]) -> (bool, String) {
-    let out = Command::new("timeout")
-        .args(["20", "openssl", "s_client", "-connect"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run openssl s_client");
-    (out.status.success(), text(&out))
+    let connect = format!("127.0.0.1:{port}");
+    let argv = [&["s_client", "-connect", connect.as_str()][..], args].concat();
+    let out = tool_within("openssl", &argv, dir, b"", Duration::from_secs(20));
+    (out.status.success(), both(&out))
 }
 
 /// A CA (root `ecdsa-p256`) with a `localhost,127.0.0.1` server leaf of `server_kt` and an
@@ -792,6 +748,14 @@ fn mtls_server_args(ca: &str) -> Vec<&str> {
     vec!["-cert", "localhost.pem", "-key", "localhost-key.pem", "-Verify", "1", "-verify_return_error", "-CAfile", ca]
 }
 
+/// s_client arguments: ask for `name` and verify it against the root `ca`, failing on a
+/// verification error; then `extra` (a client certificate, a TLS version).
+fn client_args<'a>(ca: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["-servername", name, "-CAfile", ca, "-verify_return_error", "-verify_hostname", name];
+    args.extend_from_slice(extra);
+    args
+}
+
 #[test]
 fn mutual_tls_handshake_succeeds_with_root_issued_server_and_client() {
     if !require("openssl") {
@@ -803,19 +767,7 @@ fn mutual_tls_handshake_succeeds_with_root_issued_server_and_client() {
     let (ok, client) = s_client(
         &pki.work(),
         server.port,
-        &[
-            "-servername",
-            "localhost",
-            "-cert",
-            "alice.pem",
-            "-key",
-            "alice-key.pem",
-            "-CAfile",
-            s(&ca),
-            "-verify_return_error",
-            "-verify_hostname",
-            "localhost",
-        ],
+        &client_args(s(&ca), "localhost", &["-cert", "alice.pem", "-key", "alice-key.pem"]),
     );
     let server_log = server.finish();
     assert!(
@@ -861,21 +813,11 @@ fn mutual_tls_handshake_succeeds_with_chains_via_intermediate() {
     let (ok, client) = s_client(
         &pki.work(),
         server.port,
-        &[
-            "-servername",
-            "localhost",
-            "-cert",
-            "alice.pem",
-            "-key",
-            "alice-key.pem",
-            "-cert_chain",
-            "alice-chain.pem",
-            "-CAfile",
+        &client_args(
             s(&ca),
-            "-verify_return_error",
-            "-verify_hostname",
             "localhost",
-        ],
+            &["-cert", "alice.pem", "-key", "alice-key.pem", "-cert_chain", "alice-chain.pem"],
+        ),
     );
     let server_log = server.finish();
     assert!(
@@ -902,20 +844,7 @@ fn mutual_tls_handshake_fails_without_client_certificate() {
     let ca = root_cert(&pki);
     for version in ["-tls1_2", "-tls1_3"] {
         let server = SServer::start(&pki.work(), &mtls_server_args(s(&ca)));
-        let (ok, client) = s_client(
-            &pki.work(),
-            server.port,
-            &[
-                version,
-                "-servername",
-                "localhost",
-                "-CAfile",
-                s(&ca),
-                "-verify_return_error",
-                "-verify_hostname",
-                "localhost",
-            ],
-        );
+        let (ok, client) = s_client(&pki.work(), server.port, &client_args(s(&ca), "localhost", &[version]));
         let server_log = server.finish();
         assert!(
             server_log.contains("peer did not return a certificate") && !server_log.contains("Client certificate"),
@@ -945,20 +874,7 @@ fn mutual_tls_handshake_fails_with_client_certificate_from_another_ca() {
         let (ok, client) = s_client(
             &pki.work(),
             server.port,
-            &[
-                version,
-                "-servername",
-                "localhost",
-                "-cert",
-                s(&cert),
-                "-key",
-                s(&key),
-                "-CAfile",
-                s(&ca),
-                "-verify_return_error",
-                "-verify_hostname",
-                "localhost",
-            ],
+            &client_args(s(&ca), "localhost", &[version, "-cert", s(&cert), "-key", s(&key)]),
         );
         let server_log = server.finish();
         assert!(
@@ -984,19 +900,7 @@ fn tls_client_rejects_server_for_name_not_in_its_certificate() {
     let (ok, client) = s_client(
         &pki.work(),
         server.port,
-        &[
-            "-servername",
-            "example.com",
-            "-cert",
-            "alice.pem",
-            "-key",
-            "alice-key.pem",
-            "-CAfile",
-            s(&ca),
-            "-verify_return_error",
-            "-verify_hostname",
-            "example.com",
-        ],
+        &client_args(s(&ca), "example.com", &["-cert", "alice.pem", "-key", "alice-key.pem"]),
     );
     drop(server);
     assert!(
@@ -1007,16 +911,11 @@ fn tls_client_rejects_server_for_name_not_in_its_certificate() {
 
 /// `curl` against 127.0.0.1 (as `localhost`), never through a proxy, bounded in time.
 fn curl(dir: &Path, port: u16, args: &[&str]) -> Output {
-    Command::new("curl")
-        .args(["--silent", "--show-error", "--max-time", "20"])
-        .args(["--noproxy", "*", "--resolve"])
-        .arg(format!("localhost:{port}:127.0.0.1"))
-        .args(args)
-        .arg(format!("https://localhost:{port}/"))
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run curl")
+    let (resolve, url) = (format!("localhost:{port}:127.0.0.1"), format!("https://localhost:{port}/"));
+    let mut argv = vec!["--silent", "--show-error", "--max-time", "20", "--noproxy", "*", "--resolve", &resolve];
+    argv.extend_from_slice(args);
+    argv.push(&url);
+    tool("curl", &argv, dir)
 }
 
 #[test]
@@ -1037,7 +936,7 @@ fn curl_mutual_tls_request_to_openssl_www_server() {
         out.status.success() && body.contains("Subject: CN=alice"),
         "curl mTLS request failed ({:?}):\n{}\n--- s_server:\n{server_log}",
         out.status.code(),
-        text(&out)
+        both(&out)
     );
 
     // Without a client certificate the same request fails.
@@ -1047,7 +946,7 @@ fn curl_mutual_tls_request_to_openssl_www_server() {
     assert!(
         !out.status.success(),
         "curl without a client certificate should fail:\n{}\n--- s_server:\n{server_log}",
-        text(&out)
+        both(&out)
     );
     assert!(server_log.contains("peer did not return a certificate"), "s_server:\n{server_log}");
 }

@@ -9,11 +9,9 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::datetime;
 use x509_parser::prelude::X509Version;
 
-use crate::ca::{
-    aki, assert_good_serial, assert_lifetime_days, assert_starts_now, basic_constraints, cn, eku, inter_dir, key_usage,
-    not_after, not_before, root_der, sans, serial_hex, sha256_hex, ski, temp_leftovers,
-};
+use crate::ca::{inter_dir, root_der, temp_leftovers};
 use crate::common::*;
+use crate::x509::*;
 
 /// A world with a root CA (defaults).
 fn with_root() -> Pki {
@@ -33,12 +31,6 @@ fn time_of(v: &serde_json::Value) -> OffsetDateTime {
     OffsetDateTime::parse(s, &Rfc3339).unwrap_or_else(|e| panic!("not RFC 3339: {s}: {e}"))
 }
 
-fn sorted(v: Vec<String>) -> Vec<String> {
-    let mut v = v;
-    v.sort();
-    v
-}
-
 fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -46,10 +38,6 @@ fn files_in(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
-}
-
-fn strs(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
 }
 
 // ---------------------------------------------------------------------------------------

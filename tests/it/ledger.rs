@@ -5,12 +5,12 @@
 use serde_json::{Value, json};
 
 use crate::common::*;
+use crate::x509::serial_of;
 
-/// The serial of a certificate file, lowercase hex without leading zeros.
+/// The serial of a certificate file, lowercase hex without leading zero digits (as
+/// [`norm`] writes a serial).
 fn serial_hex(pki: &Pki, file: &str) -> String {
-    let cert = read_cert(&pki.path(file));
-    let hex: String = parse(&cert).raw_serial().iter().map(|b| format!("{b:02x}")).collect();
-    hex.trim_start_matches('0').to_string()
+    serial_of(&pki.path(file)).trim_start_matches('0').to_string()
 }
 
 /// A serial from the ledger or `--json` (lowercase hex), without leading zeros.

@@ -24,3 +24,4 @@ mod secrets;
 mod serve;
 mod terminal;
 mod verify;
+mod x509;

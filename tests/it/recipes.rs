@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::*;
 
@@ -47,20 +47,10 @@ fn run_recipe(page: &str, tools: &[&str]) {
             cmd.env_remove(&k);
         }
     }
-    let mut child =
-        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("bash");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("docs/{page}: the recipe did not finish in 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
+    cmd.stdin(std::process::Stdio::null());
+    let what = format!("docs/{page}: the recipe");
+    let out = run_bounded(cmd, b"", Duration::from_secs(60), &what);
+    assert_no_panic(&out, &what);
     assert!(
         out.status.success(),
         "docs/{page}: the recipe failed ({:?})\n--- script ---\n{script}\n--- stdout ---\n{}\n--- stderr ---\n{}",

@@ -40,11 +40,7 @@ fn no_output_ever_contains_key_bytes_or_passphrases() {
     std::fs::write(pki.path("wrong"), "not-it\n").unwrap();
     let mut outputs = String::new();
     let mut run = |args: &[&str], env: Option<(&str, &str)>| {
-        let mut c = pki.cmd();
-        if let Some((k, v)) = env {
-            c.env(k, v);
-        }
-        let out = c.args(args).output().unwrap();
+        let out = pki.run_env(env.as_slice(), args);
         outputs.push_str(&String::from_utf8_lossy(&out.stdout));
         outputs.push_str(&String::from_utf8_lossy(&out.stderr));
     };

@@ -22,7 +22,8 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore};
 use serde_json::Value;
 
-use crate::common::{Pki, parse, read_cert, require};
+use crate::common::{Pki, require, s, text, tool_within};
+use crate::x509::{serial_of, serial_of_der};
 
 /// Bound on every wait: a log line, a socket read, a process exit.
 const WAIT: Duration = Duration::from_secs(10);
@@ -36,24 +37,6 @@ const COMMAND_LIMIT: Duration = Duration::from_secs(20);
 /// The root certificate of `pki`'s CA.
 fn root(pki: &Pki) -> PathBuf {
     pki.ca_dir().join("ca.pem")
-}
-
-/// Path as &str, for argument lists.
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
-
-/// The serial of the first certificate in `path`, read with x509-parser, as pki prints
-/// serials: lowercase hex without leading zero bytes.
-fn serial_of(path: &Path) -> String {
-    let der = read_cert(path);
-    let cert = parse(&der);
-    serial_hex(cert.raw_serial())
-}
-
-fn serial_hex(raw: &[u8]) -> String {
-    let start = raw.iter().position(|&b| b != 0).unwrap_or(raw.len().saturating_sub(1));
-    raw[start..].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A CA with a server certificate for `localhost` and a client certificate for `alice`.
@@ -79,19 +62,9 @@ fn stranger() -> Pki {
 // Processes
 // ---------------------------------------------------------------------------------------
 
-/// `pki ARGS` as `Pki::cmd` runs it, as a plain `std::process::Command` (to run in the
-/// background).
-fn pki_command(pki: &Pki, args: &[&str]) -> Command {
-    pki.process(args)
-}
-
 /// Run `pki ARGS` in the foreground, killed after [`COMMAND_LIMIT`].
 fn pki_bounded(pki: &Pki, args: &[&str]) -> Output {
-    pki.cmd().args(args).timeout(COMMAND_LIMIT).output().expect("run pki")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    pki.call(args).within(COMMAND_LIMIT).output()
 }
 
 /// Run `pki ARGS`, bounded, asserting exit `code`; returns (stdout, stderr).
@@ -140,43 +113,11 @@ impl ToolRun {
     }
 }
 
-/// Collect everything a pipe gives until EOF, on a thread.
-fn slurp<R: Read + Send + 'static>(mut r: R) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        text(&buf)
-    })
-}
-
 /// Run `program ARGS` in `cwd` with `input` on stdin (then closed); killed and failed
 /// after [`COMMAND_LIMIT`].
 fn run_bounded(program: &str, args: &[&str], cwd: &Path, input: &[u8]) -> ToolRun {
-    let mut child = Command::new(program)
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let writer = thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let stdout = slurp(child.stdout.take().expect("stdout"));
-    let stderr = slurp(child.stderr.take().expect("stderr"));
-    let status = wait_bounded(&mut child, COMMAND_LIMIT);
-    if status.is_none() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    let _ = writer.join();
-    let run =
-        ToolRun { code: status.and_then(|s| s.code()), stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() };
-    assert!(status.is_some(), "{program} {args:?} did not finish within {COMMAND_LIMIT:?}: {run:#?}");
-    run
+    let out = tool_within(program, args, cwd, input, COMMAND_LIMIT);
+    ToolRun { code: out.status.code(), stdout: text(&out.stdout), stderr: text(&out.stderr) }
 }
 
 /// Wait for `child` to exit, at most `limit`.
@@ -299,7 +240,15 @@ impl Background {
         while let Ok(line) = self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             self.log.push(line);
         }
+        assert_ne!(status.code(), Some(101), "{} exited 101 (a panic)\n{}", self.what, self.context());
+        self.assert_no_panic();
         status
+    }
+
+    /// Fail when the process printed "panicked at" (as the shared runner does).
+    fn assert_no_panic(&self) {
+        let stderr = self.stderr.lock().unwrap().clone();
+        assert!(!stderr.contains("panicked at"), "{} panicked:\n{}", self.what, self.context());
     }
 }
 
@@ -307,6 +256,9 @@ impl Drop for Background {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if !thread::panicking() {
+            self.assert_no_panic();
+        }
     }
 }
 
@@ -361,7 +313,7 @@ impl Serve {
         let mut a = vec!["serve"];
         a.extend_from_slice(args);
         a.extend_from_slice(&["--listen", "127.0.0.1:0"]);
-        let mut bg = Background::spawn("pki serve", pki_command(pki, &a));
+        let mut bg = Background::spawn("pki serve", pki.process(&a));
         let first = bg.wait_for("'listening on' line", |_| true);
         let parsed = first
             .strip_prefix("listening on 127.0.0.1:")
@@ -412,6 +364,15 @@ impl Serve {
         assert_eq!(lines.len(), n, "one log line per connection\n{}", self.bg.context());
         lines
     }
+}
+
+/// `pki serve` of `localhost.pem`, requiring a client certificate from `pki`'s root.
+fn serve_requiring_client_certs(pki: &Pki) -> Serve {
+    let ca = root(pki);
+    Serve::start(
+        pki,
+        &["--cert", "localhost.pem", "--key", "localhost-key.pem", "--client-ca", s(&ca), "--require-client-cert"],
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -537,11 +498,7 @@ fn curl_without_a_required_client_certificate_is_refused_and_logged() {
     }
     let pki = world();
     let other = stranger();
-    let ca = root(&pki);
-    let mut serve = Serve::start(
-        &pki,
-        &["--cert", "localhost.pem", "--key", "localhost-key.pem", "--client-ca", s(&ca), "--require-client-cert"],
-    );
+    let mut serve = serve_requiring_client_certs(&pki);
 
     let anonymous = curl(&pki, "localhost", serve.port, &[]);
     assert!(!anonymous.success(), "a client without a certificate gets nothing: {anonymous:#?}");
@@ -782,10 +739,7 @@ fn probe_presents_a_client_certificate_to_a_server_that_requires_one() {
     let pki = world();
     let other = stranger();
     let ca = root(&pki);
-    let mut serve = Serve::start(
-        &pki,
-        &["--cert", "localhost.pem", "--key", "localhost-key.pem", "--client-ca", s(&ca), "--require-client-cert"],
-    );
+    let mut serve = serve_requiring_client_certs(&pki);
     let target = serve.target();
 
     let report = probe_json(
@@ -927,7 +881,7 @@ impl HeldOpen {
     /// The serial of the certificate this connection was shown.
     fn serial(&self) -> String {
         let certs = self.conn.peer_certificates().expect("the server's certificate");
-        serial_hex(parse(&certs[0]).raw_serial())
+        serial_of_der(&certs[0])
     }
 
     /// Finish the handshake, send a line, read the report until the server closes.

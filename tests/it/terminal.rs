@@ -20,7 +20,12 @@ fn on_terminal(pki: &Pki, args: &str, env: &[(&str, &str)]) -> Option<String> {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run script");
+    cmd.stdin(std::process::Stdio::null());
+    let what = format!("pki {args} under a terminal");
+    let out = run_bounded(cmd, b"", TIMEOUT, &what);
+    // On a terminal, stderr arrives on script's stdout: look for a panic there too.
+    assert_no_panic(&out, &what);
+    assert!(!text(&out.stdout).contains("panicked at"), "{what}: pki panicked:\n{}", text(&out.stdout));
     assert!(out.status.success(), "pki {args} under a terminal failed: {}", String::from_utf8_lossy(&out.stdout));
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }

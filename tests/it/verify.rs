@@ -16,7 +16,7 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-use crate::common::{Pki, parse, read_cert, read_certs, require, run_tool};
+use crate::common::{Pki, openssl_said, parse, pem_wrap, read_cert, read_certs, require, run_tool, s, server_leaf_ext};
 
 const ROOT: &str = "CN=Test Root CA";
 const INTER: &str = "CN=Issuing CA";
@@ -59,10 +59,6 @@ fn inter_pem(pki: &Pki) -> PathBuf {
 
 fn inter_key(pki: &Pki) -> PathBuf {
     pki.ca_dir().join("intermediates/issuing/ca-key.pem")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
 }
 
 /// A second CA, `CN=Other Root CA`, whose root is copied into `pki`'s working directory
@@ -249,19 +245,13 @@ fn check_invalid(r: Run, codes: &[&str]) -> Run {
 // Certificates made by hand (openssl), and by tampering
 // ---------------------------------------------------------------------------------------
 
-fn openssl(pki: &Pki, args: &[&str]) -> String {
-    let (ok, out) = run_tool("openssl", args, &pki.work());
-    assert!(ok, "openssl {args:?} failed:\n{out}");
-    out
-}
-
 /// A P-256 key `NAME-key.pem` and a certificate `NAME.pem` for `CN=cn`, signed with openssl
 /// by `issuer` (certificate, key), with the extensions `ext` (none at all when empty:
 /// openssl 3.0 then writes a version 1 certificate). Valid for 30 days from now.
 fn openssl_cert(pki: &Pki, name: &str, cn: &str, issuer: (&Path, &Path), ext: &[&str]) -> PathBuf {
     let (key, csr, out) = (format!("{name}-key.pem"), format!("{name}.csr"), format!("{name}.pem"));
-    openssl(pki, &words(&format!("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out {key}")));
-    openssl(pki, &["req", "-new", "-key", &key, "-subj", &format!("/CN={cn}"), "-out", &csr]);
+    openssl_said(&pki.work(), &words(&format!("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out {key}")));
+    openssl_said(&pki.work(), &["req", "-new", "-key", &key, "-subj", &format!("/CN={cn}"), "-out", &csr]);
     // The name's bytes as the serial: positive, and unique among one test's certificates.
     let serial: String = name.bytes().map(|b| format!("{b:02x}")).collect();
     let serial = format!("0x{serial}");
@@ -273,20 +263,8 @@ fn openssl_cert(pki: &Pki, name: &str, cn: &str, issuer: (&Path, &Path), ext: &[
         std::fs::write(pki.path(&extfile), ext.join("\n") + "\n").unwrap();
         args.extend(["-extfile", &extfile]);
     }
-    openssl(pki, &args);
+    openssl_said(&pki.work(), &args);
     pki.path(&out)
-}
-
-/// A server leaf's extensions, as pki would write them, plus `subjectAltName=san`.
-fn leaf_ext(san: &str) -> Vec<String> {
-    vec![
-        "basicConstraints=critical,CA:FALSE".into(),
-        "keyUsage=critical,digitalSignature".into(),
-        "extendedKeyUsage=serverAuth".into(),
-        "subjectKeyIdentifier=hash".into(),
-        "authorityKeyIdentifier=keyid".into(),
-        format!("subjectAltName={san}"),
-    ]
 }
 
 const SUB_CA_EXT: &[&str] = &[
@@ -304,7 +282,7 @@ fn refs(v: &[String]) -> Vec<&str> {
 /// and `sub-chain.pem` = sub + localhost.
 fn signed_by_a_leaf(pki: &Pki) -> PathBuf {
     let leaf = (&*pki.path("localhost.pem"), &*pki.path("localhost-key.pem"));
-    let ext = leaf_ext("DNS:sub.test,DNS:localhost");
+    let ext = server_leaf_ext("DNS:sub.test,DNS:localhost");
     let sub = openssl_cert(pki, "sub", "sub.test", leaf, &refs(&ext));
     cat(pki, "sub-chain.pem", &[&sub, &pki.path("localhost.pem")]);
     sub
@@ -319,7 +297,7 @@ fn deep_chain(pki: &Pki) -> PathBuf {
     assert_eq!(bc.path_len_constraint, Some(0), "the premise: pki's intermediate has pathLen 0");
     let sub = openssl_cert(pki, "subca", "Sub CA", (&inter_pem(pki), &inter_key(pki)), SUB_CA_EXT);
     let sub_key = pki.path("subca-key.pem");
-    let leaf = openssl_cert(pki, "deep", "deep.test", (&sub, &sub_key), &refs(&leaf_ext("DNS:deep.test")));
+    let leaf = openssl_cert(pki, "deep", "deep.test", (&sub, &sub_key), &refs(&server_leaf_ext("DNS:deep.test")));
     cat(pki, "deep-chain.pem", &[&leaf, &sub, &inter_pem(pki)]);
     leaf
 }
@@ -331,29 +309,6 @@ fn cat(pki: &Pki, name: &str, parts: &[&Path]) -> PathBuf {
     pki.path(name)
 }
 
-/// PEM text for DER (the test's own base64, so a tampered certificate reaches pki as a
-/// well-formed PEM block).
-fn pem_of(der: &[u8]) -> String {
-    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut b64 = String::new();
-    for chunk in der.chunks(3) {
-        let mut n = 0u32;
-        for (i, b) in chunk.iter().enumerate() {
-            n |= u32::from(*b) << (16 - 8 * i);
-        }
-        for i in 0..4 {
-            let c = if i <= chunk.len() { B64[(n >> (18 - 6 * i)) as usize & 63] } else { b'=' };
-            b64.push(c as char);
-        }
-    }
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap());
-        out.push('\n');
-    }
-    out + "-----END CERTIFICATE-----\n"
-}
-
 /// `localhost.pem` with the last byte of its signature flipped, as `tampered.pem`: still
 /// well-formed, but its root's key no longer verifies it.
 fn tampered(pki: &Pki) -> Vec<u8> {
@@ -362,7 +317,7 @@ fn tampered(pki: &Pki) -> Vec<u8> {
     let root = read_cert(&root_pem(pki));
     let sig = parse(&der).verify_signature(Some(parse(&root).public_key()));
     assert!(sig.is_err(), "the premise: the signature no longer verifies");
-    std::fs::write(pki.path("tampered.pem"), pem_of(&der)).unwrap();
+    std::fs::write(pki.path("tampered.pem"), pem_wrap("CERTIFICATE", &der)).unwrap();
     assert_eq!(read_certs(&pki.path("tampered.pem")), vec![der.clone()]);
     der
 }
@@ -374,7 +329,7 @@ fn crl(pki: &Pki, name: &str, revoked: &[&Path]) {
     std::fs::create_dir_all(&dir).unwrap();
     let mut index = String::new();
     for cert in revoked {
-        let out = openssl(pki, &["x509", "-in", s(cert), "-noout", "-serial"]);
+        let out = openssl_said(&pki.work(), &["x509", "-in", s(cert), "-noout", "-serial"]);
         let serial = out.trim().strip_prefix("serial=").expect("openssl prints serial=");
         let subject = parse(&read_cert(cert)).subject().to_string();
         index += &format!("R\t300101000000Z\t240101000000Z\t{serial}\tunknown\t/{subject}\n");
@@ -391,7 +346,7 @@ fn crl(pki: &Pki, name: &str, revoked: &[&Path]) {
     let (line, cnf, key, cert) = (format!("ca -gencrl -out {name}"), dir.join("ca.cnf"), root_key(pki), root_pem(pki));
     let mut args = words(&line);
     args.extend(["-config", s(&cnf), "-keyfile", s(&key), "-cert", s(&cert)]);
-    openssl(pki, &args);
+    openssl_said(&pki.work(), &args);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -849,7 +804,7 @@ fn a_version_1_certificate_is_malformed() {
         // (webpki rejects the version before it looks at the signature).
         let field = der.windows(5).position(|w| w == [0xa0, 0x03, 0x02, 0x01, 0x02]);
         der[field.expect("an explicit version field") + 4] = 0x00;
-        std::fs::write(&v1, pem_of(&der)).unwrap();
+        std::fs::write(&v1, pem_wrap("CERTIFICATE", &der)).unwrap();
     }
     assert_eq!(parse(&read_cert(&v1)).version().0, 0, "the premise: a v1 certificate");
     let at = stamp(at_after(&pki, &[&v1]));
