@@ -74,7 +74,7 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
-complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing root CA (ca.pem and ca-key.pem)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing CA; the old one moves to retired/TIMESTAMP/ in the CA directory'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"

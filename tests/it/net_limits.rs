@@ -158,11 +158,9 @@ impl Serve {
         let target = format!("127.0.0.1:{}", self.port);
         let root = pki.ca_dir().join("ca.pem");
         let out = pki
-            .cmd()
-            .args(["probe", &target, "--servername", "localhost", "--ca", root.to_str().unwrap(), "--timeout", "5"])
-            .timeout(Duration::from_secs(10))
-            .output()
-            .unwrap();
+            .call(["probe", &target, "--servername", "localhost", "--ca", root.to_str().unwrap(), "--timeout", "5"])
+            .within(Duration::from_secs(10))
+            .output();
         self.settle(Duration::from_millis(300));
         assert_eq!(
             out.status.code(),
@@ -360,11 +358,9 @@ fn probe_abandons_a_server_that_drips_a_record() {
     let root = pki.ca_dir().join("ca.pem");
     let started = Instant::now();
     let out = pki
-        .cmd()
-        .args(["probe", &target, "--servername", "localhost", "--ca", root.to_str().unwrap(), "--timeout", "2"])
-        .timeout(Duration::from_secs(14))
-        .output()
-        .unwrap();
+        .call(["probe", &target, "--servername", "localhost", "--ca", root.to_str().unwrap(), "--timeout", "2"])
+        .within(Duration::from_secs(14))
+        .output();
     let took = started.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "killed after 14 s (None) or wrong exit: {stderr}");

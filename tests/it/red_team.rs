@@ -94,7 +94,7 @@ fn a_full_stdout_is_an_error_and_a_closed_pipe_is_not() {
 
 /// `pki ARGS` with the CA directory `dir` (through PKI_CA_DIR); returns exit code and stderr.
 fn run_with_ca_dir(pki: &Pki, dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = pki.bare_process().env("PKI_CA_DIR", dir).args(args).stdin(Stdio::null()).output().unwrap();
+    let out = pki.call_bare(args).env("PKI_CA_DIR", dir).output();
     (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
 }
 
@@ -164,12 +164,11 @@ fn mkfifo(path: &std::path::Path) {
     assert!(st.success(), "mkfifo {}", path.display());
 }
 
-/// Run `pki ARGS` (stdin closed), killing it after `limit`: returns exit code (None when
-/// it had to be killed: it hung), stderr, and how long it took.
+/// Run `pki ARGS` through the common runner, which fails the test if it outlives `limit`
+/// (it hung): returns exit code, stderr, and how long it took.
 fn bounded(pki: &Pki, args: &[&str], limit: std::time::Duration) -> (Option<i32>, String, std::time::Duration) {
-    let start = std::time::Instant::now();
-    let out = assert_cmd::Command::from_std(pki.process(args)).timeout(limit).output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string(), start.elapsed())
+    let (out, took) = pki.call(args).within(limit).timed();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string(), took)
 }
 
 // Item 8: key and passphrase files get the same caps and guards as certificates, and a
