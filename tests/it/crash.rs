@@ -57,21 +57,9 @@ fn every_certificate_has_its_key(dir: &Path) {
         if stem.ends_with("-key") || stem.ends_with("-chain") || name.starts_with('.') {
             continue;
         }
-        let key = dir.join(format!("{stem}-key.pem"));
-        assert!(key.exists(), "{name} has no key beside it");
-        let (ok, out) = run_tool(
-            "sh",
-            &[
-                "-c",
-                &format!(
-                    "[ \"$(openssl x509 -in '{}' -pubkey -noout)\" = \"$(openssl pkey -in '{}' -pubout)\" ]",
-                    e.path().display(),
-                    key.display()
-                ),
-            ],
-            dir,
-        );
-        assert!(ok, "{name} and its key do not match: {out}");
+        let key = format!("{stem}-key.pem");
+        assert!(dir.join(&key).exists(), "{name} has no key beside it");
+        every_certificate_has_its_key_named(dir, &name, &key);
     }
 }
 
@@ -106,7 +94,10 @@ fn killed_ca_init_leaves_a_whole_ca_or_none() {
 fn every_certificate_has_its_key_named(dir: &Path, cert: &str, key: &str) {
     let (ok, out) = run_tool(
         "sh",
-        &["-c", &format!("[ \"$(openssl x509 -in {cert} -pubkey -noout)\" = \"$(openssl pkey -in {key} -pubout)\" ]")],
+        &[
+            "-c",
+            &format!("[ \"$(openssl x509 -in '{cert}' -pubkey -noout)\" = \"$(openssl pkey -in '{key}' -pubout)\" ]"),
+        ],
         dir,
     );
     assert!(ok, "{cert} and {key} do not match: {out}");
@@ -128,16 +119,7 @@ fn killed_issue_never_leaves_a_broken_file_or_ledger() {
     final_files_are_whole(&pki.ca_dir());
     every_certificate_has_its_key(&pki.work());
     // The ledger parses and lists every certificate that reached the disk.
-    let list = pki.json(&["list"]);
-    let listed: Vec<String> =
-        list.as_array().unwrap().iter().map(|r| r["serial"].as_str().unwrap().to_string()).collect();
-    for e in std::fs::read_dir(pki.work()).unwrap().flatten() {
-        let name = e.file_name().to_string_lossy().to_string();
-        if name.ends_with(".test.pem") {
-            let serial = parse(&read_cert(&e.path())).raw_serial_as_string().replace(':', "");
-            assert!(listed.contains(&serial), "{name} (serial {serial}) is not in the ledger");
-        }
-    }
+    ledger_lists_every_leaf(&pki, "killed issue");
     // And the CA goes on working.
     pki.ok(&["issue", "server", "--san", "after.test", "-q"]);
 }
@@ -168,6 +150,12 @@ fn ca_and_work_are_consistent(pki: &Pki, what: &str, inter: &str, stems: &[Strin
             every_certificate_has_its_key_named(&pki.work(), &cert, &format!("{stem}-key.pem"));
         }
     }
+    ledger_lists_every_leaf(pki, what);
+}
+
+/// The ledger parses (`pki list`) and lists every leaf certificate (`*.test.pem`) in the
+/// working directory: nothing reaches the disk unrecorded.
+fn ledger_lists_every_leaf(pki: &Pki, what: &str) {
     let list = pki.json(&["list"]);
     let listed: Vec<String> =
         list.as_array().unwrap().iter().map(|r| r["serial"].as_str().unwrap().to_string()).collect();

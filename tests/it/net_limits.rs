@@ -240,22 +240,35 @@ fn serve_refuses_connections_beyond_64_in_flight() {
     });
 }
 
+/// A world that user `nobody` can use, for limits that bind only an unprivileged user
+/// (RLIMIT_NPROC counts a user's processes; root ignores it); `None` (skipped) unless
+/// this runs as root, which can switch to nobody.
+fn world_for_nobody() -> Option<Pki> {
+    if !require("prlimit") || !require("setpriv") {
+        return None;
+    }
+    if !is_root() {
+        // As another user RLIMIT_NPROC would count this user's other processes too.
+        eprintln!("SKIPPED: needs root to run pki serve as nobody under RLIMIT_NPROC");
+        return None;
+    }
+    let pki = world();
+    open_to_nobody(&pki);
+    Some(pki)
+}
+
+/// The command prefix running pki as `nobody` under the prlimit `limit`.
+fn as_nobody_with(limit: &'static str) -> [&'static str; 8] {
+    ["prlimit", limit, "--", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+}
+
 /// Regression (issue 13, item 6): with no thread to be had (a container's pids limit,
 /// here `RLIMIT_NPROC` 60 for an unprivileged user), `thread::spawn` panicked: exit 101
 /// after about 60 idle connections. Now the connection is dropped and logged.
 #[test]
 fn serve_survives_a_thread_limit_and_serves_afterwards() {
-    if !require("prlimit") || !require("setpriv") {
-        return;
-    }
-    if !is_root() {
-        // As another user RLIMIT_NPROC would count this user's other processes too.
-        eprintln!("SKIPPED: needs root to run pki serve as nobody under RLIMIT_NPROC");
-        return;
-    }
-    let pki = world();
-    open_to_nobody(&pki);
-    let wrap = ["prlimit", "--nproc=60", "--", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+    let Some(pki) = world_for_nobody() else { return };
+    let wrap = as_nobody_with("--nproc=60");
     let mut serve = Serve::start(&pki, &wrap);
     serve.survives_idle(&pki, 100, Duration::from_secs(2), Duration::from_millis(500), |serve| {
         let dropped = serve.count("dropped: cannot start a thread for it");
@@ -267,18 +280,10 @@ fn serve_survives_a_thread_limit_and_serves_afterwards() {
 /// which panics (exit 101) when no thread can be had. Now: exit 1, naming the flag.
 #[test]
 fn serve_watch_without_a_thread_to_spare_is_an_error() {
-    if !require("prlimit") || !require("setpriv") {
-        return;
-    }
-    if !is_root() {
-        eprintln!("SKIPPED: needs root to run pki serve as nobody under RLIMIT_NPROC");
-        return;
-    }
-    let pki = world();
-    open_to_nobody(&pki);
+    let Some(pki) = world_for_nobody() else { return };
     let (cert, key) = (pki.path("localhost.pem"), pki.path("localhost-key.pem"));
     let args = ["serve", "--cert", cert.to_str().unwrap(), "--key", key.to_str().unwrap(), "--watch"];
-    let wrap = ["prlimit", "--nproc=1", "--", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+    let wrap = as_nobody_with("--nproc=1");
     let mut cmd =
         assert_cmd::Command::from_std(wrapped(pki.process(&[&args[..], &["--listen", "127.0.0.1:0"]].concat()), &wrap));
     let out = cmd.timeout(Duration::from_secs(10)).output().unwrap();

@@ -181,33 +181,9 @@ fn secrets_and_pipes_that_never_end_are_refused() {
     pki.ok(&["issue", "server", "--san", "a.test", "--ca-passphrase-file", "capw", "-q"]);
     let limit = std::time::Duration::from_secs(20);
 
-    for (args, culprit) in [
-        (&["issue", "server", "--san", "b.test", "--ca-passphrase-file", "/dev/zero"][..], "/dev/zero"),
-        (
-            &[
-                "issue",
-                "server",
-                "--san",
-                "b.test",
-                "--ca-passphrase-file",
-                "capw",
-                "--encrypt-key",
-                "--passphrase-file",
-                "/dev/zero",
-            ],
-            "/dev/zero",
-        ),
-        (&["inspect", "/dev/zero"], "/dev/zero"),
-    ] {
-        let (code, err, _) = bounded(&pki, args, limit);
-        assert_eq!(code, Some(1), "pki {args:?}: {err}");
-        assert!(err.contains(&format!("'{culprit}'")) && err.contains("more than the"), "{err}");
-    }
-
-    mkfifo(&pki.path("pipe"));
-    for args in [
-        &["issue", "server", "--san", "b.test", "--ca-passphrase-file", "pipe"][..],
-        &[
+    // `issue` of a new key encrypted with the passphrase in `file` (the CA's from capw).
+    let encrypted = |file: &'static str| -> Vec<&'static str> {
+        vec![
             "issue",
             "server",
             "--san",
@@ -216,12 +192,27 @@ fn secrets_and_pipes_that_never_end_are_refused() {
             "capw",
             "--encrypt-key",
             "--passphrase-file",
-            "pipe",
-        ],
-        &["serve", "--cert", "a.test.pem", "--key", "pipe", "--once"],
-        &["inspect", "pipe"],
+            file,
+        ]
+    };
+    for args in [
+        vec!["issue", "server", "--san", "b.test", "--ca-passphrase-file", "/dev/zero"],
+        encrypted("/dev/zero"),
+        vec!["inspect", "/dev/zero"],
     ] {
-        let (code, err, _) = bounded(&pki, args, limit);
+        let (code, err, _) = bounded(&pki, &args, limit);
+        assert_eq!(code, Some(1), "pki {args:?}: {err}");
+        assert!(err.contains("'/dev/zero'") && err.contains("more than the"), "{err}");
+    }
+
+    mkfifo(&pki.path("pipe"));
+    for args in [
+        vec!["issue", "server", "--san", "b.test", "--ca-passphrase-file", "pipe"],
+        encrypted("pipe"),
+        vec!["serve", "--cert", "a.test.pem", "--key", "pipe", "--once"],
+        vec!["inspect", "pipe"],
+    ] {
+        let (code, err, _) = bounded(&pki, &args, limit);
         assert_eq!(code, Some(1), "pki {args:?} (None = killed: it hung): {err}");
         assert!(err.contains("'pipe'") && err.contains("named pipe"), "{err}");
     }
