@@ -103,72 +103,75 @@ impl Staged {
 /// ([`Placed::undo`]: say, when the ledger entry for them could not be committed).
 #[must_use = "keep() or undo() the placed files"]
 pub struct Placed {
-    /// The files put in place, each with the backup of the file it replaced (if any).
-    done: Vec<(PathBuf, Option<PathBuf>)>,
-    /// Backups of files not (yet) replaced.
-    spare: Vec<PathBuf>,
+    /// Each destination, the backup of the file that was there (if any), and whether the
+    /// new file is in place yet.
+    files: Vec<(PathBuf, Option<PathBuf>, bool)>,
 }
 
 impl Placed {
     /// Keep the new files: the backups go.
     pub fn keep(self) {
-        for b in self.done.iter().filter_map(|(_, b)| b.as_ref()).chain(&self.spare) {
+        for b in self.files.iter().filter_map(|(_, b, _)| b.as_ref()) {
             let _ = fs::remove_file(b);
         }
     }
 
     /// Take the new files back and put every replaced file back as it was.
     pub fn undo(self) {
-        for (dest, backup) in &self.done {
+        for (dest, backup, placed) in &self.files {
             match backup {
                 Some(b) => {
                     let _ = fs::rename(b, dest);
                 }
-                None => {
+                None if *placed => {
                     let _ = fs::remove_file(dest);
                 }
+                None => {}
             }
         }
-        for b in &self.spare {
-            let _ = fs::remove_file(b);
-        }
-        if let Some((d, _)) = self.done.first() {
+        if let Some((d, _, _)) = self.files.first() {
             sync_dir(parent_dir(d));
         }
     }
 }
 
-/// Move staged files into place, all or nothing: when one fails, those already moved are
-/// taken back and every file they replaced is put back as it was, so a failure leaves the
-/// old set or (on success) the new set, complete. With `overwrite`, each file about to be
-/// replaced is first hard-linked (or copied) to a backup beside it, kept until the caller
-/// decides ([`Placed`]).
+/// Move staged files into place, all or nothing. The first file is the one the others
+/// depend on (a key, then its certificate and chain): when replacing, the old versions of
+/// the others are removed before the first is replaced, so that at every instant, even
+/// under `kill -9`, a certificate on disk belongs to the key beside it. Every file
+/// replaced is first hard-linked (or copied) to a backup beside it (`.pki-old-*`), so a
+/// failure puts the old set back, and a kill leaves it there; the backups go when the
+/// caller keeps the new set ([`Placed`]).
 pub fn place_all(staged: Vec<Staged>, overwrite: bool) -> Result<Placed> {
-    let mut backups: Vec<Option<PathBuf>> = Vec::with_capacity(staged.len());
-    if overwrite {
-        for s in &staged {
-            match backup(s.dest()) {
-                Ok(b) => backups.push(b),
+    let mut placed = Placed { files: Vec::with_capacity(staged.len()) };
+    for s in &staged {
+        let backup = match overwrite {
+            true => match backup(s.dest()) {
+                Ok(b) => b,
                 Err(e) => {
-                    Placed { done: Vec::new(), spare: backups.into_iter().flatten().collect() }.undo();
+                    placed.keep();
                     return Err(e);
                 }
-            }
-        }
+            },
+            false => None,
+        };
+        placed.files.push((s.dest().to_path_buf(), backup, false));
     }
-    backups.resize(staged.len(), None);
-    let mut placed = Placed { done: Vec::with_capacity(staged.len()), spare: Vec::new() };
-    let mut backups = backups.into_iter();
-    for s in staged {
-        let dest = s.dest().to_path_buf();
-        let backup = backups.next().flatten();
-        if let Err(e) = s.commit(overwrite) {
-            placed.spare.extend(backup);
-            placed.spare.extend(backups.flatten());
+    for (dest, backup, _) in placed.files.iter().skip(1) {
+        if backup.is_some()
+            && let Err(e) = fs::remove_file(dest)
+        {
+            let e = Error::io(dest, "replace", e);
             placed.undo();
             return Err(e);
         }
-        placed.done.push((dest, backup));
+    }
+    for (i, s) in staged.into_iter().enumerate() {
+        if let Err(e) = s.commit(overwrite) {
+            placed.undo();
+            return Err(e);
+        }
+        placed.files[i].2 = true;
     }
     Ok(placed)
 }

@@ -31,10 +31,14 @@ fn forced_reissue_that_fails_on_its_last_rename_keeps_the_old_files() {
     assert_eq!(before.len(), 3, "{:?}", before.iter().map(|f| &f.0).collect::<Vec<_>>());
     let ledger_before = ledger_lines(&pki.ca_dir(), false).len();
 
-    // key, certificate, chain: three renames; the third fails.
+    // key, certificate, chain: the first rename onto the chain (the last file) fails.
+    // (-P: only calls naming that path count; the rename that restores it is the second.)
+    let chain = pki.path("a.test-chain.pem");
     let mut cmd = std::process::Command::new("strace");
-    cmd.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2"])
-        .args(["-e", "inject=rename,renameat,renameat2:error=EIO:when=3"]);
+    cmd.args(["-f", "-qq", "-o", "/dev/null", "-P", chain.to_str().unwrap(), "-P", "./a.test-chain.pem"])
+        .args(["-P", "a.test-chain.pem"])
+        .args(["-e", "trace=rename,renameat,renameat2"])
+        .args(["-e", "inject=rename,renameat,renameat2:error=EIO:when=1"]);
     let pki_cmd = pki.process(&["issue", "server", "--san", "a.test", "--force", "-q"]);
     cmd.arg(pki_cmd.get_program()).args(pki_cmd.get_args()).current_dir(pki.work());
     for (k, v) in pki_cmd.get_envs() {
