@@ -15,12 +15,28 @@ use crate::validity::rfc3339;
 
 /// Mark the certificate with `serial` revoked for `reason`. Returns its ledger entry as
 /// it now stands. An unknown serial or one already revoked is an error.
-pub fn revoke(ca: &CaDir, serial: &str, reason: Reason, now: OffsetDateTime) -> Result<LedgerEntry> {
+pub fn revoke(ca: &CaDir, target: &Target, reason: Reason, now: OffsetDateTime) -> Result<LedgerEntry> {
     ca.require_root()?;
     let store = ca.ledger();
     let mut session = store.begin()?;
-    let Some(entry) = session.find(serial)? else {
-        return Err(Error::UnknownSerial { serial: serial.to_string() });
+    let entry = match target {
+        Target::Serial(serial) => {
+            session.find(serial)?.ok_or_else(|| Error::UnknownSerial { serial: serial.to_string() })?
+        }
+        Target::Certificate { path, serial, fingerprint_sha256 } => {
+            match session.find(serial)? {
+                None => return Err(Error::UnknownSerial { serial: serial.to_string() }),
+                Some(e) if e.fingerprint_sha256.eq_ignore_ascii_case(fingerprint_sha256) => e,
+                Some(_) => {
+                    return Err(Error::NotIssuedHere {
+                        path: path.clone(),
+                        serial: serial.clone(),
+                        command: "revoke",
+                        same_serial: true,
+                    });
+                }
+            }
+        }
     };
     if let Some(r) = &entry.revoked {
         return Err(Error::AlreadyRevoked { subject: entry.subject.clone(), serial: entry.serial, at: r.at.clone() });
@@ -33,6 +49,24 @@ pub fn revoke(ca: &CaDir, serial: &str, reason: Reason, now: OffsetDateTime) -> 
     })?;
     session.commit()?;
     Ok(LedgerEntry { revoked: Some(revocation), ..entry })
+}
+
+/// What to revoke: a serial as the user typed it, or a certificate file, which must be
+/// the very certificate this CA issued with its serial (another CA's certificate can
+/// carry the same serial; revoking is irreversible).
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A serial, hex.
+    Serial(String),
+    /// A certificate read from a file.
+    Certificate {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its serial, hex.
+        serial: String,
+        /// Its SHA-256 fingerprint, hex.
+        fingerprint_sha256: String,
+    },
 }
 
 /// Sign the next CRL of `issuer` and write it to `out` (in one ledger session, so CRL

@@ -7,6 +7,7 @@ use clap::{Args, ValueHint};
 use crate::commands::Global;
 use crate::commands::passphrase::CaKeyArgs;
 use crate::crl::Reason;
+use crate::crl::Target;
 use crate::error::Result;
 use crate::input::read_cert_items;
 use crate::render::Outcome;
@@ -41,15 +42,17 @@ pub struct RevokeArgs {
 /// Run `pki revoke`.
 pub fn run_revoke(a: RevokeArgs, global: &Global) -> Result<Outcome> {
     let path = PathBuf::from(&a.target);
-    let serial = if path.exists() {
+    let target = if path.exists() {
         let items = read_cert_items(&path)?;
-        crate::certinfo::CertInfo::parse(&items[0].der)
+        let der = &items[0].der;
+        let serial = crate::certinfo::CertInfo::parse(der)
             .map_err(|e| crate::Error::BadCertificate { path: path.clone(), reason: e.to_string() })?
-            .serial_hex
+            .serial_hex;
+        Target::Certificate { path, serial, fingerprint_sha256: crate::certinfo::sha256_hex(der) }
     } else {
-        a.target.clone()
+        Target::Serial(a.target.clone())
     };
-    let e = crate::crl::revoke(&global.ca(), &serial, a.reason, global.now)?;
+    let e = crate::crl::revoke(&global.ca(), &target, a.reason, global.now)?;
     let r = e
         .revoked
         .clone()

@@ -142,12 +142,18 @@ pub enum Error {
     },
     /// The root's pathLenConstraint is 0, so it may not sign an intermediate.
     RootPathLenZero,
-    /// A certificate given to `renew` that this CA's ledger does not know.
+    /// A certificate given to `renew` or `revoke` that this CA did not issue: its serial is
+    /// unknown, or the certificate recorded with that serial is another one (its
+    /// fingerprint differs: another CA's certificate with the same serial).
     NotIssuedHere {
         /// The certificate file.
         path: PathBuf,
         /// Its serial, hex.
         serial: String,
+        /// The command ("renew", "revoke").
+        command: &'static str,
+        /// This CA issued a different certificate with that serial.
+        same_serial: bool,
     },
     /// A CA certificate given where only a leaf will do.
     NotALeaf {
@@ -270,9 +276,10 @@ impl Error {
             Error::RootPathLenZero => {
                 Some("issue leaves from the root, or create a root without --path-len 0".into())
             }
-            Error::NotIssuedHere { .. } => {
+            Error::NotIssuedHere { command: "renew", .. } => {
                 Some("renew with the CA that issued it (--ca-dir), or issue a new one with 'pki issue'".into())
             }
+            Error::NotIssuedHere { command, .. } => Some(format!("{command} it with the CA that issued it (--ca-dir DIR)")),
             Error::NotALeaf { .. } => Some("create a new intermediate with 'pki ca intermediate --force'".into()),
             Error::UnknownSerial { .. } => Some("'pki list' shows the serials this CA issued".into()),
             Error::AlreadyRevoked { .. } => None,
@@ -359,9 +366,14 @@ impl fmt::Display for Error {
                 write!(f, "'{}' is not empty and holds no pki CA; nothing was written", dir.display())
             }
             Error::RootPathLenZero => write!(f, "the root's pathLenConstraint is 0: it may not have intermediates"),
-            Error::NotIssuedHere { path, serial } => {
+            Error::NotIssuedHere { path, serial, same_serial: false, .. } => {
                 write!(f, "'{}' (serial {serial}) was not issued by this CA", path.display())
             }
+            Error::NotIssuedHere { path, serial, .. } => write!(
+                f,
+                "'{}' (serial {serial}) was not issued by this CA: the certificate it issued with that serial has another fingerprint",
+                path.display()
+            ),
             Error::NotALeaf { path } => write!(f, "'{}' is a CA certificate; renew leaves only", path.display()),
             Error::UnknownSerial { serial } => write!(f, "no certificate with serial '{serial}' in this CA's ledger"),
             Error::AlreadyRevoked { subject, serial, at } => {

@@ -44,10 +44,20 @@ pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime
         .map_err(|e| Error::BadCertificate { path: r.cert.clone(), reason: e.to_string() })?;
     let serial_hex = info.serial_hex;
     ca.require_root()?;
-    let entry = ca
-        .ledger()
-        .find(&serial_hex)?
-        .ok_or_else(|| Error::NotIssuedHere { path: r.cert.clone(), serial: serial_hex.clone() })?;
+    // The serial alone is not enough: another CA's certificate can carry the same one.
+    let found = ca.ledger().find(&serial_hex)?;
+    let fingerprint = crate::certinfo::sha256_hex(&der);
+    let entry = match found {
+        Some(e) if e.fingerprint_sha256.eq_ignore_ascii_case(&fingerprint) => e,
+        other => {
+            return Err(Error::NotIssuedHere {
+                path: r.cert.clone(),
+                serial: serial_hex,
+                command: "renew",
+                same_serial: other.is_some(),
+            });
+        }
+    };
     if !matches!(entry.profile, Profile::Server | Profile::Client) {
         return Err(Error::NotALeaf { path: r.cert.clone() });
     }

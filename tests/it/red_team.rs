@@ -470,3 +470,35 @@ fn a_symlinked_lock_file_is_refused() {
     assert!(err.contains(".lock"), "{err}");
     assert!(!elsewhere.exists(), "nothing was created through the link");
 }
+
+// Item 10: `revoke FILE` (and `renew FILE`) match the very certificate, not its serial
+// alone: another CA's certificate with the same serial is refused, and nothing changes.
+#[test]
+fn a_stranger_with_the_same_serial_is_neither_revoked_nor_renewed() {
+    assert!(have("openssl"), "openssl makes the stranger: apt-get install openssl");
+    let pki = Pki::new();
+    pki.init(&[]);
+    let ours = pki.json(&["issue", "server", "--san", "a.test"]);
+    let serial = ours["serial"].as_str().unwrap().to_string();
+    let script = format!(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout stranger-key.pem \
+         -subj /CN=a.test -set_serial 0x{serial} -days 30 -out stranger.pem 2>/dev/null"
+    );
+    let st = std::process::Command::new("sh").args(["-c", &script]).current_dir(pki.work()).status().unwrap();
+    assert!(st.success(), "openssl could not make the stranger");
+    let ledger_before = ledger_lines(&pki.ca_dir(), true);
+
+    for command in ["revoke", "renew"] {
+        let err = pki.fails(1, &[command, "stranger.pem"]);
+        assert!(
+            err.contains(&format!(
+                "'stranger.pem' (serial {serial}) was not issued by this CA: the certificate it issued with that serial has another fingerprint"
+            )),
+            "{command}: {err}"
+        );
+        assert!(err.contains("hint: ") && err.contains("with the CA that issued it"), "{err}");
+    }
+    assert_eq!(ledger_lines(&pki.ca_dir(), true), ledger_before, "nothing was recorded");
+    // Ours, by file, still works.
+    pki.ok(&["revoke", "a.test.pem", "-q"]);
+}
