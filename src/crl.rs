@@ -23,20 +23,18 @@ pub fn revoke(ca: &CaDir, target: &Target, reason: Reason, now: OffsetDateTime) 
         Target::Serial(serial) => {
             session.find(serial)?.ok_or_else(|| Error::UnknownSerial { serial: serial.to_string() })?
         }
-        Target::Certificate { path, serial, fingerprint_sha256 } => {
-            match session.find(serial)? {
-                None => return Err(Error::UnknownSerial { serial: serial.to_string() }),
-                Some(e) if e.fingerprint_sha256.eq_ignore_ascii_case(fingerprint_sha256) => e,
-                Some(_) => {
-                    return Err(Error::NotIssuedHere {
-                        path: path.clone(),
-                        serial: serial.clone(),
-                        command: "revoke",
-                        same_serial: true,
-                    });
-                }
+        Target::Certificate { path, serial, fingerprint_sha256 } => match session.find(serial)? {
+            None => return Err(Error::UnknownSerial { serial: serial.to_string() }),
+            Some(e) if e.fingerprint_sha256.eq_ignore_ascii_case(fingerprint_sha256) => e,
+            Some(_) => {
+                return Err(Error::NotIssuedHere {
+                    path: path.clone(),
+                    serial: serial.clone(),
+                    command: "revoke",
+                    same_serial: true,
+                });
             }
-        }
+        },
     };
     if let Some(r) = &entry.revoked {
         return Err(Error::AlreadyRevoked { subject: entry.subject.clone(), serial: entry.serial, at: r.at.clone() });
@@ -79,7 +77,11 @@ pub fn issue_crl(ca: &CaDir, issuer: &LoadedCa, days: u32, out: &Path, now: Offs
     let mut session = store.begin()?;
     let ledger = session.load()?;
     let label = issuer.name.label().to_string();
-    let number = ledger.crl_number(&label) + 1;
+    let last = ledger.crl_number(&label);
+    let number = last.checked_add(1).ok_or_else(|| Error::Ledger {
+        path: ledger.location().to_path_buf(),
+        problem: LedgerProblem::CrlNumberExhausted { issuer: label.clone(), number: last },
+    })?;
     let crl = make_crl(issuer, &ledger, number, now, days)?;
     session.append(&Event::CrlNumber { issuer: label, number })?;
     fsutil::write_public(out, crl.pem.as_bytes(), true)?;

@@ -37,6 +37,14 @@ pub enum LedgerProblem {
         /// The serial as recorded.
         serial: String,
     },
+    /// The CRL number of an issuer is at the largest pki records: the next CRL would wrap
+    /// to 0, and CRL numbers must never go backwards (RFC 5280, 5.2.3).
+    CrlNumberExhausted {
+        /// The issuer ("root" or an intermediate's name).
+        issuer: String,
+        /// Its last CRL number.
+        number: u64,
+    },
 }
 
 impl fmt::Display for LedgerProblem {
@@ -54,6 +62,10 @@ impl fmt::Display for LedgerProblem {
                 write!(f, "line {line}: {what} serial {serial}, which was never issued")
             }
             LedgerProblem::BadSerial { serial } => write!(f, "serial '{serial}' is not hex"),
+            LedgerProblem::CrlNumberExhausted { issuer, number } => write!(
+                f,
+                "the last CRL number of '{issuer}' is {number}, the largest pki records; CRL numbers never go back, so no CRL was written"
+            ),
         }
     }
 }

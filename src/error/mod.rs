@@ -264,6 +264,9 @@ impl Error {
             Error::KeyMismatch { .. } => Some("check that the key file is the one made with this certificate".into()),
             Error::InvalidValue { hint, .. } => hint.clone(),
             Error::Validity { hint, .. } => hint.clone(),
+            Error::Ledger { problem: LedgerProblem::CrlNumberExhausted { .. }, .. } => Some(
+                "start a new CA ('pki ca init --force' retires this one) and publish its CRLs instead".into(),
+            ),
             Error::Ledger { .. } => Some(
                 "the ledger is damaged; restore it from a backup, or move it aside to start a new one".into(),
             ),

@@ -502,3 +502,47 @@ fn a_stranger_with_the_same_serial_is_neither_revoked_nor_renewed() {
     // Ours, by file, still works.
     pki.ok(&["revoke", "a.test.pem", "-q"]);
 }
+
+// Item 9: a damaged ledger never panics `crl`; the CRL number never wraps; a failed
+// `crl -o` uses up no number.
+#[test]
+fn crl_refuses_damage_and_never_wraps_its_number() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "server", "--san", "a.test", "-q"]);
+    let ledger = pki.ca_dir().join("ledger.jsonl");
+    let good = fs::read_to_string(&ledger).unwrap();
+
+    // A serial that is not hex, with a multi-byte character where a slice would cut.
+    let issued = good.lines().nth(1).unwrap();
+    let serial = ledger_lines(&pki.ca_dir(), true)[0]["serial"].as_str().unwrap().to_string();
+    let revoked = r#"{"event":"revoked","serial":"zzé€zz","at":"2026-01-01T00:00:00Z","reason":"unspecified"}"#;
+    let damaged = format!("{good}{}\n{revoked}\n", issued.replace(&serial, "zzé€zz"));
+    fs::write(&ledger, &damaged).unwrap();
+    let err = pki.fails(1, &["crl"]);
+    assert!(err.contains("cannot use ledger") && err.contains("ledger.jsonl"), "{err}");
+    assert!(err.contains("serial 'zzé€zz' is not hex"), "{err}");
+    assert!(pki.ok(&["list"]).contains("zzé€zz"), "list shows the damaged line as it is");
+
+    // At the largest CRL number: refused, naming why, and nothing is appended.
+    let at_max = format!("{good}{{\"event\":\"crl-number\",\"issuer\":\"root\",\"number\":{}}}\n", u64::MAX);
+    fs::write(&ledger, &at_max).unwrap();
+    let err = pki.fails(1, &["crl", "-o", "max.crl"]);
+    assert!(err.contains(&format!("the last CRL number of 'root' is {}", u64::MAX)), "{err}");
+    assert!(err.contains("CRL numbers never go back"), "{err}");
+    assert_eq!(fs::read_to_string(&ledger).unwrap(), at_max);
+    assert!(!pki.path("max.crl").exists());
+
+    // A `crl -o` that cannot write its file takes its number back.
+    fs::write(&ledger, &good).unwrap();
+    pki.ok(&["crl", "-o", "one.crl", "-q"]);
+    fs::create_dir(pki.path("blocked")).unwrap();
+    pki.fails(1, &["crl", "-o", "blocked"]);
+    pki.ok(&["crl", "-o", "two.crl", "-q"]);
+    let numbers: Vec<u64> = ledger_lines(&pki.ca_dir(), true)
+        .iter()
+        .filter(|e| e["event"] == "crl-number")
+        .map(|e| e["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2], "the failed run used no number");
+}
