@@ -33,9 +33,8 @@ impl<'a> Validator<'a> {
                 anchor_ders.push(a);
             }
         }
-        let crls = input
-            .crls
-            .iter()
+        let crls = newest_per_issuer(&input.crls)
+            .into_iter()
             .filter_map(|c| webpki::BorrowedCertRevocationList::from_der(c).ok().map(Into::into))
             .collect();
         Ok(Validator { input, leaf_subject, ee, anchors, anchor_ders, crls })
@@ -217,4 +216,46 @@ fn relax(err: &webpki::Error, leaf: &[u8], at: &mut OffsetDateTime, purpose: &mu
         }
         _ => false,
     }
+}
+
+/// Of the CRLs given, the newest of each issuer: the highest cRLNumber, then the latest
+/// thisUpdate. webpki checks a certificate against the first CRL whose issuer matches, so
+/// without this an older CRL given first would hide a newer revocation. An issuer is its
+/// name and its authority key identifier (a re-keyed CA with the same name is another).
+/// CRLs x509-parser cannot read are kept as they are, for webpki to judge.
+pub(super) fn newest_per_issuer(crls: &[Vec<u8>]) -> Vec<&[u8]> {
+    use x509_parser::prelude::{FromDer, ParsedExtension};
+    use x509_parser::revocation_list::CertificateRevocationList;
+    /// (issuer name, authority key identifier).
+    type Issuer = (Vec<u8>, Vec<u8>);
+    /// (cRLNumber, padded big-endian; thisUpdate).
+    type Rank = (Vec<u8>, i64);
+    let mut newest: Vec<(Issuer, Rank, &[u8])> = Vec::new();
+    let mut unread = Vec::new();
+    for der in crls {
+        let Ok((_, crl)) = CertificateRevocationList::from_der(der) else {
+            unread.push(der.as_slice());
+            continue;
+        };
+        let aki = crl
+            .extensions()
+            .iter()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(a) => a.key_identifier.as_ref().map(|k| k.0.to_vec()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let issuer = (crl.issuer().as_raw().to_vec(), aki);
+        // Big-endian magnitude, left-padded so that byte order is numeric order.
+        let number = crl.crl_number().map(|n| n.to_bytes_be()).unwrap_or_default();
+        let mut padded = vec![0u8; 21usize.saturating_sub(number.len())];
+        padded.extend(number);
+        let rank = (padded, crl.last_update().timestamp());
+        match newest.iter_mut().find(|(i, _, _)| *i == issuer) {
+            Some(slot) if rank > slot.1 => *slot = (issuer, rank, der.as_slice()),
+            Some(_) => {}
+            None => newest.push((issuer, rank, der.as_slice())),
+        }
+    }
+    newest.into_iter().map(|(_, _, der)| der).chain(unread).collect()
 }

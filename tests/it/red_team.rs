@@ -546,3 +546,25 @@ fn crl_refuses_damage_and_never_wraps_its_number() {
         .collect();
     assert_eq!(numbers, [1, 2], "the failed run used no number");
 }
+
+// Item 12: with several CRLs of one issuer, the newest (highest cRLNumber) decides, in
+// whatever order they are given.
+#[test]
+fn verify_uses_the_newest_crl_of_an_issuer() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "server", "--san", "a.test", "-q"]);
+    pki.ok(&["crl", "-o", "old.crl", "-q"]);
+    pki.ok(&["revoke", "a.test.pem", "-q"]);
+    pki.ok(&["crl", "-o", "new.crl", "-q"]);
+    let root = pki.ca_dir().join("ca.pem");
+    let root = root.to_str().unwrap();
+    for crls in [["old.crl", "new.crl"], ["new.crl", "old.crl"]] {
+        let out = pki.run(&["verify", "a.test.pem", "--ca", root, "--crl", crls[0], "--crl", crls[1], "--json"]);
+        assert_eq!(out.status.code(), Some(3), "{crls:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v.to_string().contains("revoked"), "{crls:?}: {v:#}");
+    }
+    // The old CRL alone still says nothing about it.
+    pki.ok(&["verify", "a.test.pem", "--ca", root, "--crl", "old.crl", "-q"]);
+}
