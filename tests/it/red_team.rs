@@ -34,20 +34,15 @@ fn forced_reissue_that_fails_on_its_last_rename_keeps_the_old_files() {
     // key, certificate, chain: the first rename onto the chain (the last file) fails.
     // (-P: only calls naming that path count; the rename that restores it is the second.)
     let chain = pki.path("a.test-chain.pem");
-    let mut cmd = std::process::Command::new("strace");
-    cmd.args(["-f", "-qq", "-o", "/dev/null", "-P", chain.to_str().unwrap(), "-P", "./a.test-chain.pem"])
-        .args(["-P", "a.test-chain.pem"])
-        .args(["-e", "trace=rename,renameat,renameat2"])
-        .args(["-e", "inject=rename,renameat,renameat2:error=EIO:when=1"]);
-    let pki_cmd = pki.process(&["issue", "server", "--san", "a.test", "--force", "-q"]);
-    cmd.arg(pki_cmd.get_program()).args(pki_cmd.get_args()).current_dir(pki.work());
-    for (k, v) in pki_cmd.get_envs() {
-        match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
-    let out = cmd.output().unwrap();
+    let paths = [chain.to_str().unwrap(), "./a.test-chain.pem", "a.test-chain.pem"];
+    let inject = "inject=rename,renameat,renameat2:error=EIO:when=1";
+    let out = under_strace(
+        &pki,
+        &paths,
+        "trace=rename,renameat,renameat2",
+        inject,
+        &["issue", "server", "--san", "a.test", "--force", "-q"],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("a.test-chain.pem"), "the error names the file: {stderr}");
@@ -57,6 +52,52 @@ fn forced_reissue_that_fails_on_its_last_rename_keeps_the_old_files() {
     pki.ok(&["issue", "server", "--san", "a.test", "--force", "-q"]);
     assert_eq!(snapshot(&pki.work()).len(), 3);
     assert_eq!(ledger_lines(&pki.ca_dir(), false).len(), ledger_before + 1);
+}
+
+/// Run `pki ARGS` under strace, injecting `inject` into the `trace` calls that name one
+/// of `paths` (a failing rename, a full disk).
+fn under_strace(pki: &Pki, paths: &[&str], trace: &str, inject: &str, args: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new("strace");
+    cmd.args(["-f", "-qq", "-o", "/dev/null"]);
+    for p in paths {
+        cmd.args(["-P", p]);
+    }
+    cmd.args(["-e", trace, "-e", inject]);
+    let pki_cmd = pki.process(args);
+    cmd.arg(pki_cmd.get_program()).args(pki_cmd.get_args()).current_dir(pki.work());
+    for (k, v) in pki_cmd.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.output().unwrap()
+}
+
+// Item 2: `ca intermediate` records before it writes: a failed ledger append (a full
+// disk) leaves no intermediate on disk, and the retry works.
+#[test]
+fn an_intermediate_whose_ledger_line_cannot_be_written_is_not_created() {
+    assert!(have("strace"), "strace is needed to fill the disk: apt-get install strace");
+    let pki = Pki::new();
+    pki.init(&[]);
+    let ledger = pki.ca_dir().join("ledger.jsonl");
+    let before = fs::read(&ledger).unwrap();
+    let out = under_strace(
+        &pki,
+        &[ledger.to_str().unwrap()],
+        "trace=write,writev,pwrite64",
+        "inject=write,writev,pwrite64:error=ENOSPC",
+        &["ca", "intermediate", "--name", "web"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("ledger.jsonl") && stderr.contains("no space left on device"), "{stderr}");
+    assert!(!pki.ca_dir().join("intermediates/web/ca.pem").exists(), "an intermediate not in the ledger");
+    assert!(!pki.ca_dir().join("intermediates/web/ca-key.pem").exists());
+    assert_eq!(fs::read(&ledger).unwrap(), before, "the ledger is as it was");
+    pki.ok(&["ca", "intermediate", "--name", "web", "-q"]);
+    pki.ok(&["issue", "server", "--san", "a.test", "--issuer", "web", "-q"]);
 }
 
 /// Run `pki ARGS` with stdout going to /dev/full.
