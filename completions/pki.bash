@@ -166,6 +166,9 @@ _pki() {
             pki__subcmd__issue,help)
                 cmd="pki__subcmd__issue__subcmd__help"
                 ;;
+            pki__subcmd__issue,peer)
+                cmd="pki__subcmd__issue__subcmd__peer"
+                ;;
             pki__subcmd__issue,server)
                 cmd="pki__subcmd__issue__subcmd__server"
                 ;;
@@ -174,6 +177,9 @@ _pki() {
                 ;;
             pki__subcmd__issue__subcmd__help,help)
                 cmd="pki__subcmd__issue__subcmd__help__subcmd__help"
+                ;;
+            pki__subcmd__issue__subcmd__help,peer)
+                cmd="pki__subcmd__issue__subcmd__help__subcmd__peer"
                 ;;
             pki__subcmd__issue__subcmd__help,server)
                 cmd="pki__subcmd__issue__subcmd__help__subcmd__server"
@@ -1197,7 +1203,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version server client help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version server client peer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1308,7 +1314,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__help)
-            opts="server client help"
+            opts="server client peer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1349,6 +1355,20 @@ _pki() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pki__subcmd__issue__subcmd__help__subcmd__peer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pki__subcmd__issue__subcmd__help__subcmd__server)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1356,6 +1376,96 @@ _pki() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__issue__subcmd__peer)
+            opts="-q -h -V --ca-dir --json --quiet --no-color --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --encrypt-key --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --san)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-type)
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519 rsa-2048 rsa-3072 rsa-4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --not-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --not-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1767,7 +1877,7 @@ _pki() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -W "server client" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "server client peer" -- "${cur}"))
                     return 0
                     ;;
                 --san)

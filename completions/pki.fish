@@ -31,7 +31,7 @@ complete -c pki -n "__fish_pki_needs_command" -l no-color -d 'Never use colour (
 complete -c pki -n "__fish_pki_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_needs_command" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_needs_command" -f -a "ca" -d 'Create and manage the certificate authority'
-complete -c pki -n "__fish_pki_needs_command" -f -a "issue" -d 'Issue a TLS server or client certificate'
+complete -c pki -n "__fish_pki_needs_command" -f -a "issue" -d 'Issue a TLS server, client or peer certificate'
 complete -c pki -n "__fish_pki_needs_command" -f -a "list" -d 'List the certificates this CA issued'
 complete -c pki -n "__fish_pki_needs_command" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
 complete -c pki -n "__fish_pki_needs_command" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
@@ -100,15 +100,16 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -l json -d 'Print one JSON document on stdout instead of text'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -s q -l quiet -d 'Print nothing on success'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l san -d 'Subject alternative names (DNS names, IPs, emails, URIs)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l cn -d 'The subject common name (default: the first SAN)' -r
@@ -157,8 +158,33 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l san -d 'Subject alternative names: the names and addresses other members connect to' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l cn -d 'The subject common name (default: the first SAN)' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
+ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'
+ed25519\t'Ed25519 (pure)'
+rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
+rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l days -d 'Days the certificate is valid' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l not-after -d 'End of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l force -d 'Replace existing output files'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand list" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand list" -l json -d 'Print one JSON document on stdout instead of text'
@@ -220,7 +246,8 @@ complete -c pki -n "__fish_pki_using_subcommand csr" -s h -l help -d 'Print help
 complete -c pki -n "__fish_pki_using_subcommand csr" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l profile -d 'What the certificate is for' -r -f -a "server\t'A TLS server leaf (EKU serverAuth)'
-client\t'A TLS client leaf (EKU clientAuth)'"
+client\t'A TLS client leaf (EKU clientAuth)'
+peer\t'A cluster member\'s leaf, presented both as server and as client (EKU serverAuth and clientAuth), as etcd, Consul and Kafka use'"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l san -d 'Replace the requested SANs with these (comma-separated, repeatable)' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l days -d 'Days the certificate is valid' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
@@ -351,7 +378,7 @@ complete -c pki -n "__fish_pki_using_subcommand man" -l no-color -d 'Never use c
 complete -c pki -n "__fish_pki_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand man" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "ca" -d 'Create and manage the certificate authority'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "issue" -d 'Issue a TLS server or client certificate'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "issue" -d 'Issue a TLS server, client or peer certificate'
 complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "list" -d 'List the certificates this CA issued'
 complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
 complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'

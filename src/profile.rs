@@ -1,5 +1,5 @@
 //! Certificate profiles: every rcgen field set on purpose for a root, an intermediate,
-//! a TLS server leaf and a TLS client leaf. rcgen's defaults (1975 to 4096, a serial
+//! a TLS server leaf, a TLS client leaf and a peer leaf (both). rcgen's defaults (1975 to 4096, a serial
 //! derived from the key, no key usage) are never used.
 
 use std::fmt;
@@ -31,6 +31,9 @@ pub enum Profile {
     Server,
     /// A TLS client leaf (EKU clientAuth).
     Client,
+    /// A cluster member's leaf, presented both as server and as client (EKU serverAuth and
+    /// clientAuth), as etcd, Consul and Kafka use.
+    Peer,
 }
 
 impl fmt::Display for Profile {
@@ -40,6 +43,7 @@ impl fmt::Display for Profile {
             Profile::Intermediate => "intermediate",
             Profile::Server => "server",
             Profile::Client => "client",
+            Profile::Peer => "peer",
         })
     }
 }
@@ -141,7 +145,7 @@ pub fn intermediate(subject: &Subject, validity: Validity, serial: &Serial, path
 
 /// A TLS leaf: basicConstraints CA:FALSE, keyUsage critical digitalSignature (plus
 /// keyEncipherment for RSA keys only: on EC and Ed25519 keys it is an RFC 5280 error),
-/// EKU serverAuth or clientAuth, SKI and AKI, the given SANs.
+/// EKU serverAuth, clientAuth or (for a peer) both, SKI and AKI, the given SANs.
 pub fn leaf(
     profile: Profile,
     subject: &Subject,
@@ -156,19 +160,20 @@ pub fn leaf(
     if rsa_key {
         p.key_usages.push(KeyUsagePurpose::KeyEncipherment);
     }
-    p.extended_key_usages = vec![match profile {
-        Profile::Server => ExtendedKeyUsagePurpose::ServerAuth,
-        Profile::Client => ExtendedKeyUsagePurpose::ClientAuth,
+    p.extended_key_usages = match profile {
+        Profile::Server => vec![ExtendedKeyUsagePurpose::ServerAuth],
+        Profile::Client => vec![ExtendedKeyUsagePurpose::ClientAuth],
+        Profile::Peer => vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth],
         Profile::Root | Profile::Intermediate => {
             return Err(Error::crypto("leaf profile", format!("'{profile}' is not a leaf profile")));
         }
-    }];
+    };
     p.subject_alt_names = sans.iter().map(SanEntry::to_rcgen).collect::<Result<_>>()?;
     p.use_authority_key_identifier_extension = true;
     Ok(p)
 }
 
-/// The default CN of a server certificate: the first SAN that fits in a commonName.
+/// The default CN of a server (or peer) certificate: the first SAN that fits in a commonName.
 pub fn default_server_cn(sans: &[SanEntry]) -> Option<String> {
     sans.iter().map(SanEntry::value).find(|v| v.len() <= MAX_CN_LEN)
 }

@@ -73,7 +73,7 @@ pub struct OutputArgs {
 
     /// Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem
     ///
-    /// Default: for `issue server` the first SAN, for `issue client` the CN (with '*'
+    /// Default: for `issue server` and `issue peer` the first SAN, for `issue client` the CN (with '*'
     /// written as '_wildcard' and characters unsafe in file names replaced by '_'); for
     /// `sign` the request's file name without .csr; for `renew` the certificate's.
     #[arg(long, value_name = "NAME")]

@@ -144,14 +144,16 @@ pub fn run_sign(a: SignArgs, global: &Global) -> Result<Outcome> {
     let sans = if a.san.is_empty() { req.sans } else { parse_san_lists(&a.san)? };
     let subject = Subject { cn: req.subject.cn.clone(), org: req.subject.org.clone(), unit: None };
     let usable = match a.profile {
-        Profile::Server => !sans.is_empty(),
+        Profile::Server | Profile::Peer => !sans.is_empty(),
         _ => subject.cn.is_some(),
     };
     if !usable {
         return Err(Error::BadInput {
             path: a.csr.clone(),
             reason: match a.profile {
-                Profile::Server => "the request names no host (no SAN); a server certificate needs one".into(),
+                Profile::Server | Profile::Peer => {
+                    format!("the request names no host (no SAN); a {} certificate needs one", a.profile)
+                }
                 _ => "the request has no common name; a client certificate needs one".into(),
             },
         });

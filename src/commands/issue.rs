@@ -1,4 +1,5 @@
-//! `pki issue server` and `pki issue client`: mint a TLS leaf certificate and its key.
+//! `pki issue server`, `pki issue client` and `pki issue peer`: mint a TLS leaf
+//! certificate and its key.
 
 use std::path::PathBuf;
 
@@ -16,7 +17,7 @@ use crate::report::IssuedReport;
 use crate::san::parse_san_lists;
 
 /// The one-line description of `IssueArgs` (also shown in its parent's list).
-pub const ISSUE_ABOUT: &str = "Issue a TLS server or client certificate";
+pub const ISSUE_ABOUT: &str = "Issue a TLS server, client or peer certificate";
 
 /// `pki issue`.
 #[derive(Debug, Args)]
@@ -25,6 +26,7 @@ pub const ISSUE_ABOUT: &str = "Issue a TLS server or client certificate";
     long_about = "Issue a leaf certificate signed by the root (or by an intermediate with \
 --issuer), with a fresh key, and write NAME.pem, NAME-key.pem and NAME-chain.pem.",
     after_help = "EXAMPLES:\n  pki issue server --san localhost,127.0.0.1,::1\n  pki issue client --cn alice\n  \
+pki issue peer --san etcd-1.internal,10.0.0.11\n  \
 pki issue server --issuer web --san api.internal --out-dir certs"
 )]
 pub struct IssueArgs {
@@ -42,6 +44,8 @@ pub enum IssueCommand {
     Server(ServerArgs),
     #[command(about = CLIENT_ABOUT)]
     Client(ClientArgs),
+    #[command(about = PEER_ABOUT)]
+    Peer(PeerArgs),
 }
 
 const SAN_HELP: &str = "Comma-separated list; repeatable. Each entry is typed by its form: an \
@@ -111,7 +115,39 @@ pub struct ClientArgs {
     pub common: CommonArgs,
 }
 
-/// Flags shared by `issue server` and `issue client`.
+/// The one-line description of `PeerArgs` (also shown in its parent's list).
+pub const PEER_ABOUT: &str = "Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)";
+
+/// `pki issue peer`.
+#[derive(Debug, Args)]
+#[command(
+    about = PEER_ABOUT,
+    long_about = "Issue one certificate that a cluster member presents both ways: as a TLS server \
+to the members that connect to it and as a TLS client to the members it connects to, as etcd, \
+Consul and Kafka use. EKU serverAuth and clientAuth; otherwise as 'issue server': \
+basicConstraints CA:FALSE, keyUsage critical digitalSignature (plus keyEncipherment for RSA \
+keys), subject and authority key identifiers, a random serial, and the SANs given (at least \
+one; the names other members connect to). The CN defaults to the first SAN.",
+    after_help = "EXAMPLES:\n  pki issue peer --san etcd-1.internal,10.0.0.11\n  \
+pki issue peer --san kafka-0.kafka.svc,kafka-0 --name kafka-0 --out-dir certs\n  \
+pki issue peer --san consul-1.dc1.consul,127.0.0.1 --issuer cluster\n\n\
+EXIT CODES:\n  0 issued   1 error (invalid SAN, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
+)]
+pub struct PeerArgs {
+    /// Subject alternative names: the names and addresses other members connect to
+    #[arg(long, value_name = "LIST", required = true, long_help = SAN_HELP)]
+    pub san: Vec<String>,
+
+    /// The subject common name (default: the first SAN)
+    #[arg(long, value_name = "CN")]
+    pub cn: Option<String>,
+
+    #[command(flatten)]
+    /// Flags shared with `issue server`.
+    pub common: CommonArgs,
+}
+
+/// Flags shared by `issue server`, `issue client` and `issue peer`.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// The key type
@@ -132,6 +168,7 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
     let (profile, cn, sans, common) = match args.command {
         IssueCommand::Server(a) => (Profile::Server, a.cn, parse_san_lists(&a.san)?, a.common),
         IssueCommand::Client(a) => (Profile::Client, Some(a.cn), parse_san_lists(&a.san)?, a.common),
+        IssueCommand::Peer(a) => (Profile::Peer, a.cn, parse_san_lists(&a.san)?, a.common),
     };
     let subject = Subject { cn, ..Default::default() };
     let plan = LeafPlan::new(profile, subject, sans, common.leaf.issuer.name())?

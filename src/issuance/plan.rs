@@ -56,7 +56,7 @@ pub enum FileName {
     SafeFrom(String),
     /// Used as is: the stem of a file that already exists (`renew`).
     Exact(String),
-    /// The profile's default: the first SAN for a server, the CN for a client.
+    /// The profile's default: the first SAN for a server or peer, the CN for a client.
     Default,
 }
 
@@ -76,16 +76,18 @@ pub struct LeafPlan {
 }
 
 impl LeafPlan {
-    /// A plan for a `profile` leaf signed by `issuer`: the subject is checked, a server
-    /// certificate must have a SAN, and a server without a CN gets the first SAN that fits.
+    /// A plan for a `profile` leaf signed by `issuer`: the subject is checked, a server or
+    /// peer certificate must have a SAN, and one without a CN gets the first SAN that fits.
     /// Defaults until set: a fresh ECDSA P-256 key, 397 days, files in `.`, no `--force`.
     pub fn new(profile: Profile, subject: Subject, sans: Vec<SanEntry>, issuer: CaName) -> Result<LeafPlan> {
         subject.validate()?;
         let subject = match profile {
-            Profile::Server if sans.is_empty() => {
-                return Err(Error::invalid("--san", "", "a server certificate needs at least one SAN"));
+            Profile::Server | Profile::Peer if sans.is_empty() => {
+                return Err(Error::invalid("--san", "", format!("a {profile} certificate needs at least one SAN")));
             }
-            Profile::Server if subject.cn.is_none() => Subject { cn: default_server_cn(&sans), ..subject },
+            Profile::Server | Profile::Peer if subject.cn.is_none() => {
+                Subject { cn: default_server_cn(&sans), ..subject }
+            }
             Profile::Root | Profile::Intermediate => {
                 return Err(Error::crypto("leaf profile", format!("'{profile}' is not a leaf profile")));
             }
@@ -136,7 +138,7 @@ impl LeafPlan {
             FileName::SafeFrom(s) => safe_file_stem(s),
             FileName::Exact(s) => s.clone(),
             FileName::Default => match (self.profile, self.sans.first()) {
-                (Profile::Server, Some(first)) => safe_file_stem(&first.value()),
+                (Profile::Server | Profile::Peer, Some(first)) => safe_file_stem(&first.value()),
                 _ => safe_file_stem(self.subject.cn.as_deref().unwrap_or("client")),
             },
         };

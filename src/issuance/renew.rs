@@ -58,7 +58,7 @@ pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime
             });
         }
     };
-    if !matches!(entry.profile, Profile::Server | Profile::Client) {
+    if !matches!(entry.profile, Profile::Server | Profile::Client | Profile::Peer) {
         return Err(Error::NotALeaf { path: r.cert.clone() });
     }
     let sans = info.sans.to_entries()?;

@@ -23,6 +23,10 @@ impl Report for IssuedReport {
                 "Issued server certificate for {}",
                 self.sans.iter().map(|s| field(s)).collect::<Vec<_>>().join(", ")
             ),
+            Profile::Peer => format!(
+                "Issued peer certificate (server and client) for {}",
+                self.sans.iter().map(|s| field(s)).collect::<Vec<_>>().join(", ")
+            ),
             Profile::Client => format!("Issued client certificate for {}", field(&self.subject)),
         };
         let days = (i.validity.not_after - i.validity.not_before).whole_days();

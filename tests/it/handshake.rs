@@ -40,7 +40,7 @@ const PONG: &[u8] = b"pong from the server";
 // ---------------------------------------------------------------------------------------
 
 /// Every certificate in a PEM file, in order.
-fn certs(path: &Path) -> Vec<CertificateDer<'static>> {
+pub(crate) fn certs(path: &Path) -> Vec<CertificateDer<'static>> {
     CertificateDer::pem_file_iter(path)
         .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
         .collect::<Result<Vec<_>, _>>()
@@ -135,9 +135,9 @@ fn loopback_ip() -> ServerName<'static> {
 
 /// What one side of a connection ended with.
 #[derive(Debug)]
-struct Seen {
+pub(crate) struct Seen {
     /// The certificates the peer presented, leaf first.
-    peer: Vec<CertificateDer<'static>>,
+    pub(crate) peer: Vec<CertificateDer<'static>>,
     /// The application data received from the peer.
     received: Vec<u8>,
     /// The negotiated protocol version.
@@ -163,14 +163,14 @@ fn failure(e: io::Error) -> Failure {
 
 /// Both sides of one connection.
 #[derive(Debug)]
-struct Outcome {
+pub(crate) struct Outcome {
     server: Result<Seen, Failure>,
     client: Result<Seen, Failure>,
 }
 
 impl Outcome {
     /// Both sides completed the handshake, exchanged PING/PONG and closed cleanly.
-    fn assert_ok(self) -> (Seen, Seen) {
+    pub(crate) fn assert_ok(self) -> (Seen, Seen) {
         match self {
             Outcome { server: Ok(s), client: Ok(c) } => {
                 assert_eq!(s.received, PING, "the server got the client's bytes");
@@ -321,7 +321,7 @@ fn assert_server_saw_client(server: &Seen, expected_file: &Path, who: &str) {
 const VERSIONS: [&SupportedProtocolVersion; 2] = [&TLS13, &TLS12];
 
 /// The root certificate, `CA_DIR/ca.pem`.
-fn ca_pem(pki: &Pki) -> PathBuf {
+pub(crate) fn ca_pem(pki: &Pki) -> PathBuf {
     pki.ca_dir().join("ca.pem")
 }
 
@@ -556,7 +556,7 @@ fn a_server_certificate_for_other_names_is_not_valid_for_the_name_asked_for() {
 
 /// A TLS 1.3 handshake to `localhost`: the server presents `server` (a world and the name
 /// of a leaf in it), the client presents `client`, and both trust only `ca`.
-fn handshake13(server: (&Pki, &str), client: (&Pki, &str), ca: &Path) -> Outcome {
+pub(crate) fn handshake13(server: (&Pki, &str), client: (&Pki, &str), ca: &Path) -> Outcome {
     connect(
         server_config(Identity::leaf(server.0, server.1), ca, &TLS13),
         client_config(Identity::leaf(client.0, client.1), ca, &TLS13),

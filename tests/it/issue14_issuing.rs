@@ -1,0 +1,119 @@
+//! Issue 14, "Issuing": `issue peer`, URL-looking SANs, relative times, Ed25519 server
+//! warnings, one rule for counting days, and renewals that keep their lifetime.
+
+use x509_parser::extensions::ParsedExtension;
+
+use crate::common::{Pki, both, parse, read_cert, require, tool};
+use crate::handshake::{ca_pem, certs, handshake13};
+
+/// The extendedKeyUsage of a certificate: (serverAuth, clientAuth, any other purpose).
+fn eku(der: &[u8]) -> (bool, bool, bool) {
+    let cert = parse(der);
+    let ekus: Vec<_> = cert
+        .extensions()
+        .iter()
+        .filter_map(|e| match e.parsed_extension() {
+            ParsedExtension::ExtendedKeyUsage(u) => Some(u.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ekus.len(), 1, "exactly one extendedKeyUsage extension");
+    let u = &ekus[0];
+    (u.server_auth, u.client_auth, u.any || u.code_signing || u.email_protection || !u.other.is_empty())
+}
+
+/// `openssl verify -x509_strict -CAfile ROOT -purpose PURPOSE LEAF` in the working directory.
+fn openssl_verify(pki: &Pki, purpose: &str, leaf: &str) -> std::process::Output {
+    let ca = ca_pem(pki);
+    let ca = ca.to_str().expect("UTF-8 path");
+    tool("openssl", &["verify", "-x509_strict", "-CAfile", ca, "-purpose", purpose, leaf], &pki.work())
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. issue peer
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_peer_certificate_has_server_and_client_auth_and_openssl_accepts_it_for_both() {
+    if !require("openssl") {
+        return;
+    }
+    let pki = Pki::new();
+    pki.init(&[]);
+    let out = pki.ok(&["issue", "peer", "--san", "etcd-1.test,10.0.0.11"]);
+    assert!(out.contains("Issued peer certificate (server and client) for etcd-1.test, 10.0.0.11"), "{out}");
+    // Named after the first SAN, CN the first SAN, as for a server.
+    let der = read_cert(&pki.path("etcd-1.test.pem"));
+    assert!(pki.path("etcd-1.test-key.pem").exists() && pki.path("etcd-1.test-chain.pem").exists());
+    assert_eq!(eku(&der), (true, true, false));
+    let cert = parse(&der);
+    let cn: Vec<_> = cert.subject().iter_common_name().map(|a| a.as_str().unwrap().to_string()).collect();
+    assert_eq!(cn, ["etcd-1.test"]);
+    for purpose in ["sslserver", "sslclient"] {
+        let out = openssl_verify(&pki, purpose, "etcd-1.test.pem");
+        assert!(out.status.success(), "openssl verify -purpose {purpose}:\n{}", both(&out));
+        assert!(both(&out).contains("etcd-1.test.pem: OK"), "{}", both(&out));
+    }
+    // The twin that could wrongly pass: a server certificate is no client.
+    pki.ok(&["issue", "server", "--san", "web.test", "-q"]);
+    let out = openssl_verify(&pki, "sslclient", "web.test.pem");
+    assert!(!out.status.success(), "a server certificate passed as a client:\n{}", both(&out));
+
+    // The ledger and --json say "peer".
+    let list = pki.json(&["list"]);
+    let profiles: Vec<&str> =
+        list.as_array().expect("an array").iter().map(|c| c["profile"].as_str().unwrap()).collect();
+    assert_eq!(profiles, ["peer", "server"], "{list}");
+}
+
+#[test]
+fn a_peer_certificate_needs_a_san_and_takes_the_server_flags() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let err = pki.fails(2, &["issue", "peer", "--cn", "node"]);
+    assert!(err.contains("--san"), "{err}");
+    pki.ok(&[
+        "issue",
+        "peer",
+        "--san",
+        "kafka-0.test",
+        "--cn",
+        "kafka-0",
+        "--name",
+        "k0",
+        "--key-type",
+        "rsa-2048",
+        "--days",
+        "30",
+        "-q",
+    ]);
+    let der = read_cert(&pki.path("k0.pem"));
+    let cert = parse(&der);
+    assert_eq!(cert.subject().iter_common_name().next().unwrap().as_str().unwrap(), "kafka-0");
+    assert_eq!((cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp()) / 86400, 30);
+    assert_eq!(eku(&der), (true, true, false));
+}
+
+#[test]
+fn two_peers_complete_mutual_tls_in_both_directions() {
+    // Each member serves the other and is the other's client, with the same certificate.
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "peer", "--san", "localhost,node-a.test", "--name", "a", "-q"]);
+    pki.ok(&["issue", "peer", "--san", "localhost,node-b.test", "--name", "b", "-q"]);
+    let ca = ca_pem(&pki);
+    for (server, client) in [("a", "b"), ("b", "a")] {
+        let (server_side, client_side) = handshake13((&pki, server), (&pki, client), &ca).assert_ok();
+        assert_eq!(server_side.peer, certs(&pki.path(&format!("{client}.pem"))), "{server} saw {client}");
+        assert_eq!(client_side.peer, certs(&pki.path(&format!("{server}.pem"))), "{client} saw {server}");
+    }
+}
+
+#[test]
+fn sign_makes_a_peer_certificate_from_a_request() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["csr", "--cn", "node-c", "--san", "node-c.test", "-q"]);
+    pki.ok(&["sign", "node-c.csr", "--profile", "peer", "-q"]);
+    assert_eq!(eku(&read_cert(&pki.path("node-c.pem"))), (true, true, false));
+}
