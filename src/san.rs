@@ -99,6 +99,19 @@ impl FromStr for SanEntry {
             return Ok(SanEntry::Ip(ip));
         }
         if entry.contains("://") {
+            if let Some(host) = url_host(entry) {
+                return Err(Error::InvalidValue {
+                    flag: "--san",
+                    value: raw.to_string(),
+                    reason: format!(
+                        "looks like a URL; as a URI SAN it would not make the certificate valid for '{host}' \
+                         (TLS clients match host names against DNS and IP SANs only)"
+                    ),
+                    hint: Some(format!(
+                        "write '{host}' (the host alone), or 'uri:{entry}' if you really mean a URI SAN"
+                    )),
+                });
+            }
             return parse_uri(entry).map(SanEntry::Uri).map_err(|r| bad(&r));
         }
         if entry.contains('@') {
@@ -120,6 +133,28 @@ pub fn parse_san_lists(lists: &[String]) -> Result<Vec<SanEntry>> {
         }
     }
     Ok(out)
+}
+
+/// URL schemes whose `scheme://host` names a host that TLS clients match against DNS and IP
+/// SANs, never URI SANs: `https://localhost:8443` in `--san` is a mistake far more often than
+/// a URI SAN (a SPIFFE ID, `spiffe://...`, is not in this list and stays a URI).
+const URL_SCHEMES: &[&str] =
+    &["http", "https", "ws", "wss", "ftp", "ftps", "ldap", "ldaps", "smtp", "smtps", "imap", "imaps", "tcp", "tls"];
+
+/// The host of a URL-looking entry (`https://user@host:port/path`), when its scheme is one
+/// of [`URL_SCHEMES`] and it names a host; IPv6 hosts lose their brackets.
+fn url_host(entry: &str) -> Option<String> {
+    let (scheme, rest) = entry.split_once("://")?;
+    if !URL_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or(v6, |(h, _)| h),
+        None => host_port.split_once(':').map_or(host_port, |(h, _)| h),
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 fn parse_ip(s: &str) -> Option<IpAddr> {
@@ -297,6 +332,22 @@ mod tests {
         let v = parse_san_lists(&["a.test,127.0.0.1".into(), "a.test,b.test".into()]).unwrap();
         assert_eq!(v.len(), 3);
         assert!(parse_san_lists(&["a.test,,b.test".into()]).is_err());
+    }
+
+    #[test]
+    fn url_looking_entries_are_refused_with_the_host_to_write() {
+        let hint = |s: &str| s.parse::<SanEntry>().unwrap_err().hint().unwrap_or_default();
+        assert!(err("https://localhost:8443").contains("looks like a URL"));
+        assert!(hint("https://localhost:8443").contains("write 'localhost' (the host alone)"));
+        assert!(hint("https://localhost:8443").contains("'uri:https://localhost:8443'"));
+        assert!(hint("HTTP://Web.Test/path?q=1").contains("write 'web.test'"));
+        assert!(hint("wss://user@chat.test:443/socket").contains("write 'chat.test'"));
+        assert!(hint("https://[::1]:8443/").contains("write '::1'"));
+        assert!(hint("tcp://10.0.0.1:2376").contains("write '10.0.0.1'"));
+        // A URI SAN for real: a prefix, a non-web scheme, or a URL without a host.
+        assert_eq!(ok("uri:https://localhost:8443"), SanEntry::Uri("https://localhost:8443".into()));
+        assert_eq!(ok("spiffe://c.local/ns/a"), SanEntry::Uri("spiffe://c.local/ns/a".into()));
+        assert_eq!(ok("file:///etc"), SanEntry::Uri("file:///etc".into()));
     }
 
     #[test]

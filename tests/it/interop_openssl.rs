@@ -590,8 +590,9 @@ fn pkilint_finds_no_errors_in_mixed_leaves() {
         "--san",
         // pkilint checks URIs with the `validators` package, which knows only web
         // schemes and so calls `spiffe://...` "invalid URI syntax"; an https URI
-        // exercises the same uniformResourceIdentifier encoding.
-        "bob@example.com,https://example.com/bob",
+        // exercises the same uniformResourceIdentifier encoding (`uri:`: a bare URL is
+        // refused as a likely mistake for its host).
+        "bob@example.com,uri:https://example.com/bob",
         "--key-type",
         "ecdsa-p384",
         "-q",

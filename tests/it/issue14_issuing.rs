@@ -117,3 +117,48 @@ fn sign_makes_a_peer_certificate_from_a_request() {
     pki.ok(&["sign", "node-c.csr", "--profile", "peer", "-q"]);
     assert_eq!(eku(&read_cert(&pki.path("node-c.pem"))), (true, true, false));
 }
+
+// ---------------------------------------------------------------------------------------
+// 2. URL-looking SANs
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_url_as_a_san_is_refused_with_the_host_to_write_and_nothing_is_written() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let err = pki.fails(1, &["issue", "server", "--san", "localhost,https://localhost:8443"]);
+    assert_eq!(
+        crate::common::lines(&err),
+        [
+            "error: invalid --san 'https://localhost:8443': looks like a URL; as a URI SAN it would not make the \
+             certificate valid for 'localhost' (TLS clients match host names against DNS and IP SANs only)",
+            "hint: write 'localhost' (the host alone), or 'uri:https://localhost:8443' if you really mean a URI SAN",
+        ]
+    );
+    assert!(pki.work_files().is_empty(), "{:?}", pki.work_files());
+    let err = pki.fails(1, &["issue", "peer", "--san", "tcp://[::1]:2379"]);
+    assert!(err.contains("hint: write '::1' (the host alone)"), "{err}");
+    let err = pki.fails(1, &["issue", "client", "--cn", "alice", "--san", "http://alice.test/"]);
+    assert!(err.contains("hint: write 'alice.test' (the host alone)"), "{err}");
+}
+
+#[test]
+fn a_uri_prefix_makes_a_url_a_uri_san_for_real() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let out =
+        pki.json(&["issue", "server", "--san", "localhost,uri:https://localhost:8443", "--san", "spiffe://c.test/a"]);
+    assert_eq!(out["sans"], serde_json::json!(["localhost", "https://localhost:8443", "spiffe://c.test/a"]));
+    let der = read_cert(&pki.path("localhost.pem"));
+    let cert = parse(&der);
+    let san = cert.subject_alternative_name().unwrap().unwrap().value;
+    let uris: Vec<String> = san
+        .general_names
+        .iter()
+        .filter_map(|g| match g {
+            x509_parser::extensions::GeneralName::URI(u) => Some(u.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(uris, ["https://localhost:8443", "spiffe://c.test/a"]);
+}
