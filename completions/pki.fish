@@ -120,8 +120,8 @@ rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
 rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
 rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l days -d 'Days the certificate is valid' -r
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l not-after -d 'End of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l not-before -d 'Start of validity: RFC 3339 time, date, or duration from now' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l not-after -d 'End of validity: RFC 3339 time, date, or duration from now' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
@@ -144,8 +144,8 @@ rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
 rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
 rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l days -d 'Days the certificate is valid' -r
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l not-after -d 'End of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l not-before -d 'Start of validity: RFC 3339 time, date, or duration from now' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l not-after -d 'End of validity: RFC 3339 time, date, or duration from now' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
@@ -168,8 +168,8 @@ rsa-2048\t'RSA, 2048-bit modulus, PKCS#1 v1.5 with SHA-256'
 rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
 rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l days -d 'Days the certificate is valid' -r
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l not-after -d 'End of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l not-before -d 'Start of validity: RFC 3339 time, date, or duration from now' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l not-after -d 'End of validity: RFC 3339 time, date, or duration from now' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
@@ -250,8 +250,8 @@ client\t'A TLS client leaf (EKU clientAuth)'
 peer\t'A cluster member\'s leaf, presented both as server and as client (EKU serverAuth and clientAuth), as etcd, Consul and Kafka use'"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l san -d 'Replace the requested SANs with these (comma-separated, repeatable)' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l days -d 'Days the certificate is valid' -r
-complete -c pki -n "__fish_pki_using_subcommand sign" -l not-before -d 'Start of validity: RFC 3339 time or date' -r
-complete -c pki -n "__fish_pki_using_subcommand sign" -l not-after -d 'End of validity: RFC 3339 time or date' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l not-before -d 'Start of validity: RFC 3339 time, date, or duration from now' -r
+complete -c pki -n "__fish_pki_using_subcommand sign" -l not-after -d 'End of validity: RFC 3339 time, date, or duration from now' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r

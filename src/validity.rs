@@ -33,6 +33,54 @@ pub fn parse_time(flag: &'static str, s: &str) -> Result<OffsetDateTime> {
     })
 }
 
+/// [`parse_time`], or a duration from `now` ([`parse_duration`]: `24h`, `90m`, `30d`, `-1h`,
+/// `+2w`), as step-cli accepts for `--not-before`/`--not-after`.
+pub fn parse_time_or_offset(flag: &'static str, s: &str, now: OffsetDateTime) -> Result<OffsetDateTime> {
+    if let Ok(t) = parse_time(flag, s) {
+        return Ok(t);
+    }
+    let not_a_time = |reason: String| Error::InvalidValue {
+        flag,
+        value: s.trim().to_string(),
+        reason,
+        hint: Some(
+            "write '2024-01-01T00:00:00Z', '2024-01-01', or a duration from now: '24h', '-1h', '30d', '+2w'".into(),
+        ),
+    };
+    let offset =
+        parse_duration(s).map_err(|_| not_a_time("not an RFC 3339 time, a date or a duration from now".into()))?;
+    now.checked_add(offset)
+        .filter(|t| (1..=9999).contains(&t.year()))
+        .ok_or_else(|| not_a_time("too far from now".into()))
+}
+
+/// The longest duration accepted, in minutes: 1,000 years, enough for any certificate and
+/// far from overflow.
+const MAX_MINUTES: i64 = 60 * 24 * 366 * 1000;
+
+/// A signed duration: an optional `+` or `-`, whole number, and a unit `m` (minutes), `h`,
+/// `d` or `w`: `90m`, `24h`, `30d`, `-1h`, `+2w`. At most 1,000 years either way.
+pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+    let s = s.trim();
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (num, unit) = body.split_at(body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len()));
+    let n: i64 = num.parse().map_err(|_| format!("'{s}' is not a duration like 90m, 12h, 30d or 8w"))?;
+    let minutes_per = match unit {
+        "m" => 1,
+        "h" => 60,
+        "d" => 60 * 24,
+        "w" => 60 * 24 * 7,
+        _ => return Err(format!("'{s}' is not a duration like 90m, 12h, 30d or 8w (units: m, h, d, w)")),
+    };
+    match n.checked_mul(minutes_per) {
+        Some(m) if m <= MAX_MINUTES => Ok(Duration::minutes(sign * m)),
+        _ => Err(format!("'{s}' is too long (at most 1000 years)")),
+    }
+}
+
 /// Format a time as RFC 3339 UTC with a `Z` suffix and whole seconds.
 pub fn rfc3339(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t);
@@ -85,14 +133,24 @@ pub struct Decided {
 impl ValidityRequest {
     /// Decide the period at `now` under an issuer that expires at `issuer_not_after`
     /// (None for a self-signed root). An implicit notAfter past the issuer's is clamped;
-    /// an explicit one is an error.
+    /// an explicit one is an error. An explicit notAfter already past, without an explicit
+    /// notBefore, starts `days` before it: `--not-after -1h` alone mints an expired certificate.
     pub fn decide(&self, now: OffsetDateTime, issuer_not_after: Option<OffsetDateTime>) -> Result<Decided> {
         if self.days == 0 {
             return Err(Error::invalid("--days", "0", "a certificate must be valid for at least one day"));
         }
-        let not_before = match self.not_before {
-            Some(t) => t,
-            None => now - BACKDATE,
+        let not_before = match (self.not_before, self.not_after) {
+            (Some(t), _) => t,
+            (None, Some(end)) if end <= now - BACKDATE => {
+                end.checked_sub(Duration::days(i64::from(self.days))).ok_or_else(|| {
+                    Error::invalid(
+                        "--days",
+                        self.days.to_string(),
+                        "starts before the year 1 counted back from --not-after",
+                    )
+                })?
+            }
+            (None, _) => now - BACKDATE,
         };
         let not_before = not_before.replace_nanosecond(0).unwrap_or(not_before);
         let explicit = self.not_after.is_some();
@@ -154,6 +212,35 @@ mod tests {
         assert_eq!(parse_time("--at", "2024-01-01T10:00:00+02:00").unwrap(), datetime!(2024-01-01 8:00 UTC));
         assert!(parse_time("--at", "yesterday").is_err());
         assert!(parse_time("--at", "2024-13-01").is_err());
+    }
+
+    #[test]
+    fn durations_and_times_relative_to_now() {
+        let at = |s: &str| parse_time_or_offset("--not-after", s, NOW).unwrap();
+        assert_eq!(at("24h"), NOW + Duration::hours(24));
+        assert_eq!(at("90m"), NOW + Duration::minutes(90));
+        assert_eq!(at("30d"), NOW + Duration::days(30));
+        assert_eq!(at("-1h"), NOW - Duration::hours(1));
+        assert_eq!(at("+2w"), NOW + Duration::weeks(2));
+        assert_eq!(at("2024-01-01"), datetime!(2024-01-01 0:00 UTC));
+        for bad in ["yesterday", "1y", "h", "--1h", "1.5h", "", "-", "99999999999w"] {
+            let e = parse_time_or_offset("--not-after", bad, NOW).unwrap_err();
+            assert!(e.to_string().contains("--not-after"), "{bad}: {e}");
+            assert!(e.hint().unwrap_or_default().contains("'-1h'"), "{bad}: {e:?}");
+        }
+        assert_eq!(parse_duration("8w"), Ok(Duration::weeks(8)));
+        assert!(parse_duration("-0d").is_ok_and(|d| d.is_zero()));
+    }
+
+    #[test]
+    fn a_past_not_after_alone_starts_days_before_it() {
+        let end = NOW - Duration::hours(1);
+        let d = req(10, None, Some(end)).decide(NOW, None).unwrap();
+        assert_eq!(d.validity.not_after, end.replace_nanosecond(0).unwrap());
+        assert_eq!(d.validity.not_before, (end - Duration::days(10)).replace_nanosecond(0).unwrap());
+        // A future notAfter still starts now (backdated a minute).
+        let d = req(10, None, Some(NOW + Duration::hours(1))).decide(NOW, None).unwrap();
+        assert_eq!(d.validity.not_before, datetime!(2026-01-10 11:59:00 UTC));
     }
 
     #[test]

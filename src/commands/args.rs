@@ -8,7 +8,8 @@ use clap::{Args, ValueHint};
 use crate::error::Result;
 use crate::issuance::FileName;
 use crate::store::CaName;
-use crate::validity::{ValidityRequest, parse_time};
+use crate::validity::{ValidityRequest, parse_time_or_offset};
+use time::OffsetDateTime;
 
 /// `--days`, `--not-before`, `--not-after`: how long a new certificate is valid.
 #[derive(Debug, Clone, Args)]
@@ -20,28 +21,32 @@ pub struct ValidityArgs {
     #[arg(long, value_name = "N", default_value_t = 397, value_parser = clap::value_parser!(u32).range(1..=36500))]
     pub days: u32,
 
-    /// Start of validity: RFC 3339 time or date
+    /// Start of validity: RFC 3339 time, date, or duration from now
     ///
-    /// Forms: 2024-01-01T00:00:00Z, 2024-01-01T02:00:00+02:00, 2024-01-01 (midnight UTC).
+    /// Forms: 2024-01-01T00:00:00Z, 2024-01-01T02:00:00+02:00, 2024-01-01 (midnight UTC), or
+    /// a duration from now: 24h, 90m, 30d, -1h, +2w (units m, h, d, w).
     /// Default: one minute ago (tolerates clock skew).
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub not_before: Option<String>,
 
-    /// End of validity: RFC 3339 time or date
+    /// End of validity: RFC 3339 time, date, or duration from now
     ///
-    /// With --not-before, mints already-expired or not-yet-valid certificates for tests.
-    /// Must not pass the issuer's notAfter.
-    #[arg(long, value_name = "TIME")]
+    /// Same forms as --not-before (e.g. 24h for a short-lived certificate). Mints
+    /// already-expired or not-yet-valid certificates for tests: a --not-after in the past
+    /// without --not-before (--not-after -1h) starts --days before it. Must not pass the
+    /// issuer's notAfter.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub not_after: Option<String>,
 }
 
 impl ValidityArgs {
-    /// The validity asked for, with its times parsed.
-    pub fn request(&self) -> Result<ValidityRequest> {
+    /// The validity asked for, with its times parsed (durations counted from `now`).
+    pub fn request(&self, now: OffsetDateTime) -> Result<ValidityRequest> {
+        let at = |flag, t: &Option<String>| t.as_deref().map(|t| parse_time_or_offset(flag, t, now)).transpose();
         Ok(ValidityRequest {
             days: self.days,
-            not_before: self.not_before.as_deref().map(|t| parse_time("--not-before", t)).transpose()?,
-            not_after: self.not_after.as_deref().map(|t| parse_time("--not-after", t)).transpose()?,
+            not_before: at("--not-before", &self.not_before)?,
+            not_after: at("--not-after", &self.not_after)?,
         })
     }
 }

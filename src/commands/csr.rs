@@ -164,7 +164,7 @@ pub fn run_sign(a: SignArgs, global: &Global) -> Result<Outcome> {
     let plan = LeafPlan::new(a.profile, subject, sans, leaf.issuer.name())?
         .key(KeySource::Public { spki: req.spki, rsa: req.rsa, key_type: req.key_type })
         .output(out_dir, &leaf.output.file_name(FileName::SafeFrom(stem)), leaf.output.force)?
-        .validity(leaf.validity.request()?);
+        .validity(leaf.validity.request(global.now)?);
     let secrets = Passphrases { ca: Some(&leaf.ca_key), ..Default::default() };
     let new = issuance::issue(&global.ca(), &plan, &secrets, global.now)?;
     Ok(Outcome::new(IssuedReport::from(new)))

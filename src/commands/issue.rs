@@ -69,7 +69,8 @@ first SAN. Clients match host names against the SANs only, never the CN.",
     after_help = "EXAMPLES:\n  pki issue server --san localhost,127.0.0.1,::1\n  \
 pki issue server --san '*.dev.test' --san dev.test --name dev --out-dir certs\n  \
 pki issue server --issuer web --san api.internal --key-type rsa-2048\n  \
-pki issue server --san expired.test --not-before 2020-01-01 --not-after 2020-02-01\n\n\
+pki issue server --san expired.test --not-after -1h\n  \
+pki issue server --san short.test --not-after 24h\n\n\
 EXIT CODES:\n  0 issued   1 error (invalid SAN, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
 )]
 pub struct ServerArgs {
@@ -179,7 +180,7 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
             &common.leaf.output.file_name(FileName::Default),
             common.leaf.output.force,
         )?
-        .validity(common.leaf.validity.request()?);
+        .validity(common.leaf.validity.request(global.now)?);
     let secrets = Passphrases { ca: Some(&common.leaf.ca_key), new_key: Some(&common.new_key), ..Default::default() };
     let new = issuance::issue(&global.ca(), &plan, &secrets, global.now)?;
     Ok(Outcome::new(IssuedReport::from(new)))

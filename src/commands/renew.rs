@@ -81,7 +81,7 @@ pub const CHECK_RENEWAL_ABOUT: &str = "Exit 3 when a certificate expires soon: a
     about = CHECK_RENEWAL_ABOUT,
     long_about = "Print how long each certificate has left, and exit 3 when any of them has \
 expired or expires within DURATION (default 30d), 0 otherwise. DURATION is a number and a \
-unit: h (hours), d (days) or w (weeks).",
+unit: m (minutes), h (hours), d (days) or w (weeks).",
     after_help = "EXAMPLES:\n  pki check-renewal /etc/api/*.pem --within 30d\n  \
 pki check-renewal server.pem --within 12h || pki renew server.pem --force\n  pki check-renewal certs/*.pem --json | jq '.[] | select(.due)'\n\n\
 EXIT CODES:\n  0 nothing due   1 error (unreadable file)   2 usage error   3 something expires within DURATION"
@@ -98,21 +98,11 @@ pub struct CheckRenewalArgs {
     pub at: Option<String>,
 }
 
-/// "30d" and friends.
+/// `--within`: a duration ahead (`12h`, `30d`, `8w`), never negative.
 pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
-    let s = s.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: i64 = num.parse().map_err(|_| format!("'{s}' is not a duration like 12h, 30d or 8w"))?;
-    let hours_per = match unit {
-        "h" => 1,
-        "d" => 24,
-        "w" => 24 * 7,
-        _ => return Err(format!("'{s}' is not a duration like 12h, 30d or 8w (units: h, d, w)")),
-    };
-    // At most 1,000 years: enough for any certificate, and far from overflow.
-    match n.checked_mul(hours_per) {
-        Some(h) if h <= 24 * 366 * 1000 => Ok(Duration::hours(h)),
-        _ => Err(format!("'{s}' is too long (at most 1000 years)")),
+    match crate::validity::parse_duration(s)? {
+        d if d.is_negative() => Err(format!("'{}' is negative; give a duration ahead, like 30d", s.trim())),
+        d => Ok(d),
     }
 }
 

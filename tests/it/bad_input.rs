@@ -629,7 +629,10 @@ fn bad_values_pki_checks_itself_exit_1_naming_the_value() {
     let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
         (
             with(&["--not-before", "yesterday"]),
-            vec!["invalid --not-before 'yesterday'", "hint: write '2024-01-01T00:00:00Z' or '2024-01-01'"],
+            vec![
+                "invalid --not-before 'yesterday': not an RFC 3339 time, a date or a duration from now",
+                "hint: write '2024-01-01T00:00:00Z', '2024-01-01', or a duration from now: '24h', '-1h', '30d', '+2w'",
+            ],
         ),
         (with(&["--not-after", "2024-13-01"]), vec!["invalid --not-after '2024-13-01'", "hint:"]),
         (

@@ -162,3 +162,64 @@ fn a_uri_prefix_makes_a_url_a_uri_san_for_real() {
         .collect();
     assert_eq!(uris, ["https://localhost:8443", "spiffe://c.test/a"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// 3. Relative times
+// ---------------------------------------------------------------------------------------
+
+/// `pki verify FILE`, which must exit 3; returns what it printed (the report is on stdout).
+fn verify_fails(pki: &Pki, file: &str) -> String {
+    let out = pki.call(["verify", file]).output();
+    assert_eq!(out.status.code(), Some(3), "{}", both(&out));
+    both(&out)
+}
+
+/// A `--json` RFC 3339 field as a time.
+fn time_of(doc: &serde_json::Value, field: &str) -> time::OffsetDateTime {
+    let s = doc[field].as_str().unwrap_or_else(|| panic!("no {field} in {doc}"));
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
+}
+
+#[test]
+fn not_after_minus_one_hour_alone_mints_a_certificate_that_verify_calls_expired() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let before = time::OffsetDateTime::now_utc();
+    let doc = pki.json(&["issue", "server", "--san", "old.test", "--not-after", "-1h", "--days", "10"]);
+    let (nb, na) = (time_of(&doc, "not_before"), time_of(&doc, "not_after"));
+    let ago = before - na;
+    assert!(ago > time::Duration::minutes(59) && ago <= time::Duration::minutes(61), "notAfter {na}, {ago} ago");
+    assert_eq!(na - nb, time::Duration::days(10), "starts --days before the notAfter given");
+    let out = verify_fails(&pki, "old.test.pem");
+    assert!(out.contains("expired: 'CN=old.test' expired 1 hour ago"), "{out}");
+}
+
+#[test]
+fn relative_not_before_and_not_after_count_from_now() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let before = time::OffsetDateTime::now_utc();
+    let doc = pki.json(&["issue", "server", "--san", "short.test", "--not-after", "24h"]);
+    let after = time::OffsetDateTime::now_utc();
+    let na = time_of(&doc, "not_after");
+    let second = time::Duration::seconds(1);
+    assert!(na >= before + time::Duration::hours(24) - second && na <= after + time::Duration::hours(24), "{na}");
+    assert!(pki.path("short.test.pem").exists());
+
+    // Not yet valid: from two weeks ahead, for 90 minutes more than 30 days from now.
+    let doc = pki.json(&["issue", "client", "--cn", "later", "--not-before", "+2w", "--not-after", "30d"]);
+    let nb = time_of(&doc, "not_before");
+    assert!(nb >= before + time::Duration::weeks(2) - second && nb <= after + time::Duration::weeks(2) + second);
+    let out = verify_fails(&pki, "later.pem");
+    assert!(out.contains("not_yet_valid: 'CN=later' is not valid until"), "{out}");
+
+    let err = pki.fails(1, &["issue", "server", "--san", "x.test", "--not-after", "1y"]);
+    assert_eq!(
+        crate::common::lines(&err),
+        [
+            "error: invalid --not-after '1y': not an RFC 3339 time, a date or a duration from now",
+            "hint: write '2024-01-01T00:00:00Z', '2024-01-01', or a duration from now: '24h', '-1h', '30d', '+2w'",
+        ]
+    );
+    assert!(!pki.path("x.test.pem").exists());
+}
