@@ -153,6 +153,10 @@ pub struct PeerArgs {
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// The key type
+    ///
+    /// ecdsa-p256 (the default) works with every TLS client. An ed25519 server or peer
+    /// certificate is issued with a warning: Firefox and other NSS-based clients refuse it,
+    /// and Chrome and Safari do not offer Ed25519 in TLS.
     #[arg(long, value_name = "T", value_enum, default_value_t = KeyType::EcdsaP256)]
     pub key_type: KeyType,
 

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::{CaUnlock, LeafPlan, NewCert, Secrets, record_then_commit, sign, stage_files, subject_of};
 use crate::certinfo::sha256_hex;
 use crate::error::Result;
-use crate::keys;
+use crate::keys::{self, KeyType};
 use crate::profile::{self, Profile};
 use crate::san::SanEntry;
 use crate::serial::Serial;
@@ -104,7 +104,8 @@ pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDate
 }
 
 /// What the user should know about this leaf: odd SANs, a validity cut short by the
-/// issuer's, a server certificate longer-lived than Apple platforms accept.
+/// issuer's, a server certificate longer-lived than Apple platforms accept, a server
+/// certificate with an Ed25519 key that browsers refuse.
 fn warnings(plan: &LeafPlan, issuer: &LoadedCa, decided: &Decided) -> Vec<String> {
     let mut warnings: Vec<String> = plan.sans.iter().flat_map(SanEntry::warnings).collect();
     if let Some(t) = decided.clamped_to {
@@ -114,6 +115,19 @@ fn warnings(plan: &LeafPlan, issuer: &LoadedCa, decided: &Decided) -> Vec<String
     if matches!(plan.profile, Profile::Server | Profile::Peer) && span > APPLE_MAX_DAYS {
         warnings.push(format!(
             "valid for {span} days: Apple platforms reject TLS server certificates valid for more than {APPLE_MAX_DAYS} days"
+        ));
+    }
+    let serves = matches!(plan.profile, Profile::Server | Profile::Peer);
+    if serves && plan.key.kind().1 == Some(KeyType::Ed25519) {
+        // Seen in issue 14: NSS has no Ed25519 for TLS certificates (`certutil -A` fails with
+        // SEC_ERROR_ADDING_CERT, `tstclnt` with SSL_ERROR_NO_CYPHER_OVERLAP), and Chrome and
+        // Safari do not offer ed25519 in TLS signature_algorithms. OpenSSL, GnuTLS, Go and
+        // rustls accept them.
+        warnings.push(format!(
+            "Ed25519 {} certificates are refused by Firefox and other NSS-based clients (certutil: \
+             SEC_ERROR_ADDING_CERT, tstclnt: NO_CYPHER_OVERLAP), and Chrome and Safari do not offer Ed25519 \
+             in TLS; use --key-type ecdsa-p256 (the default) for a certificate browsers accept",
+            plan.profile
         ));
     }
     warnings

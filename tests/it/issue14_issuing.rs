@@ -223,3 +223,36 @@ fn relative_not_before_and_not_after_count_from_now() {
     );
     assert!(!pki.path("x.test.pem").exists());
 }
+
+// ---------------------------------------------------------------------------------------
+// 4. Ed25519 server certificates
+// ---------------------------------------------------------------------------------------
+
+const ED25519_WARNING: &str = "certificates are refused by Firefox and other NSS-based clients (certutil: \
+SEC_ERROR_ADDING_CERT, tstclnt: NO_CYPHER_OVERLAP), and Chrome and Safari do not offer Ed25519 in TLS; use \
+--key-type ecdsa-p256 (the default) for a certificate browsers accept";
+
+/// The `warning:` lines `pki ARGS` printed, asserting it succeeded.
+fn warnings_of(pki: &Pki, args: &[&str]) -> Vec<String> {
+    let out = pki.call(args).output();
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    crate::common::lines(&crate::common::text(&out.stderr)).into_iter().filter(|l| l.starts_with("warning:")).collect()
+}
+
+#[test]
+fn an_ed25519_server_or_peer_certificate_warns_naming_the_clients_that_refuse_it() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let w = warnings_of(&pki, &["issue", "server", "--san", "ed.test", "--key-type", "ed25519"]);
+    assert_eq!(w, [format!("warning: Ed25519 server {ED25519_WARNING}")]);
+    assert!(pki.path("ed.test.pem").exists(), "a warning, not a refusal");
+    let w = warnings_of(&pki, &["issue", "peer", "--san", "edpeer.test", "--key-type", "ed25519", "--json"]);
+    assert_eq!(w, [format!("warning: Ed25519 peer {ED25519_WARNING}")]);
+    // Clients and other key types: nothing to say.
+    assert!(warnings_of(&pki, &["issue", "client", "--cn", "alice", "--key-type", "ed25519"]).is_empty());
+    assert!(warnings_of(&pki, &["issue", "server", "--san", "ec.test"]).is_empty());
+    // A CSR with an Ed25519 key signed as a server certificate: the same warning.
+    pki.ok(&["csr", "--cn", "edcsr", "--san", "edcsr.test", "--key-type", "ed25519", "-q"]);
+    let w = warnings_of(&pki, &["sign", "edcsr.csr", "--profile", "server"]);
+    assert_eq!(w, [format!("warning: Ed25519 server {ED25519_WARNING}")]);
+}
