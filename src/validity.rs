@@ -87,15 +87,31 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
-/// A duration in the largest sensible unit: "3 days", "5 hours", "12 minutes".
+/// `d` in whole `unit`s, rounded to the nearest (a half rounds up).
+fn rounded(d: Duration, unit: Duration) -> i64 {
+    let (d, unit) = (d.whole_seconds(), unit.whole_seconds());
+    (d + unit / 2).div_euclid(unit)
+}
+
+/// Days in `d`, rounded to the nearest whole day (half a day rounds up): the one rule for
+/// counting days, used wherever pki prints them. Truncating is wrong both ways: a certificate
+/// backdated a minute has 397 days and a minute (`issue` said 397), and a few seconds after
+/// issuance it expires in 396 days, 23 hours and 59 minutes (`inspect` said 396).
+pub fn days(d: Duration) -> i64 {
+    rounded(d, Duration::DAY)
+}
+
+/// A duration in the largest unit it reaches once rounded to the nearest of that unit:
+/// "3 days" ([`days`]), "5 hours", "12 minutes", or "less than a minute". So a 1-day
+/// certificate a few seconds old still "expires in 1 day", as `issue` said.
 pub fn span(d: Duration) -> String {
     let plural = |n: i64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
-    if d.whole_days() >= 1 {
-        plural(d.whole_days(), "day")
-    } else if d.whole_hours() >= 1 {
-        plural(d.whole_hours(), "hour")
-    } else if d.whole_minutes() >= 1 {
-        plural(d.whole_minutes(), "minute")
+    if rounded(d, Duration::HOUR) >= 24 {
+        plural(days(d), "day")
+    } else if rounded(d, Duration::MINUTE) >= 60 {
+        plural(rounded(d, Duration::HOUR), "hour")
+    } else if d >= Duration::MINUTE {
+        plural(rounded(d, Duration::MINUTE), "minute")
     } else {
         "less than a minute".into()
     }
@@ -241,6 +257,23 @@ mod tests {
         // A future notAfter still starts now (backdated a minute).
         let d = req(10, None, Some(NOW + Duration::hours(1))).decide(NOW, None).unwrap();
         assert_eq!(d.validity.not_before, datetime!(2026-01-10 11:59:00 UTC));
+    }
+
+    #[test]
+    fn days_round_to_the_nearest_day() {
+        let almost = Duration::days(397) - Duration::seconds(5);
+        assert_eq!(days(Duration::days(397) + BACKDATE), 397);
+        assert_eq!(days(almost), 397);
+        assert_eq!(span(almost), "397 days");
+        assert_eq!(days(Duration::hours(36)), 2);
+        assert_eq!(days(Duration::hours(35)), 1);
+        assert_eq!(span(Duration::hours(23)), "23 hours");
+        assert_eq!(span(Duration::days(1) - Duration::seconds(5)), "1 day");
+        assert_eq!(span(Duration::hours(23) + Duration::minutes(29)), "23 hours");
+        assert_eq!(span(Duration::minutes(59) + Duration::seconds(45)), "1 hour");
+        assert_eq!(span(Duration::seconds(90)), "2 minutes");
+        assert_eq!(span(Duration::seconds(59)), "less than a minute");
+        assert_eq!(days(-Duration::hours(1)), 0);
     }
 
     #[test]

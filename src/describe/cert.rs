@@ -202,7 +202,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
         if sans.is_empty() {
             warnings.push("no SAN: modern clients will reject this for any host name".into());
         }
-        let days = (not_after_t - not_before_t).whole_days();
+        let days = crate::validity::days(not_after_t - not_before_t);
         if days > APPLE_MAX_DAYS && (eku.is_empty() || eku.iter().any(|e| e == "server_auth" || e == "any")) {
             warnings.push(format!(
                 "validity over {APPLE_MAX_DAYS} days ({days}): Apple platforms reject it for TLS servers"

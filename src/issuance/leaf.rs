@@ -111,7 +111,7 @@ fn warnings(plan: &LeafPlan, issuer: &LoadedCa, decided: &Decided) -> Vec<String
     if let Some(t) = decided.clamped_to {
         warnings.push(format!("validity cut to end with the issuer's ({}), at {}", issuer.name.label(), rfc3339(t)));
     }
-    let span = (decided.validity.not_after - decided.validity.not_before).whole_days();
+    let span = crate::validity::days(decided.validity.not_after - decided.validity.not_before);
     if matches!(plan.profile, Profile::Server | Profile::Peer) && span > APPLE_MAX_DAYS {
         warnings.push(format!(
             "valid for {span} days: Apple platforms reject TLS server certificates valid for more than {APPLE_MAX_DAYS} days"

@@ -29,7 +29,7 @@ impl Report for IssuedReport {
             ),
             Profile::Client => format!("Issued client certificate for {}", field(&self.subject)),
         };
-        let days = (i.validity.not_after - i.validity.not_before).whole_days();
+        let days = crate::validity::days(i.validity.not_after - i.validity.not_before);
         let mut rows: Vec<(&str, String)> = vec![("certificate", self.cert.clone())];
         if let Some(k) = &self.key {
             rows.push(("key", if i.key_encrypted { format!("{k} (encrypted)") } else { k.clone() }));

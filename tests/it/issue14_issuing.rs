@@ -256,3 +256,22 @@ fn an_ed25519_server_or_peer_certificate_warns_naming_the_clients_that_refuse_it
     let w = warnings_of(&pki, &["sign", "edcsr.csr", "--profile", "server"]);
     assert_eq!(w, [format!("warning: Ed25519 server {ED25519_WARNING}")]);
 }
+
+// ---------------------------------------------------------------------------------------
+// 5. One rule for counting days
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn issue_and_inspect_count_the_same_days_for_the_same_certificate() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    for (days, name) in [("397", "a.test"), ("10", "b.test"), ("1", "c.test")] {
+        let out = pki.ok(&["issue", "server", "--san", name, "--days", days]);
+        assert!(out.contains(&format!("({days} day")), "issue --days {days}: {out}");
+        let shown = pki.ok(&["inspect", &format!("{name}.pem")]);
+        let unit = if days == "1" { "day" } else { "days" };
+        assert!(shown.contains(&format!("(expires in {days} {unit})")), "inspect after --days {days}: {shown}");
+        let check = pki.ok(&["check-renewal", &format!("{name}.pem"), "--within", "1h"]);
+        assert!(check.contains(&format!("expires in {days} {unit}")), "check-renewal after --days {days}: {check}");
+    }
+}
