@@ -319,7 +319,7 @@ complete -c pki -n "__fish_pki_using_subcommand convert" -l force -d 'Replace th
 complete -c pki -n "__fish_pki_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand convert" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand renew" -l days -d 'Days the new certificate is valid' -r
+complete -c pki -n "__fish_pki_using_subcommand renew" -l days -d 'Days the new certificate is valid (default: as long as CERTFILE was)' -r
 complete -c pki -n "__fish_pki_using_subcommand renew" -l key -d 'The old key, for --reuse-key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand renew" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand renew" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r

@@ -155,29 +155,48 @@ impl ValidityRequest {
         if self.days == 0 {
             return Err(Error::invalid("--days", "0", "a certificate must be valid for at least one day"));
         }
+        // `--days N` counts from now (or --not-before), not from the backdated start.
+        self.decide_with(Duration::days(i64::from(self.days)), self.not_before.unwrap_or(now), now, issuer_not_after)
+    }
+
+    /// As [`decide`](Self::decide), for a period of exactly `length` from notBefore instead
+    /// of `days` days: a renewal keeps the lifetime of the certificate it renews.
+    pub fn decide_lasting(
+        &self,
+        length: Duration,
+        now: OffsetDateTime,
+        issuer_not_after: Option<OffsetDateTime>,
+    ) -> Result<Decided> {
+        let start = self.not_before.unwrap_or(now - BACKDATE);
+        self.decide_with(length, start, now, issuer_not_after)
+    }
+
+    /// The period of `length` from `start` unless notAfter is given.
+    fn decide_with(
+        &self,
+        length: Duration,
+        start: OffsetDateTime,
+        now: OffsetDateTime,
+        issuer_not_after: Option<OffsetDateTime>,
+    ) -> Result<Decided> {
         let not_before = match (self.not_before, self.not_after) {
             (Some(t), _) => t,
-            (None, Some(end)) if end <= now - BACKDATE => {
-                end.checked_sub(Duration::days(i64::from(self.days))).ok_or_else(|| {
-                    Error::invalid(
-                        "--days",
-                        self.days.to_string(),
-                        "starts before the year 1 counted back from --not-after",
-                    )
-                })?
-            }
+            (None, Some(end)) if end <= now - BACKDATE => end.checked_sub(length).ok_or_else(|| {
+                Error::invalid(
+                    "--days",
+                    self.days.to_string(),
+                    "starts before the year 1 counted back from --not-after",
+                )
+            })?,
             (None, _) => now - BACKDATE,
         };
         let not_before = not_before.replace_nanosecond(0).unwrap_or(not_before);
         let explicit = self.not_after.is_some();
         let mut not_after = match self.not_after {
             Some(t) => t,
-            None => {
-                let start = self.not_before.unwrap_or(now);
-                start
-                    .checked_add(Duration::days(i64::from(self.days)))
-                    .ok_or_else(|| Error::invalid("--days", self.days.to_string(), "too far in the future"))?
-            }
+            None => start
+                .checked_add(length)
+                .ok_or_else(|| Error::invalid("--days", self.days.to_string(), "too far in the future"))?,
         };
         not_after = not_after.replace_nanosecond(0).unwrap_or(not_after);
         if not_after.year() > 9999 {
@@ -305,6 +324,17 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("is not after notBefore"));
         assert!(req(0, None, None).decide(NOW, None).is_err());
+    }
+
+    #[test]
+    fn a_lifetime_is_kept_to_the_second_from_the_backdated_start() {
+        let length = Duration::days(10) + BACKDATE;
+        let d = req(397, None, None).decide_lasting(length, NOW, None).unwrap();
+        assert_eq!(d.validity.not_before, datetime!(2026-01-10 11:59:00 UTC));
+        assert_eq!(d.validity.not_after - d.validity.not_before, length);
+        let limit = datetime!(2026-01-15 0:00 UTC);
+        let d = req(397, None, None).decide_lasting(length, NOW, Some(limit)).unwrap();
+        assert_eq!((d.validity.not_after, d.clamped_to), (limit, Some(limit)));
     }
 
     #[test]

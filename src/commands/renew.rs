@@ -25,9 +25,10 @@ pub const RENEW_ABOUT: &str = "Issue a fresh certificate like an existing one";
 #[command(
     about = RENEW_ABOUT,
     long_about = "Issue a new certificate from this CA with the same subject, SANs, profile and \
-issuer as CERTFILE (which this CA must have issued), with a new key unless --reuse-key, and \
-record the old one as superseded in the ledger. The files go where CERTFILE is, under its name, \
-so --force is needed to replace them; or pass --out-dir/--name.",
+issuer as CERTFILE (which this CA must have issued), for as long as CERTFILE was valid unless \
+--days, with a new key unless --reuse-key, and record the old one as superseded in the ledger. \
+The files go where CERTFILE is, under its name, so --force is needed to replace them; or pass \
+--out-dir/--name.",
     after_help = "EXAMPLES:\n  pki renew /etc/api/api.pem --force\n  pki renew alice.pem --name alice-2027 --days 90\n  \
 pki check-renewal /etc/api/*.pem --within 30d || pki renew /etc/api/api.pem --force\n\n\
 EXIT CODES:\n  0 renewed   1 error (not from this CA, files exist: pass --force, key missing for --reuse-key)   2 usage error"
@@ -36,9 +37,12 @@ pub struct RenewArgs {
     /// The certificate to renew
     #[arg(value_name = "CERTFILE", value_hint = ValueHint::FilePath)]
     pub cert: PathBuf,
-    /// Days the new certificate is valid
-    #[arg(long, value_name = "N", default_value_t = 397, value_parser = clap::value_parser!(u32).range(1..=36500))]
-    pub days: u32,
+    /// Days the new certificate is valid (default: as long as CERTFILE was)
+    ///
+    /// Without --days the renewal keeps CERTFILE's lifetime (notAfter minus notBefore), so a
+    /// 10-day certificate is renewed for 10 days; still cut to the issuer's notAfter.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: Option<u32>,
     /// Keep the old key (NAME-key.pem beside the certificate, or --key)
     #[arg(long)]
     pub reuse_key: bool,

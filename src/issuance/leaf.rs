@@ -32,7 +32,10 @@ pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDate
     fsutil::refuse_existing(&outputs, plan.force)?;
     fsutil::refuse_non_files(&outputs)?;
     let issuer = ca.load(&plan.issuer, &CaUnlock(secrets))?;
-    let decided = plan.validity.decide(now, Some(issuer.not_after))?;
+    let decided = match plan.lifetime {
+        Some(length) => plan.validity.decide_lasting(length, now, Some(issuer.not_after))?,
+        None => plan.validity.decide(now, Some(issuer.not_after))?,
+    };
     let warnings = warnings(plan, &issuer, &decided);
 
     let generated = match &plan.key {

@@ -298,7 +298,7 @@ mod tests {
         let old = issue(&ca, &server(d.path(), "r"), &Counting::default(), now()).unwrap();
         let r = renew::Renewal {
             cert: old.cert_path.clone(),
-            days: 30,
+            days: Some(30),
             reuse_key: Some(None),
             out_dir: None,
             name: Some("r2".into()),

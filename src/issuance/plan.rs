@@ -69,6 +69,7 @@ pub struct LeafPlan {
     pub(super) issuer: CaName,
     pub(super) key: KeySource,
     pub(super) validity: ValidityRequest,
+    pub(super) lifetime: Option<time::Duration>,
     pub(super) out_dir: PathBuf,
     pub(super) name: String,
     pub(super) force: bool,
@@ -100,6 +101,7 @@ impl LeafPlan {
             issuer,
             key: KeySource::Generate(KeyType::EcdsaP256),
             validity: ValidityRequest { days: 397, not_before: None, not_after: None },
+            lifetime: None,
             out_dir: PathBuf::from("."),
             name: String::new(),
             force: false,
@@ -116,6 +118,12 @@ impl LeafPlan {
     /// Ask for this validity (decided against the issuer at issuance).
     pub fn validity(self, validity: ValidityRequest) -> LeafPlan {
         LeafPlan { validity, ..self }
+    }
+
+    /// Last exactly `length` from notBefore instead of the request's days (a renewal keeps
+    /// its original's lifetime).
+    pub fn lasting(self, length: time::Duration) -> LeafPlan {
+        LeafPlan { lifetime: Some(length), ..self }
     }
 
     /// Write `NAME.pem`, `NAME-key.pem` and `NAME-chain.pem` into `dir`, replacing existing

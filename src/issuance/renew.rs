@@ -1,8 +1,8 @@
 //! Renewal: a new leaf like an existing one from this CA, recorded as superseding it.
 //!
 //! What a renewal keeps: the profile, the issuer, the subject's CN and O, the SANs and
-//! (for a new key) the key type. What it does not: the validity (`days`, 397 by default),
-//! and the key itself unless `reuse_key`.
+//! (for a new key) the key type, and its lifetime (notAfter minus notBefore) unless `days`
+//! is given. What it does not: the dates themselves, and the key itself unless `reuse_key`.
 
 use std::path::{Path, PathBuf};
 
@@ -22,8 +22,8 @@ use crate::validity::ValidityRequest;
 pub struct Renewal {
     /// The certificate to renew.
     pub cert: PathBuf,
-    /// Days the new certificate is valid.
-    pub days: u32,
+    /// Days the new certificate is valid; None keeps the old one's lifetime.
+    pub days: Option<u32>,
     /// Certify the old key again: this file, or `NAME-key.pem` beside the certificate.
     pub reuse_key: Option<Option<PathBuf>>,
     /// Where to write (default: the certificate's directory).
@@ -85,9 +85,12 @@ pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime
     };
     let plan = LeafPlan::new(entry.profile, subject, sans, CaName::from_label(&entry.issuer))?
         .key(key)
-        .validity(ValidityRequest { days: r.days, not_before: None, not_after: None })
         .output(r.out_dir.clone().unwrap_or(cert_dir), &name, r.force)?
         .supersedes(entry.serial);
+    let plan = match r.days {
+        Some(days) => plan.validity(ValidityRequest { days, not_before: None, not_after: None }),
+        None => plan.lasting(info.not_after - info.not_before),
+    };
     super::issue(ca, &plan, secrets, now)
 }
 

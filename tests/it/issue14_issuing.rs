@@ -275,3 +275,40 @@ fn issue_and_inspect_count_the_same_days_for_the_same_certificate() {
         assert!(check.contains(&format!("expires in {days} {unit}")), "check-renewal after --days {days}: {check}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// 6. Renewal keeps the lifetime
+// ---------------------------------------------------------------------------------------
+
+/// notAfter minus notBefore of a certificate file, in seconds.
+fn lifetime(pki: &Pki, file: &str) -> i64 {
+    let der = read_cert(&pki.path(file));
+    let v = parse(&der).validity().clone();
+    v.not_after.timestamp() - v.not_before.timestamp()
+}
+
+#[test]
+fn renew_keeps_the_original_lifetime_unless_days_is_given() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "server", "--san", "ten.test", "--days", "10", "-q"]);
+    let ten = lifetime(&pki, "ten.test.pem");
+    assert_eq!(ten, 10 * 86_400 + 60, "10 days from a start backdated a minute");
+    let out = pki.ok(&["renew", "ten.test.pem", "--force"]);
+    assert!(out.contains("(10 days)"), "{out}");
+    assert_eq!(lifetime(&pki, "ten.test.pem"), ten, "the renewal lasts as long as the original, to the second");
+    // Renewed again: still the same, no minute gained per renewal.
+    pki.ok(&["renew", "ten.test.pem", "--force", "-q"]);
+    assert_eq!(lifetime(&pki, "ten.test.pem"), ten);
+
+    let out = pki.ok(&["renew", "ten.test.pem", "--force", "--days", "30"]);
+    assert!(out.contains("(30 days)"), "{out}");
+    assert_eq!(lifetime(&pki, "ten.test.pem"), 30 * 86_400 + 60);
+
+    // An expired test certificate of 31 days is renewed for 31 days from now.
+    pki.ok(&["issue", "client", "--cn", "old", "--not-before", "2020-01-01", "--not-after", "2020-02-01", "-q"]);
+    let before = time::OffsetDateTime::now_utc();
+    let doc = pki.json(&["renew", "old.pem", "--force"]);
+    assert_eq!(lifetime(&pki, "old.pem"), 31 * 86_400);
+    assert!(time_of(&doc, "not_before") > before - time::Duration::minutes(2), "{doc}");
+}
