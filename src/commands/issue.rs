@@ -52,8 +52,8 @@ const SAN_HELP: &str = "Comma-separated list; repeatable. Each entry is typed by
 IPv4 or IPv6 address is an IP SAN, '*.example.com' a wildcard DNS name, 'user@host' an email \
 address, 'scheme://...' (e.g. spiffe://...) a URI, anything else a DNS name. The prefixes \
 dns:, ip:, email: and uri: override the guess. A URL naming a host (https://localhost:8443) is \
-refused: write the host alone, or uri:https://... to really mean a URI SAN. Internationalised names are converted to \
-A-labels (punycode).";
+refused: write the host alone, or uri:https://... to really mean a URI SAN. Internationalised \
+names are converted to A-labels (punycode).";
 
 /// The one-line description of `ServerArgs` (also shown in its parent's list).
 pub const SERVER_ABOUT: &str = "Issue a TLS server certificate (EKU serverAuth)";
