@@ -74,17 +74,25 @@ pki issue server --san short.test --not-after 24h\n\n\
 EXIT CODES:\n  0 issued   1 error (invalid SAN, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
 )]
 pub struct ServerArgs {
-    /// Subject alternative names (DNS names, IPs, emails, URIs)
+    #[command(flatten)]
+    /// The names it is for.
+    pub names: HostNames,
+
+    #[command(flatten)]
+    /// Flags shared with `issue client`.
+    pub common: CommonArgs,
+}
+
+/// The names of a certificate that clients connect to (`issue server` and `issue peer`).
+#[derive(Debug, Args)]
+pub struct HostNames {
+    /// Subject alternative names: the names and addresses clients connect to
     #[arg(long, value_name = "LIST", required = true, long_help = SAN_HELP)]
     pub san: Vec<String>,
 
     /// The subject common name (default: the first SAN)
     #[arg(long, value_name = "CN")]
     pub cn: Option<String>,
-
-    #[command(flatten)]
-    /// Flags shared with `issue client`.
-    pub common: CommonArgs,
 }
 
 /// The one-line description of `ClientArgs` (also shown in its parent's list).
@@ -136,13 +144,9 @@ pki issue peer --san consul-1.dc1.consul,127.0.0.1 --issuer cluster\n\n\
 EXIT CODES:\n  0 issued   1 error (invalid SAN, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
 )]
 pub struct PeerArgs {
-    /// Subject alternative names: the names and addresses other members connect to
-    #[arg(long, value_name = "LIST", required = true, long_help = SAN_HELP)]
-    pub san: Vec<String>,
-
-    /// The subject common name (default: the first SAN)
-    #[arg(long, value_name = "CN")]
-    pub cn: Option<String>,
+    #[command(flatten)]
+    /// The names it is for (other members connect to them).
+    pub names: HostNames,
 
     #[command(flatten)]
     /// Flags shared with `issue server`.
@@ -172,9 +176,9 @@ pub struct CommonArgs {
 /// Run `pki issue ...`.
 pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
     let (profile, cn, sans, common) = match args.command {
-        IssueCommand::Server(a) => (Profile::Server, a.cn, parse_san_lists(&a.san)?, a.common),
+        IssueCommand::Server(a) => (Profile::Server, a.names.cn, parse_san_lists(&a.names.san)?, a.common),
         IssueCommand::Client(a) => (Profile::Client, Some(a.cn), parse_san_lists(&a.san)?, a.common),
-        IssueCommand::Peer(a) => (Profile::Peer, a.cn, parse_san_lists(&a.san)?, a.common),
+        IssueCommand::Peer(a) => (Profile::Peer, a.names.cn, parse_san_lists(&a.names.san)?, a.common),
     };
     let subject = Subject { cn, ..Default::default() };
     let plan = LeafPlan::new(profile, subject, sans, common.leaf.issuer.name())?
