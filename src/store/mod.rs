@@ -381,12 +381,15 @@ pub(crate) fn remove_temporaries(dir: &Path) {
 
 /// Remove what a killed first `ca init` left beside the CA directory: `.pki-init-*`
 /// directories holding only the files of a new CA that was never published. Only ours
-/// (that prefix, only those names) and only when no live `pki` holds its lock.
+/// (that prefix, only those names) and only when no live `pki` holds its lock. A
+/// directory without a key or certificate yet is left alone: its maker may be between
+/// creating it and locking it (files are written only under the lock).
 fn remove_stale_new_dirs(parent: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for e in entries.flatten() {
         let ours = e.file_name().to_string_lossy().starts_with(fsutil::NEW_DIR_PREFIX)
             && e.file_type().is_ok_and(|t| t.is_dir())
+            && (e.path().join(KEY_FILE).exists() || e.path().join(CERT_FILE).exists())
             && std::fs::read_dir(e.path()).is_ok_and(|files| {
                 files.flatten().all(|f| {
                     let n = f.file_name();
