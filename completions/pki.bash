@@ -82,6 +82,9 @@ _pki() {
             pki__subcmd__ca,intermediate)
                 cmd="pki__subcmd__ca__subcmd__intermediate"
                 ;;
+            pki__subcmd__ca,path)
+                cmd="pki__subcmd__ca__subcmd__path"
+                ;;
             pki__subcmd__ca__subcmd__help,help)
                 cmd="pki__subcmd__ca__subcmd__help__subcmd__help"
                 ;;
@@ -90,6 +93,9 @@ _pki() {
                 ;;
             pki__subcmd__ca__subcmd__help,intermediate)
                 cmd="pki__subcmd__ca__subcmd__help__subcmd__intermediate"
+                ;;
+            pki__subcmd__ca__subcmd__help,path)
+                cmd="pki__subcmd__ca__subcmd__help__subcmd__path"
                 ;;
             pki__subcmd__export,help)
                 cmd="pki__subcmd__export__subcmd__help"
@@ -263,7 +269,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version init intermediate help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version init intermediate path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,7 +290,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca__subcmd__help)
-            opts="init intermediate help"
+            opts="init intermediate path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,8 +345,22 @@ _pki() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pki__subcmd__ca__subcmd__help__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pki__subcmd__ca__subcmd__init)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --org --key-type --days --path-len --encrypt-key --passphrase-file --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --org --key-type --days --path-len --encrypt-key --passphrase-file --force --exist-ok --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,6 +476,27 @@ _pki() {
                     fi
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__ca__subcmd__path)
+            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
                     fi
                     return 0
                     ;;

@@ -49,15 +49,16 @@ complete -c pki -n "__fish_pki_needs_command" -f -a "probe" -d 'Connect to a TLS
 complete -c pki -n "__fish_pki_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c pki -n "__fish_pki_needs_command" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
 complete -c pki -n "__fish_pki_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -l json -d 'Print one JSON document on stdout instead of text'
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -s q -l quiet -d 'Print nothing on success'
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
-complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -f -a "path" -d 'Print the CA directory and the root certificate\'s path'
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l cn -d 'The root\'s common name' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l org -d 'The root\'s organisation name (O=)' -r
@@ -75,6 +76,7 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing CA; the old one moves to retired/TIMESTAMP/ in the CA directory'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l exist-ok -d 'Succeed without changing anything when a usable CA is already there'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
@@ -97,8 +99,15 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l force -d 'Replace an existing intermediate of that name'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create a self-signed root CA in the CA directory'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the CA directory and the root certificate\'s path'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l json -d 'Print one JSON document on stdout instead of text'

@@ -3,14 +3,14 @@
 use clap::{Args, Subcommand};
 
 use crate::commands::Global;
-use crate::commands::passphrase::{CaKeyArgs, NewKeyArgs, Passphrases};
+use crate::commands::passphrase::{self, CaEnv, CaKeyArgs, NewKeyArgs, Passphrases};
 
 use crate::error::Result;
 use crate::issuance::ca::{self, IntermediatePlan, RootPlan};
 use crate::keys::KeyType;
 use crate::profile::{MAX_CN_LEN, Subject};
 use crate::render::Outcome;
-use crate::report::IssuedReport;
+use crate::report::{CaInitReport, CaPathReport, IssuedReport};
 
 /// The one-line description of `CaArgs` (also shown in its parent's list).
 pub const CA_ABOUT: &str = "Create and manage the certificate authority";
@@ -20,7 +20,8 @@ pub const CA_ABOUT: &str = "Create and manage the certificate authority";
 #[command(
     about = CA_ABOUT,
     long_about = "Create the root CA of the CA directory, and intermediate CAs under it.",
-    after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --cn 'Acme Dev Root' --key-type ecdsa-p384 --encrypt-key\n  pki ca intermediate --name web"
+    after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --exist-ok\n  pki ca init --cn 'Acme Dev Root' --key-type ecdsa-p384 --encrypt-key\n  \
+pki ca intermediate --name web\n  pki ca path"
 )]
 pub struct CaArgs {
     /// What to do.
@@ -37,6 +38,8 @@ pub enum CaCommand {
     Init(InitArgs),
     #[command(about = INTERMEDIATE_ABOUT)]
     Intermediate(IntermediateArgs),
+    #[command(about = PATH_ABOUT)]
+    Path(PathArgs),
 }
 
 /// The one-line description of `InitArgs` (also shown in its parent's list).
@@ -51,10 +54,16 @@ directory (mode 0700).\n\nThe root has basicConstraints critical CA:TRUE, keyUsa
 keyCertSign, cRLSign and digitalSignature, a subject key identifier and a random 127-bit \
 serial. An existing CA is never replaced without --force, and never destroyed: --force moves \
 the old root, key, ledger, CRL and intermediates to retired/TIMESTAMP/ inside the CA directory \
-and starts the new CA with an empty ledger.",
+and starts the new CA with an empty ledger. With --exist-ok, a usable CA already there (the \
+root, its key, a readable ledger) is a success that changes nothing, so scripts and CI can run \
+it every time.\n\nA passphrase given for the new key (--passphrase-file, else \
+$PKI_PASSPHRASE, else $PKI_CA_PASSPHRASE) always encrypts it: $PKI_CA_PASSPHRASE is the \
+variable every later command unlocks the root key with, so a script exports that one alone.",
     after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --cn 'Acme Dev Root' --org Acme --days 1825\n  \
+PKI_CA_PASSPHRASE=\"$CA_SECRET\" pki ca init --exist-ok\n  \
 pki --ca-dir ./ci-ca ca init --key-type rsa-4096 --path-len 1\n  \
-pki ca init --passphrase-file ca-pass.txt\n\nEXIT CODES:\n  0 created   1 error (a CA exists: pass --force; bad passphrase source; I/O)   2 usage error"
+pki ca init --passphrase-file ca-pass.txt\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
+1 error (a CA exists: pass --exist-ok or --force; an unusable CA with --exist-ok; bad passphrase source; I/O)   2 usage error"
 )]
 pub struct InitArgs {
     /// The root's common name
@@ -90,6 +99,15 @@ pub struct InitArgs {
     /// Replace an existing CA; the old one moves to retired/TIMESTAMP/ in the CA directory
     #[arg(long)]
     pub force: bool,
+
+    /// Succeed without changing anything when a usable CA is already there
+    ///
+    /// Usable: ca.pem is a CA certificate, ca-key.pem is its key (checked when the key
+    /// is plain or a passphrase for it is given), and the ledger reads. A CA that is there
+    /// but unusable is an error naming what is wrong. The other flags only apply when a
+    /// CA is created.
+    #[arg(long, conflicts_with = "force")]
+    pub exist_ok: bool,
 }
 
 /// The one-line description of `IntermediateArgs` (also shown in its parent's list).
@@ -145,11 +163,29 @@ pub struct IntermediateArgs {
     pub force: bool,
 }
 
+/// The one-line description of `PathArgs` (also shown in its parent's list).
+pub const PATH_ABOUT: &str = "Print the CA directory and the root certificate's path";
+
+/// `pki ca path`.
+#[derive(Debug, Args)]
+#[command(
+    about = PATH_ABOUT,
+    long_about = "Print the CA directory in effect (--ca-dir, else $PKI_CA_DIR, else the \
+platform data directory) and the path of its root certificate, one per line, as absolute \
+paths, like 'mkcert -CAROOT'. With --json: {\"ca_dir\": ..., \"root\": ..., \"exists\": ...}. \
+When there is no CA yet the paths are printed all the same (where 'pki ca init' will put \
+it), with a warning on stderr.",
+    after_help = "EXAMPLES:\n  pki ca path\n  cp \"$(pki ca path | tail -n 1)\" /usr/local/share/ca-certificates/pki.crt\n  \
+pki ca path --json\n\nEXIT CODES:\n  0 printed (also when there is no CA yet; see \"exists\")   2 usage error"
+)]
+pub struct PathArgs {}
+
 /// Run `pki ca ...`.
 pub fn run(args: CaArgs, global: &Global) -> Result<Outcome> {
     match args.command {
         CaCommand::Init(a) => init(a, global),
         CaCommand::Intermediate(a) => intermediate(a, global),
+        CaCommand::Path(_) => path(global),
     }
 }
 
@@ -168,9 +204,63 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         path_len: a.path_len,
         force: a.force,
     };
-    let secrets = Passphrases { new_key: Some(&a.new_key), ..Default::default() };
-    let new = ca::init_root(&global.ca(), &plan, &secrets, global.now)?;
-    Ok(Outcome::new(IssuedReport::from(new)))
+    let dir = global.ca();
+    let ca_dir = dir.path().display().to_string();
+    if a.exist_ok {
+        // The existing key is a CA key: unlocked, to check it, by the new key's sources
+        // and $PKI_CA_PASSPHRASE, never by a prompt.
+        let secrets = ExistingRoot(&a.new_key);
+        if let Some(root) = ca::existing_root(&dir, &secrets)? {
+            return Ok(Outcome::new(CaInitReport { root: IssuedReport::from(root), created: false, ca_dir }));
+        }
+    }
+    let secrets = Passphrases { new_key: Some(&a.new_key), new_key_ca_env: CaEnv::Always, ..Default::default() };
+    let new = ca::init_root(&dir, &plan, &secrets, global.now)?;
+    Ok(Outcome::new(CaInitReport { root: IssuedReport::from(new), created: true, ca_dir }))
+}
+
+/// The passphrase of the root key `ca init --exist-ok` finds: --passphrase-file, else
+/// $PKI_PASSPHRASE, else $PKI_CA_PASSPHRASE; none given leaves the key unchecked.
+struct ExistingRoot<'a>(&'a NewKeyArgs);
+
+impl crate::issuance::Secrets for ExistingRoot<'_> {
+    fn ca_passphrase(&self, key_file: &std::path::Path) -> Result<crate::keys::Passphrase> {
+        let given = match &self.0.passphrase_file {
+            Some(path) => Some(passphrase::from_file(path, "--passphrase-file")?),
+            None => passphrase::from_env(passphrase::ENV_NEW).or_else(|| passphrase::from_env(passphrase::ENV_CA)),
+        };
+        given.ok_or_else(|| crate::error::Error::KeyEncrypted {
+            path: key_file.to_path_buf(),
+            how: passphrase::CA_PASSPHRASE_HOW,
+        })
+    }
+
+    fn ca_key_not_encrypted(&self, key_file: &std::path::Path) {
+        let given = match &self.0.passphrase_file {
+            Some(path) => Some(format!("--passphrase-file '{}'", path.display())),
+            None => [passphrase::ENV_NEW, passphrase::ENV_CA]
+                .into_iter()
+                .find(|v| passphrase::from_env(v).is_some())
+                .map(String::from),
+        };
+        if let Some(source) = given {
+            crate::render::notes::warn(format!(
+                "{source} was given but '{}' is not encrypted; the passphrase was not used",
+                key_file.display()
+            ));
+        }
+    }
+}
+
+fn path(global: &Global) -> Result<Outcome> {
+    let dir = global.ca();
+    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = absolute(&dir.cert_path());
+    Ok(Outcome::new(CaPathReport {
+        ca_dir: absolute(dir.path()).display().to_string(),
+        exists: root.is_file(),
+        root: root.display().to_string(),
+    }))
 }
 
 fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
@@ -183,7 +273,12 @@ fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
         path_len: a.path_len,
         force: a.force,
     };
-    let secrets = Passphrases { ca: Some(&a.ca_key), new_key: Some(&a.new_key), ..Default::default() };
+    let secrets = Passphrases {
+        ca: Some(&a.ca_key),
+        new_key: Some(&a.new_key),
+        new_key_ca_env: CaEnv::WithEncryptKey,
+        ..Default::default()
+    };
     let new = ca::create_intermediate(&global.ca(), &plan, &secrets, global.now)?;
     Ok(Outcome::new(IssuedReport::from(new)))
 }

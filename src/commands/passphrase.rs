@@ -13,6 +13,19 @@ pub const ENV_NEW: &str = "PKI_PASSPHRASE";
 /// Environment variable with the passphrase of the issuing CA's key.
 pub const ENV_CA: &str = "PKI_CA_PASSPHRASE";
 
+/// When $PKI_CA_PASSPHRASE is a source for a new key's passphrase.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaEnv {
+    /// Never: the new key is not a CA's.
+    #[default]
+    No,
+    /// With --encrypt-key (`ca intermediate`: the variable also unlocks the root).
+    WithEncryptKey,
+    /// Always (`ca init`: the root's key is the one the variable will unlock), so a
+    /// script that exports only it never gets a plain root key.
+    Always,
+}
+
 /// Flags for encrypting a key being created.
 #[derive(Debug, Clone, clap::Args)]
 pub struct NewKeyArgs {
@@ -20,7 +33,9 @@ pub struct NewKeyArgs {
     ///
     /// The key is written as PKCS#8 ENCRYPTED PRIVATE KEY (PBES2: PBKDF2-HMAC-SHA256,
     /// AES-256-CBC). The passphrase comes from --passphrase-file, else $PKI_PASSPHRASE,
-    /// else a prompt (twice, no echo) when stdin is a terminal.
+    /// else (for a CA's key) $PKI_CA_PASSPHRASE, else a prompt (twice, no echo) when stdin
+    /// is a terminal. A passphrase given by --passphrase-file or $PKI_PASSPHRASE always
+    /// encrypts the key, with or without this flag.
     #[arg(long)]
     pub encrypt_key: bool,
 
@@ -71,16 +86,35 @@ pub(crate) fn prompt(text: &str) -> Result<Passphrase> {
 }
 
 impl NewKeyArgs {
-    /// The passphrase for the new key, or None when it is not to be encrypted.
+    /// The passphrase for the new key, or None when it is not to be encrypted:
+    /// --passphrase-file, else $PKI_PASSPHRASE (either one encrypts the key even without
+    /// --encrypt-key: a passphrase given is never ignored), else with --encrypt-key a
+    /// prompt on a terminal.
     pub fn resolve(&self) -> Result<Option<Passphrase>> {
+        self.resolve_for(CaEnv::No)
+    }
+
+    /// The passphrase for a new key: --passphrase-file, else $PKI_PASSPHRASE, else
+    /// $PKI_CA_PASSPHRASE when `ca` says so (a new CA key: the variable every later
+    /// command unlocks it with, so a script exports one secret), else with --encrypt-key
+    /// a prompt on a terminal, else None (a plain key).
+    pub fn resolve_for(&self, ca: CaEnv) -> Result<Option<Passphrase>> {
         if let Some(path) = &self.passphrase_file {
             return from_file(path, "--passphrase-file").map(Some);
         }
-        if !self.encrypt_key {
-            return Ok(None);
-        }
         if let Some(p) = from_env(ENV_NEW) {
             return Ok(Some(p));
+        }
+        let ca_env = match ca {
+            CaEnv::No => false,
+            CaEnv::WithEncryptKey => self.encrypt_key,
+            CaEnv::Always => true,
+        };
+        if ca_env && let Some(p) = from_env(ENV_CA) {
+            return Ok(Some(p));
+        }
+        if !self.encrypt_key {
+            return Ok(None);
         }
         if !can_prompt() {
             return Err(Error::PassphraseNeeded { what: "--encrypt-key" });
@@ -126,6 +160,25 @@ impl Unlock for CaKeyArgs {
         }
         prompt(&format!("Passphrase for {}: ", key_file.display()))
     }
+
+    fn not_encrypted(&self, key_file: &Path) {
+        if let Some(source) = self.given() {
+            crate::render::notes::warn(format!(
+                "{source} was given but '{}' is not encrypted; the passphrase was not used",
+                key_file.display()
+            ));
+        }
+    }
+}
+
+impl CaKeyArgs {
+    /// Which CA passphrase source was given, if any (without reading it).
+    fn given(&self) -> Option<String> {
+        match &self.ca_passphrase_file {
+            Some(path) => Some(format!("--ca-passphrase-file '{}'", path.display())),
+            None => from_env(ENV_CA).map(|_| ENV_CA.to_string()),
+        }
+    }
 }
 
 /// The fix for an encrypted CA key, shown with [`Error::KeyEncrypted`].
@@ -141,6 +194,8 @@ pub struct Passphrases<'a> {
     pub new_key: Option<&'a NewKeyArgs>,
     /// Why an existing key the user named cannot be unlocked (the command has no flag for it).
     pub existing_key_how: Option<&'static str>,
+    /// Whether $PKI_CA_PASSPHRASE is also a source for the new key (a CA's).
+    pub new_key_ca_env: CaEnv,
 }
 
 impl Secrets for Passphrases<'_> {
@@ -148,6 +203,20 @@ impl Secrets for Passphrases<'_> {
         match self.ca {
             Some(args) => args.unlock(key_file),
             None => Err(Error::KeyEncrypted { path: key_file.to_path_buf(), how: CA_PASSPHRASE_HOW }),
+        }
+    }
+
+    fn ca_key_not_encrypted(&self, key_file: &Path) {
+        // $PKI_CA_PASSPHRASE that encrypts the new CA key (`ca intermediate --encrypt-key`
+        // under a plain root) is used after all.
+        let env_used_for_new_key = self.new_key_ca_env != CaEnv::No
+            && self
+                .new_key
+                .is_some_and(|a| a.encrypt_key && a.passphrase_file.is_none() && from_env(ENV_NEW).is_none());
+        if let Some(args) = self.ca
+            && !(env_used_for_new_key && args.ca_passphrase_file.is_none())
+        {
+            args.not_encrypted(key_file);
         }
     }
 
@@ -160,7 +229,7 @@ impl Secrets for Passphrases<'_> {
 
     fn new_key_passphrase(&self) -> Result<Option<Passphrase>> {
         match self.new_key {
-            Some(args) => args.resolve(),
+            Some(args) => args.resolve_for(self.new_key_ca_env),
             None => Ok(None),
         }
     }

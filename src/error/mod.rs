@@ -140,6 +140,19 @@ pub enum Error {
         /// The directory.
         dir: PathBuf,
     },
+    /// `ca init` (without --force or --exist-ok) found the root's files already there.
+    CaExists {
+        /// `ca.pem` or `ca-key.pem`.
+        path: PathBuf,
+    },
+    /// `ca init --exist-ok` found a CA that cannot be used as it is (key missing, key
+    /// not the root's, ledger unreadable): what is wrong is `problem`.
+    UnusableCa {
+        /// The CA directory.
+        dir: PathBuf,
+        /// What is wrong with it.
+        problem: Box<Error>,
+    },
     /// The root's pathLenConstraint is 0, so it may not sign an intermediate.
     RootPathLenZero,
     /// A certificate given to `renew` or `revoke` that this CA did not issue: its serial is
@@ -276,6 +289,14 @@ impl Error {
             ),
             Error::Chain { hint, .. } => hint.clone(),
             Error::OrphanKey { .. } => Some("pass --force to replace it with a new CA".into()),
+            Error::CaExists { .. } => Some(
+                "pass --exist-ok to keep it (scripts and CI: every time), or --force to retire it to retired/ and start a new CA"
+                    .into(),
+            ),
+            Error::UnusableCa { .. } => Some(
+                "repair it (restore the file from a backup), or pass --force instead of --exist-ok to retire it to retired/ and start a new CA"
+                    .into(),
+            ),
             Error::RootPathLenZero => {
                 Some("issue leaves from the root, or create a root without --path-len 0".into())
             }
@@ -360,6 +381,12 @@ impl fmt::Display for Error {
                     "'{}' exists without 'ca.pem' (an interrupted 'pki ca init'?); nothing was written",
                     key.display()
                 )
+            }
+            Error::CaExists { path } => {
+                write!(f, "'{}' already exists: a CA is there; nothing was written", path.display())
+            }
+            Error::UnusableCa { dir, problem } => {
+                write!(f, "a CA is in '{}' but it cannot be used: {problem}", dir.display())
             }
             Error::CertificateTooLarge { bytes, limit } => write!(
                 f,

@@ -36,7 +36,7 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     if !plan.force && !files.cert.exists() && files.key.exists() {
         return Err(Error::OrphanKey { key: files.key });
     }
-    fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
+    refuse_existing_root(&files.cert, &files.key, plan.force)?;
     let fresh = fsutil::is_missing_or_empty_dir(ca.path())?;
     if !fresh && !ca.holds_ca_files() {
         return Err(Error::NotACaDir { dir: ca.path().to_path_buf() });
@@ -58,7 +58,7 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     } else {
         // A directory pki did not create keeps its mode.
         let _lock = ca.lock()?;
-        fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
+        refuse_existing_root(&files.cert, &files.key, plan.force)?;
         if plan.force {
             retired = Some(ca.replace_root(&key_pem, &cert_pem, now)?);
         } else {
@@ -86,6 +86,100 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
         issuer: "self".into(),
         warnings: Vec::new(),
         retired,
+    })
+}
+
+/// What `pki ca init --exist-ok` finds when `ca.pem` or `ca-key.pem` is already there: the
+/// root described as a fresh init describes it, once it is checked usable (the root
+/// certificate is a CA's, its key is there and is the root's, the ledger reads). None when
+/// neither file is there: then a new CA is made.
+///
+/// The key is unlocked through `secrets` only if it is encrypted; with no passphrase for
+/// it, the root is reported with a warning that the key could not be checked. Nothing is
+/// written, created or locked.
+pub fn existing_root(ca: &CaDir, secrets: &dyn Secrets) -> Result<Option<NewCert>> {
+    let files = ca.root_files();
+    let present = |p: &std::path::Path| std::fs::symlink_metadata(p).is_ok();
+    if !present(&files.cert) && !present(&files.key) {
+        return Ok(None);
+    }
+    let unusable = |problem: Error| Error::UnusableCa { dir: ca.path().to_path_buf(), problem: Box::new(problem) };
+    if !present(&files.cert) {
+        return Err(unusable(Error::OrphanKey { key: files.key }));
+    }
+    let der = crate::store::read_first_cert(&files.cert).map_err(unusable)?;
+    let info = crate::certinfo::CertInfo::parse(&der)
+        .map_err(|e| unusable(Error::BadCertificate { path: files.cert.clone(), reason: e.to_string() }))?;
+    let mut warnings = Vec::new();
+    let mut key_type = None;
+    let unlock = SourceFailures { secrets, failed: std::cell::Cell::new(false) };
+    match ca.load(&CaName::Root, &unlock) {
+        // The passphrase source is at fault (a missing file), not the CA.
+        Err(e) if unlock.failed.get() => return Err(e),
+        Ok(root) => key_type = KeyType::of_algorithm(root.key.algorithm(), root.key.public_key_raw()),
+        Err(Error::KeyEncrypted { path, .. }) => warnings.push(format!(
+            "'{}' is encrypted and no passphrase was given, so whether it is the root's key was not checked",
+            path.display()
+        )),
+        // The passphrase given is at fault, not the CA.
+        Err(e @ (Error::WrongPassphrase { .. } | Error::BadPassphrase { .. })) => return Err(e),
+        Err(e) => return Err(unusable(e)),
+    }
+    ca.ledger().load().map_err(unusable)?;
+    let key_encrypted =
+        crate::input::read_secret(&files.key, "read").map(|pem| keys::is_encrypted(&pem)).map_err(unusable)?;
+    Ok(Some(NewCert {
+        cert_path: files.cert,
+        key_path: Some(files.key),
+        chain_path: None,
+        serial: serial_of(&der).map_err(unusable)?,
+        subject: info.subject,
+        sans: Vec::new(),
+        validity: crate::validity::Validity { not_before: info.not_before, not_after: info.not_after },
+        fingerprint_sha256: sha256_hex(&der),
+        key_type,
+        key_encrypted,
+        profile: Profile::Root,
+        issuer: "self".into(),
+        warnings,
+        retired: None,
+    }))
+}
+
+/// [`Secrets::ca_passphrase`] as an [`keys::Unlock`] that remembers whether the source of
+/// the passphrase failed (as opposed to having none: [`Error::KeyEncrypted`]).
+struct SourceFailures<'a> {
+    secrets: &'a dyn Secrets,
+    failed: std::cell::Cell<bool>,
+}
+
+impl keys::Unlock for SourceFailures<'_> {
+    fn unlock(&self, key_file: &std::path::Path) -> Result<keys::Passphrase> {
+        let got = self.secrets.ca_passphrase(key_file);
+        if matches!(&got, Err(e) if !matches!(e, Error::KeyEncrypted { .. })) {
+            self.failed.set(true);
+        }
+        got
+    }
+
+    fn not_encrypted(&self, key_file: &std::path::Path) {
+        self.secrets.ca_key_not_encrypted(key_file);
+    }
+}
+
+/// The serial number of a certificate.
+fn serial_of(der: &[u8]) -> Result<Serial> {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    X509Certificate::from_der(der)
+        .map(|(_, c)| Serial::from_bytes(c.raw_serial()))
+        .map_err(|e| Error::crypto("reading back the certificate", e))
+}
+
+/// [`Error::CaExists`] when the root's certificate or key is there (unless `force`).
+fn refuse_existing_root(cert: &std::path::Path, key: &std::path::Path, force: bool) -> Result<()> {
+    fsutil::refuse_existing(&[cert, key], force).map_err(|e| match e {
+        Error::Exists { path } => Error::CaExists { path },
+        e => e,
     })
 }
 

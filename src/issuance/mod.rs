@@ -35,6 +35,10 @@ pub trait Secrets {
     /// The passphrase of the issuing CA's key file, called only when it is encrypted.
     fn ca_passphrase(&self, key_file: &Path) -> Result<Passphrase>;
 
+    /// Told that the issuing CA's key file is not encrypted (a CA passphrase given for it
+    /// goes unused: the implementation may warn).
+    fn ca_key_not_encrypted(&self, _key_file: &Path) {}
+
     /// The passphrase of an existing key the user named (`renew --reuse-key`), called
     /// only when it is encrypted.
     fn key_passphrase(&self, key_file: &Path) -> Result<Passphrase> {
@@ -54,6 +58,10 @@ pub struct CaUnlock<'a>(pub &'a dyn Secrets);
 impl Unlock for CaUnlock<'_> {
     fn unlock(&self, key_file: &Path) -> Result<Passphrase> {
         self.0.ca_passphrase(key_file)
+    }
+
+    fn not_encrypted(&self, key_file: &Path) {
+        self.0.ca_key_not_encrypted(key_file);
     }
 }
 

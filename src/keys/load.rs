@@ -18,6 +18,10 @@ use crate::error::{Error, Result};
 pub trait Unlock {
     /// The passphrase for the encrypted key file `key_file`.
     fn unlock(&self, key_file: &Path) -> Result<Passphrase>;
+
+    /// Told that `key_file` turned out not to be encrypted, so that a source that was
+    /// given a passphrase for it can say it went unused (a warning, never an error).
+    fn not_encrypted(&self, _key_file: &Path) {}
 }
 
 /// A private key read from a file. The DER is kept as read (PKCS#8, SEC1 or PKCS#1).
@@ -91,7 +95,9 @@ pub fn load_key(path: &Path, unlock: &dyn Unlock) -> Result<PrivateKey> {
         let pass = unlock.unlock(path)?;
         pkcs8::decrypt(&pem, path, &pass)?
     } else {
-        pkcs8::plain(&pem, path)?
+        let der = pkcs8::plain(&pem, path)?;
+        unlock.not_encrypted(path);
+        der
     };
     Ok(PrivateKey { der, path: path.to_path_buf() })
 }

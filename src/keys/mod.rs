@@ -57,7 +57,12 @@ impl KeyType {
 
     /// The key type of an existing key pair, if it is one `pki` makes.
     pub fn of(key: &KeyPair) -> Option<KeyType> {
-        let alg = key.algorithm();
+        KeyType::of_algorithm(key.algorithm(), key.public_key_raw())
+    }
+
+    /// The key type of a key that signs with `alg` and has the raw public key `public_raw`,
+    /// if it is one `pki` makes.
+    pub fn of_algorithm(alg: &SignatureAlgorithm, public_raw: &[u8]) -> Option<KeyType> {
         if alg == &rcgen::PKCS_ECDSA_P256_SHA256 {
             Some(KeyType::EcdsaP256)
         } else if alg == &rcgen::PKCS_ECDSA_P384_SHA384 {
@@ -67,7 +72,7 @@ impl KeyType {
         } else if alg == &rcgen::PKCS_RSA_SHA256 {
             // The modulus size follows from the SubjectPublicKeyInfo length; the
             // exact value only matters for display, so bucket by size.
-            let n = key.public_key_raw().len();
+            let n = public_raw.len();
             Some(if n < 300 {
                 KeyType::Rsa2048
             } else if n < 430 {

@@ -2,11 +2,13 @@
 //! the human form renders the same value, so the two cannot disagree.
 
 mod bundle;
+mod ca;
 mod generated;
 mod inspect;
 mod issue;
 mod lifecycle;
 mod list;
+pub mod notes;
 pub mod sanitize;
 pub mod style;
 mod tls;
@@ -79,7 +81,7 @@ pub fn emit(outcome: &Outcome, options: impl Into<Options>) -> i32 {
         write_error(&mut err, e, &err_style);
     }
     if !global.quiet {
-        for w in report.warnings() {
+        for w in notes::take().into_iter().chain(report.warnings()) {
             let _ = writeln!(err, "{} {}", err_style.warn("warning:"), sanitize::text(&w));
         }
     }
@@ -109,6 +111,9 @@ pub fn emit(outcome: &Outcome, options: impl Into<Options>) -> i32 {
 /// Print an error and its hint on stderr; returns the exit code.
 pub fn error(e: &Error, no_color_flag: bool) -> i32 {
     let style = Style::for_stderr(no_color_flag);
+    for w in notes::take() {
+        eprintln!("{} {}", style.warn("warning:"), sanitize::text(&w));
+    }
     write_error(&mut std::io::stderr().lock(), e, &style);
     e.exit_code()
 }

@@ -4,6 +4,7 @@
 //! `--json` keys; fields marked `#[serde(skip)]` serve the human rendering only.
 
 mod bundle;
+mod ca;
 mod generated;
 mod inspect;
 mod issue;
@@ -13,6 +14,7 @@ mod tls;
 mod verify;
 
 pub use bundle::BundleReport;
+pub use ca::{CaInitReport, CaPathReport};
 pub use generated::{ManReport, ScriptReport};
 pub use inspect::{InspectReport, MALFORMED_SHOWN};
 pub use issue::IssuedReport;

@@ -23,6 +23,7 @@ mod recipes;
 mod red_team;
 mod secrets;
 mod serve;
+mod setup;
 mod terminal;
 mod verify;
 mod x509;
