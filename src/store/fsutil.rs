@@ -354,7 +354,11 @@ pub fn private_temp_dir(parent: &Path, prefix: &str) -> Result<tempfile::TempDir
 /// step, so a crash leaves the whole directory or none. `guard` is called on the
 /// temporary directory before anything is written in it, and what it returns (a lock) is
 /// held until the rename is done. An existing non-empty `dir` is [`Error::Exists`].
-pub fn publish_new_dir<G>(dir: &Path, files: &[(&str, &[u8], u32)], guard: impl Fn(&Path) -> Result<G>) -> Result<()> {
+pub fn publish_new_dir<G>(
+    dir: &Path,
+    files: &[(&str, &[u8], u32)],
+    guard: impl FnOnce(&Path) -> Result<G>,
+) -> Result<()> {
     // A symlink to an empty directory (`--ca-dir ~/ca` pointing at a mounted volume): the
     // new directory replaces its target, not the link (renaming onto a link is ENOTDIR).
     let target;
@@ -366,22 +370,8 @@ pub fn publish_new_dir<G>(dir: &Path, files: &[(&str, &[u8], u32)], guard: impl 
     };
     let parent = parent_dir(dir);
     create_dir(parent)?;
-    // Another `pki ca init` clearing what killed runs left (store::remove_stale_new_dirs)
-    // may take a directory just made, still empty and not yet guarded, for one of those
-    // and remove it before the guard is held: then make another. Once the guard is held
-    // and the directory is still there, no one else removes it.
-    let mut attempts = 0;
-    let (tmp, _guard) = loop {
-        let tmp = private_temp_dir(parent, NEW_DIR_PREFIX)?;
-        let held = guard(tmp.path());
-        attempts += 1;
-        let gone = !tmp.path().is_dir();
-        match held {
-            Ok(held) if !gone || attempts == 5 => break (tmp, held),
-            Err(e) if !gone || attempts == 5 => return Err(e),
-            _ => {}
-        }
-    };
+    let tmp = private_temp_dir(parent, NEW_DIR_PREFIX)?;
+    let _guard = guard(tmp.path())?;
     write_new_synced(tmp.path(), files)?;
     let staged = tmp.keep();
     if let Err(e) = fs::rename(&staged, dir) {
