@@ -33,7 +33,9 @@ pub struct RootPlan {
 pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: OffsetDateTime) -> Result<NewCert> {
     let files = ca.root_files();
     // Refuse before asking for a passphrase that would not be used.
-    if !plan.force && !files.cert.exists() && files.key.exists() {
+    // The key first: a first init publishes both at once, so a key seen means its
+    // certificate is there too unless one is really missing.
+    if !plan.force && files.key.exists() && !files.cert.exists() {
         return Err(Error::OrphanKey { key: files.key });
     }
     refuse_existing_root(&files.cert, &files.key, plan.force)?;
