@@ -13,6 +13,7 @@ mod hostile;
 mod inspect;
 mod interop_openssl;
 mod issue;
+mod issue14_reading;
 mod layout;
 mod ledger;
 mod lifecycle;

@@ -786,7 +786,9 @@ fn bad_base64_in_a_certificate_block_is_an_error_naming_the_file() {
     std::fs::write(pki.path("bad.pem"), text).unwrap();
     let out = pki.run(&words("verify bad.pem --json"));
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty(), "no verdict for unreadable input");
+    // No verdict for unreadable input: stdout holds the error document only (issue 14).
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("an error document");
+    assert!(doc.get("valid").is_none() && doc["error"]["exit_code"] == 1, "{doc}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: cannot read 'bad.pem'"), "{err}");
 }
@@ -990,12 +992,15 @@ fn an_expired_leaf_from_another_ca_is_also_an_unknown_issuer() {
 // Errors (exit 1) and usage (exit 2)
 // ---------------------------------------------------------------------------------------
 
-/// `pki verify LINE --json` exits 1 with nothing on stdout; returns stderr.
+/// `pki verify LINE --json` exits 1 with no verdict on stdout, only the error document
+/// (issue 14); returns stderr.
 fn error(pki: &Pki, line: &str) -> String {
     let out = pki.run(&words(&format!("verify {line} --json")));
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(1), "pki verify {line}: {err}");
-    assert!(out.stdout.is_empty(), "pki verify {line}: no verdict on stdout for an error");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("an error document");
+    assert!(doc.get("valid").is_none(), "pki verify {line}: no verdict on stdout for an error: {doc}");
+    assert_eq!(doc["error"]["exit_code"], 1, "pki verify {line}: {doc}");
     err
 }
 
