@@ -1454,7 +1454,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__list)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --status --expiring --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1465,6 +1465,14 @@ _pki() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
                     fi
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "valid expired revoked superseded" -- "${cur}"))
+                    return 0
+                    ;;
+                --expiring)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -161,6 +161,11 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand list" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand list" -l status -d 'Only certificates with this status (repeatable)' -r -f -a "valid\t'Within its validity period, not revoked, not superseded'
+expired\t'Past its notAfter'
+revoked\t'Revoked'
+superseded\t'Renewed, or replaced by another certificate issued over the same file'"
+complete -c pki -n "__fish_pki_using_subcommand list" -l expiring -d 'Only valid certificates whose notAfter comes within DURATION (12h, 30d, 8w)' -r
 complete -c pki -n "__fish_pki_using_subcommand list" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand list" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand list" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
