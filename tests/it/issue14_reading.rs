@@ -113,3 +113,84 @@ fn list_shows_renewed_and_force_reissued_certificates_as_superseded_and_filters(
     let err = pki.fails(2, &["list", "--expiring", "soon"]);
     assert!(err.contains("soon"), "{err}");
 }
+
+// `bundle` and `verify`: the CA directory in effect, pki's own intermediates
+// ---------------------------------------------------------------------------------------
+
+const ROOT: &str = "CN=Test Root CA";
+const INTER: &str = "CN=Issuing CA";
+
+/// A CA at the default location ($XDG_DATA_HOME/pki) with the intermediate `issuing`, and
+/// `leaf.pem` (leaf.test) issued by it in the working directory.
+fn default_ca_with_intermediate() -> Pki {
+    let pki = Pki::new();
+    pki.call_bare(["ca", "init", "--cn", "Test Root CA", "-q"]).ok();
+    pki.call_bare(["ca", "intermediate", "--name", "issuing", "--cn", "Issuing CA", "-q"]).ok();
+    pki.call_bare(["issue", "server", "--san", "leaf.test", "--issuer", "issuing", "--name", "leaf", "-q"]).ok();
+    assert!(pki.root().join("xdg/pki/intermediates/issuing/ca.pem").is_file(), "the premise: the default CA directory");
+    pki
+}
+
+#[test]
+fn bundle_and_verify_use_the_default_ca_directory_and_its_intermediates() {
+    let pki = default_ca_with_intermediate();
+    // bundle: the leaf alone is completed with the intermediate, from the default directory.
+    let out = pki.call_bare(["bundle", "leaf.pem", "-o", "full.pem"]).output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "no warning: {}", text(&out.stderr));
+    let full = read_certs(&pki.path("full.pem"));
+    assert_eq!(full.len(), 2);
+    assert_eq!(full[0], read_cert(&pki.path("leaf.pem")));
+    assert_eq!(full[1], read_cert(&pki.root().join("xdg/pki/intermediates/issuing/ca.pem")));
+    // What openssl makes of it, given only the root.
+    if require("openssl") {
+        let root = pki.root().join("xdg/pki/ca.pem");
+        let said = openssl_ok(
+            &pki.work(),
+            &["verify", "-CAfile", root.to_str().unwrap(), "-untrusted", "full.pem", "full.pem"],
+        );
+        assert!(said.contains("full.pem: OK"), "{said}");
+    }
+
+    // verify: the leaf file alone (not its -chain.pem) against the default CA's root.
+    let out = pki.call_bare(["verify", "leaf.pem", "--host", "leaf.test", "--json"]).output();
+    assert_eq!(out.status.code(), Some(0), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["valid"], true, "{doc}");
+    assert_eq!(doc["chain"], serde_json::json!(["CN=leaf.test", INTER, ROOT]), "{doc}");
+    // And with an explicit --ca: the CA directory's intermediates still count.
+    let root = pki.root().join("xdg/pki/ca.pem");
+    pki.call_bare(["verify", "leaf.pem", "--ca", root.to_str().unwrap()]).ok();
+}
+
+#[test]
+fn a_leaf_alone_whose_issuer_is_nowhere_is_an_error_naming_the_issuer() {
+    let pki = default_ca_with_intermediate();
+    // Another world with no CA directory at all, holding only the leaf.
+    let other = Pki::new();
+    std::fs::copy(pki.path("leaf.pem"), other.path("leaf.pem")).unwrap();
+    for args in [vec!["bundle", "leaf.pem", "-o", "alone.pem"], vec!["bundle", "leaf.pem", "-q"]] {
+        let err = other.call_bare(&args).fails(1);
+        assert_eq!(
+            err.lines().next().unwrap_or_default(),
+            format!(
+                "error: cannot build the chain: missing link: no certificate for '{INTER}', the issuer of 'CN=leaf.test'"
+            ),
+            "pki {args:?}"
+        );
+        assert!(err.contains("hint: add the file holding that certificate"), "{err}");
+    }
+    assert!(!other.path("alone.pem").exists(), "nothing written");
+    // --json: the error document names it too.
+    let out = other.call_bare(["bundle", "leaf.pem", "--json"]).output();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["error"]["message"].as_str().unwrap().contains(INTER), "{doc}");
+
+    // A chain that reaches a CA and stops below the root is fine: the root never goes in a
+    // chain, and clients that trust it have it.
+    std::fs::copy(pki.root().join("xdg/pki/intermediates/issuing/ca.pem"), other.path("inter.pem")).unwrap();
+    let out = other.call_bare(["bundle", "leaf.pem", "inter.pem", "-o", "ok.pem"]).output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(read_certs(&other.path("ok.pem")).len(), 2);
+}

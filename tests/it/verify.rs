@@ -563,6 +563,11 @@ fn a_missing_intermediate_is_an_unknown_issuer_naming_it() {
     add_intermediate(&pki);
     pki.ok(&words("issue client --cn bob --issuer issuing -q"));
     let at = at(&pki);
+    // The CA directory's own intermediate completes the path (issue 14)...
+    assert_valid(&pki, &format!("bob.pem --at {at}"), &["CN=bob", INTER, ROOT]);
+    // ... and when it is nowhere, its absence is named.
+    let away = pki.root().join("issuing-away");
+    std::fs::rename(pki.ca_dir().join("intermediates/issuing"), &away).unwrap();
     let r = assert_invalid(&pki, &format!("bob.pem --at {at}"), &["unknown_issuer"]);
     assert_eq!(
         r.message("unknown_issuer"),
@@ -1126,7 +1131,9 @@ fn openssl_agrees_on_what_is_valid() {
             now,
             true,
         ),
-        ("api.test.pem --host api.test", "-verify_hostname api.test api.test.pem", now, false),
+        // The CA directory's own intermediates are untrusted intermediates to pki (issue
+        // 14), as -untrusted makes them to openssl.
+        ("api.test.pem --host api.test", "-untrusted inter.pem -verify_hostname api.test api.test.pem", now, true),
         ("alice.pem --purpose client", "-purpose sslclient alice.pem", now, true),
         ("alice.pem --purpose server", "-purpose sslserver alice.pem", now, false),
         ("localhost.pem --purpose client", "-purpose sslclient localhost.pem", now, false),
