@@ -333,7 +333,7 @@ complete -c pki -n "__fish_pki_using_subcommand serve" -s h -l help -d 'Print he
 complete -c pki -n "__fish_pki_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand probe" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand probe" -l servername -d 'The name to ask for (SNI) and to verify (default: HOST)' -r
-complete -c pki -n "__fish_pki_using_subcommand probe" -l ca -d 'Trust anchors (repeatable; default: the system\'s roots)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand probe" -l ca -d 'Trust anchors (repeatable; default: the system\'s roots and the CA directory\'s root)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l cert -d 'A client certificate to present (with --key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l key -d 'The client certificate\'s key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l timeout -d 'Seconds the whole probe may take: connecting, the handshake and reading, together' -r

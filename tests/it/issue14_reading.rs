@@ -194,3 +194,95 @@ fn a_leaf_alone_whose_issuer_is_nowhere_is_an_error_naming_the_issuer() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(read_certs(&other.path("ok.pem")).len(), 2);
 }
+
+// `probe`: the CA directory's root, its hint, client-certificate requests
+// ---------------------------------------------------------------------------------------
+
+/// A CA ("Test Root CA") in the CA directory, `localhost.pem` and `alice.pem` issued by it.
+fn probe_world() -> Pki {
+    let pki = Pki::new();
+    pki.init(&["--cn", "Test Root CA"]);
+    pki.ok(&["issue", "server", "--san", "localhost,127.0.0.1", "-q"]);
+    pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
+    pki
+}
+
+fn probe(pki: &Pki, code: i32, args: &[&str]) -> (serde_json::Value, String) {
+    let mut a = vec!["probe"];
+    a.extend_from_slice(args);
+    let human_out = pki.call(&a).output();
+    a.push("--json");
+    let out = pki.call(&a).output();
+    assert_eq!(out.status.code(), Some(code), "pki {a:?}\n{}\n{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(human_out.status.code(), Some(code), "pki {a:?} (human)\n{}", text(&human_out.stderr));
+    (serde_json::from_slice(&out.stdout).expect("JSON"), text(&human_out.stdout))
+}
+
+#[test]
+fn probe_trusts_the_ca_directorys_root_and_says_no_client_certificate_was_asked_for() {
+    let pki = probe_world();
+    let serve = crate::serve::Serve::start(&pki, &["--cert", "localhost.pem", "--key", "localhost-key.pem"]);
+    // No --ca: the CA directory's root is trusted besides the system roots.
+    let (doc, human) = probe(&pki, 0, &[&serve.target(), "--servername", "localhost"]);
+    assert_eq!(doc["verification"]["valid"], true, "{doc}");
+    assert_eq!(doc["verification"]["chain"], serde_json::json!(["CN=localhost", ROOT]), "{doc}");
+    assert_eq!(doc["client_cert_requested"], false, "{doc}");
+    assert_eq!(doc["client_ca_names"], serde_json::json!([]), "{doc}");
+    assert!(human.contains("client certificate: not requested by the server"), "{human}");
+}
+
+#[test]
+fn probe_says_the_server_asked_for_a_client_certificate_and_from_which_cas() {
+    let pki = probe_world();
+    let root = pki.ca_dir().join("ca.pem");
+    let root = root.to_str().unwrap();
+    // Optional client certificates: the handshake succeeds without one, and the request shows.
+    let serve = crate::serve::Serve::start(
+        &pki,
+        &["--cert", "localhost.pem", "--key", "localhost-key.pem", "--client-ca", root],
+    );
+    let (doc, human) = probe(&pki, 0, &[&serve.target(), "--servername", "localhost"]);
+    assert_eq!(doc["client_cert_requested"], true, "{doc}");
+    assert_eq!(doc["client_ca_names"], serde_json::json!([ROOT]), "{doc}");
+    assert!(
+        human.contains(&format!("client certificate: requested by the server; it accepts certificates from: '{ROOT}'; none was presented (pass --cert and --key)")),
+        "{human}"
+    );
+    // Required, and presented.
+    let serve = crate::serve::Serve::start(
+        &pki,
+        &["--cert", "localhost.pem", "--key", "localhost-key.pem", "--client-ca", root, "--require-client-cert"],
+    );
+    let (doc, human) = probe(
+        &pki,
+        0,
+        &[&serve.target(), "--servername", "localhost", "--cert", "alice.pem", "--key", "alice-key.pem"],
+    );
+    assert_eq!(doc["client_cert_requested"], true, "{doc}");
+    assert_eq!(doc["client_ca_names"], serde_json::json!([ROOT]), "{doc}");
+    assert!(human.contains("; one was presented"), "{human}");
+}
+
+#[test]
+fn probe_of_a_stranger_hints_at_flags_probe_takes() {
+    let pki = probe_world();
+    // A server certificate from another CA: not trusted by the CA directory's root.
+    let other = Pki::new();
+    other.init(&["--cn", "Other Root"]);
+    other.ok(&["issue", "server", "--san", "localhost", "-q"]);
+    for f in ["localhost.pem", "localhost-key.pem"] {
+        std::fs::copy(other.path(f), pki.path(&format!("other-{f}"))).unwrap();
+    }
+    let serve =
+        crate::serve::Serve::start(&pki, &["--cert", "other-localhost.pem", "--key", "other-localhost-key.pem"]);
+    let (doc, human) = probe(&pki, 3, &[&serve.target(), "--servername", "localhost"]);
+    let errors = doc["verification"]["errors"].as_array().unwrap();
+    let unknown = errors.iter().find(|e| e["code"] == "unknown_issuer").unwrap_or_else(|| panic!("{doc}"));
+    let hint = unknown["hint"].as_str().unwrap();
+    assert!(!hint.contains("--untrusted"), "probe takes no --untrusted: {hint}");
+    assert!(hint.contains("--ca FILE"), "{hint}");
+    assert!(!human.contains("--untrusted"), "{human}");
+    // The flag the hint names works: with --ca of the other root, the chain verifies.
+    let other_root = other.ca_dir().join("ca.pem");
+    probe(&pki, 0, &[&serve.target(), "--servername", "localhost", "--ca", other_root.to_str().unwrap()]);
+}
