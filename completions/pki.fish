@@ -173,6 +173,7 @@ complete -c pki -n "__fish_pki_using_subcommand list" -s h -l help -d 'Print hel
 complete -c pki -n "__fish_pki_using_subcommand list" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l at -d 'Judge validity at TIME instead of now (RFC 3339 or a date)' -r
+complete -c pki -n "__fish_pki_using_subcommand inspect" -l passphrase-file -d 'Read the passphrase of PKCS#12 files from FILE (else $PKI_PASSPHRASE)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'

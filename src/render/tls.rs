@@ -56,6 +56,7 @@ impl Report for ProbeReport {
             errors: Vec::new(),
             notes: Vec::new(),
             now: self.now,
+            pkcs12_sources: Vec::new(),
         };
         out.push_str(&chain.human(st));
         out.push('\n');

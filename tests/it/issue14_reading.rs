@@ -286,3 +286,175 @@ fn probe_of_a_stranger_hints_at_flags_probe_takes() {
     let other_root = other.ca_dir().join("ca.pem");
     probe(&pki, 0, &[&serve.target(), "--servername", "localhost", "--ca", other_root.to_str().unwrap()]);
 }
+
+// `inspect` of PKCS#12: pki's, openssl's (modern and -legacy) and keytool's
+// ---------------------------------------------------------------------------------------
+
+/// `alice.pem` (client, ECDSA) issued by the CA, with its key, and the root in `root.pem`.
+fn p12_world() -> Pki {
+    let pki = Pki::new();
+    pki.init(&["--cn", "Test Root CA"]);
+    pki.ok(&["issue", "client", "--cn", "alice", "-q"]);
+    std::fs::copy(pki.ca_dir().join("ca.pem"), pki.path("root.pem")).unwrap();
+    std::fs::write(pki.path("pw"), "secret\n").unwrap();
+    pki
+}
+
+/// (kind, subject or the certificate the key belongs to, container) of each item.
+fn p12_items(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    doc.as_array()
+        .expect("an array")
+        .iter()
+        .map(|i| {
+            let kind = i["kind"].as_str().unwrap_or_default().to_string();
+            let who = match kind.as_str() {
+                "certificate" => i["subject"].as_str().unwrap_or_default().to_string(),
+                _ => i["certificate"]["subject"].as_str().unwrap_or("no certificate").to_string(),
+            };
+            (kind, who, i["container"].as_str().unwrap_or("none").to_string())
+        })
+        .collect()
+}
+
+fn item(kind: &str, who: &str) -> (String, String, String) {
+    (kind.to_string(), who.to_string(), "pkcs12".to_string())
+}
+
+#[test]
+fn inspect_reads_pki_p12_files_with_the_passphrase_from_a_file_or_the_environment() {
+    let pki = p12_world();
+    pki.ok(&[
+        "export",
+        "p12",
+        "--cert",
+        "alice.pem",
+        "--key",
+        "alice-key.pem",
+        "--passphrase-file",
+        "pw",
+        "-o",
+        "alice.p12",
+        "-q",
+    ]);
+    pki.ok(&[
+        "export",
+        "p12",
+        "--legacy",
+        "--cert",
+        "alice.pem",
+        "--key",
+        "alice-key.pem",
+        "--passphrase-file",
+        "pw",
+        "-o",
+        "old.p12",
+        "-q",
+    ]);
+    let want = vec![item("certificate", "CN=alice"), item("private_key", "CN=alice")];
+    for file in ["alice.p12", "old.p12"] {
+        let doc = pki.json(&["inspect", file, "--passphrase-file", "pw"]);
+        assert_eq!(p12_items(&doc), want, "{file}: {doc}");
+        assert_eq!(doc[0]["source"], file);
+        let out = pki.call(["inspect", file, "--json"]).env("PKI_PASSPHRASE", "secret").output();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(p12_items(&doc), want, "{file} with PKI_PASSPHRASE: {doc}");
+    }
+    // The human form: the certificate, and the key matched to it.
+    let human = pki.ok(&["inspect", "alice.p12", "--passphrase-file", "pw"]);
+    assert!(human.contains("alice.p12[1] certificate"), "{human}");
+    assert!(human.contains("CN=alice"), "{human}");
+
+    // No passphrase and no terminal: exit 1 naming the file and the flag.
+    let err = pki.fails(1, &["inspect", "alice.p12"]);
+    assert!(err.starts_with("error: cannot read 'alice.p12': it is encrypted\n"), "{err}");
+    assert!(err.contains("hint: pass --passphrase-file FILE or set PKI_PASSPHRASE"), "{err}");
+    // A wrong one: exit 1, named; other files are still reported.
+    std::fs::write(pki.path("wrong"), "nope\n").unwrap();
+    let out = pki.call(["inspect", "alice.p12", "alice.pem", "--passphrase-file", "wrong", "--json"]).output();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error: wrong passphrase for 'alice.p12'"), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc.as_array().unwrap().len(), 1, "alice.pem still reported: {doc}");
+    assert!(doc[0].get("container").is_none(), "a PEM file is in no container: {doc}");
+}
+
+#[test]
+fn inspect_reads_openssl_p12_files_modern_legacy_and_without_a_passphrase() {
+    if !require("openssl") {
+        return;
+    }
+    let pki = p12_world();
+    let w = pki.work();
+    let export = |out: &str, pass: &str, extra: &[&str]| {
+        let mut a = vec!["pkcs12", "-export", "-in", "alice.pem", "-inkey", "alice-key.pem", "-certfile", "root.pem"];
+        a.extend_from_slice(extra);
+        let passout = format!("pass:{pass}");
+        a.extend_from_slice(&["-passout", &passout, "-out", out]);
+        openssl_ok(&w, &a);
+    };
+    export("modern.p12", "secret", &[]);
+    export("legacy.p12", "secret", &["-legacy"]);
+    export("open.p12", "", &[]);
+    let want = vec![item("certificate", "CN=alice"), item("certificate", ROOT), item("private_key", "CN=alice")];
+    for file in ["modern.p12", "legacy.p12"] {
+        let doc = pki.json(&["inspect", file, "--passphrase-file", "pw"]);
+        let mut got = p12_items(&doc);
+        got.sort();
+        let mut w = want.clone();
+        w.sort();
+        assert_eq!(got, w, "{file}: {doc}");
+    }
+    // The legacy one really is legacy (RC2/3DES), the modern one AES: openssl says so.
+    let info =
+        openssl_said(&w, &["pkcs12", "-info", "-noout", "-legacy", "-in", "legacy.p12", "-passin", "pass:secret"]);
+    assert!(info.contains("RC2") || info.contains("3DES"), "{info}");
+    let info = openssl_said(&w, &["pkcs12", "-info", "-noout", "-in", "modern.p12", "-passin", "pass:secret"]);
+    assert!(info.contains("AES-256-CBC"), "{info}");
+    // An empty passphrase is tried first: no flag needed.
+    let doc = pki.json(&["inspect", "open.p12"]);
+    assert_eq!(p12_items(&doc).len(), 3, "{doc}");
+}
+
+#[test]
+fn inspect_reads_a_keytool_keystore() {
+    if !require("keytool") {
+        return;
+    }
+    let pki = Pki::new();
+    let said = tool(
+        "keytool",
+        &[
+            "-genkeypair",
+            "-alias",
+            "kt",
+            "-keyalg",
+            "EC",
+            "-groupname",
+            "secp256r1",
+            "-dname",
+            "CN=keytool.test",
+            "-validity",
+            "30",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            "kt.p12",
+            "-storepass",
+            "secret123",
+            "-keypass",
+            "secret123",
+        ],
+        &pki.work(),
+    );
+    assert!(said.status.success(), "{}", both(&said));
+    let out = pki.call(["inspect", "kt.p12", "--json"]).env("PKI_PASSPHRASE", "secret123").output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        p12_items(&doc),
+        vec![item("certificate", "CN=keytool.test"), item("private_key", "CN=keytool.test")],
+        "{doc}"
+    );
+    assert_eq!(doc[0]["public_key"], serde_json::json!({"algorithm": "ecdsa", "curve": "P-256"}));
+}
