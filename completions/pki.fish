@@ -196,6 +196,11 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand list" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand list" -l status -d 'Only certificates with this status (repeatable)' -r -f -a "valid\t'Within its validity period, not revoked, not superseded'
+expired\t'Past its notAfter'
+revoked\t'Revoked'
+superseded\t'Renewed, or replaced by another certificate issued over the same file'"
+complete -c pki -n "__fish_pki_using_subcommand list" -l expiring -d 'Only valid certificates whose notAfter comes within DURATION (12h, 30d, 8w)' -r
 complete -c pki -n "__fish_pki_using_subcommand list" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand list" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand list" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -203,6 +208,7 @@ complete -c pki -n "__fish_pki_using_subcommand list" -s h -l help -d 'Print hel
 complete -c pki -n "__fish_pki_using_subcommand list" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l at -d 'Judge validity at TIME instead of now (RFC 3339 or a date)' -r
+complete -c pki -n "__fish_pki_using_subcommand inspect" -l passphrase-file -d 'Read the passphrase of PKCS#12 files from FILE (else $PKI_PASSPHRASE)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -364,7 +370,7 @@ complete -c pki -n "__fish_pki_using_subcommand serve" -s h -l help -d 'Print he
 complete -c pki -n "__fish_pki_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand probe" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand probe" -l servername -d 'The name to ask for (SNI) and to verify (default: HOST)' -r
-complete -c pki -n "__fish_pki_using_subcommand probe" -l ca -d 'Trust anchors (repeatable; default: the system\'s roots)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand probe" -l ca -d 'Trust anchors (repeatable; default: the system\'s roots and the CA directory\'s root)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l cert -d 'A client certificate to present (with --key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l key -d 'The client certificate\'s key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l timeout -d 'Seconds the whole probe may take: connecting, the handshake and reading, together' -r

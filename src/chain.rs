@@ -42,7 +42,9 @@ pub enum ChainError {
         /// "subject (origin)" of each.
         strangers: Vec<String>,
     },
-    /// The root was asked for but the chain stops short of a self-signed certificate.
+    /// A link is missing: the root was asked for but the chain stops short of a
+    /// self-signed certificate, certificates are left over below the gap, or the leaf's
+    /// own issuer is nowhere to be found.
     MissingIssuer {
         /// The subject of the certificate whose issuer is missing.
         subject: String,
@@ -167,12 +169,13 @@ pub fn build(candidates: &[Candidate], need_root: bool) -> Result<Chain, ChainEr
     let last = chain.last().copied().unwrap_or(leaf);
     let strangers: Vec<String> =
         given.iter().filter(|g| !chain.iter().any(|c| std::ptr::eq(c.cand, g.cand))).map(|g| g.label()).collect();
-    // A gap is a missing link when the root was asked for, or when certificates are left
-    // over below a leaf whose own issuer is missing (leaf + root without the intermediate).
-    // A chain that reaches a CA and stops there only lacks its root, which is optional: then
-    // left-over certificates are strangers.
+    // A gap is a missing link when the root was asked for, or when the chain stopped at a
+    // certificate that is not a CA: the leaf's own issuer is missing (with or without
+    // certificates left over, as in leaf + root without the intermediate). A chain that
+    // reaches a CA and stops there only lacks its root, which is optional: then left-over
+    // certificates are strangers.
     if let Some(issuer) = &missing
-        && (need_root || (!strangers.is_empty() && !last.cert.is_ca()))
+        && (need_root || !last.cert.is_ca())
     {
         return Err(ChainError::MissingIssuer { subject: dn(last.cert.subject()), issuer: issuer.clone() });
     }

@@ -135,15 +135,7 @@ impl GlobalArgs {
         let no_color = self.no_color
             || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
             || !std::io::stdout().is_terminal();
-        let ca_dir_explicit = self.ca_dir.as_ref().is_some_and(|d| !d.as_os_str().is_empty());
-        Ok(Global {
-            ca_dir,
-            ca_dir_explicit,
-            json: self.json,
-            quiet: self.quiet,
-            no_color,
-            now: OffsetDateTime::now_utc(),
-        })
+        Ok(Global { ca_dir, json: self.json, quiet: self.quiet, no_color, now: OffsetDateTime::now_utc() })
     }
 }
 

@@ -16,11 +16,15 @@ fn main() {
         .unwrap_or_else(|e| e.format(&mut command).exit());
     let global = match cli.global.resolve() {
         Ok(g) => g,
-        Err(e) => std::process::exit(pki::render::error(&e, cli.global.no_color)),
+        Err(e) => {
+            let options =
+                pki::render::Options { json: cli.global.json, quiet: cli.global.quiet, no_color: cli.global.no_color };
+            std::process::exit(pki::render::error(&e, options))
+        }
     };
     let code = match cli.command.run(&global) {
         Ok(outcome) => pki::render::emit(&outcome, &global),
-        Err(e) => pki::render::error(&e, global.no_color),
+        Err(e) => pki::render::error(&e, &global),
     };
     std::process::exit(code);
 }

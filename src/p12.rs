@@ -1,5 +1,6 @@
-//! PKCS#12 export: a key, its certificate and its chain in one password-protected file
-//! that Java's keytool, Windows, macOS and `openssl pkcs12` import.
+//! PKCS#12: export (a key, its certificate and its chain in one password-protected file
+//! that Java's keytool, Windows, macOS and `openssl pkcs12` import), and reading one for
+//! `inspect` (modern PBES2/AES and legacy 3DES/RC2 encryption alike).
 
 use p12_keystore::{Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, PrivateKeyChain};
 
@@ -49,4 +50,40 @@ pub fn make_p12(
             .mac_iterations(MODERN_ITERATIONS)
     };
     writer.write().map_err(bad)
+}
+
+/// What opening a PKCS#12 file with one passphrase gave.
+#[derive(Debug)]
+pub enum Opened {
+    /// Not a PKCS#12 file at all (not its DER shape).
+    NotPkcs12,
+    /// A PKCS#12 file this passphrase does not open (its MAC or its decryption failed).
+    Locked,
+    /// A PKCS#12 file that is damaged or uses what pki cannot read: why.
+    Unreadable(String),
+    /// What it holds: certificates, then private keys (PKCS#8 DER), in bag order.
+    Items(Vec<crate::pem::Item>),
+}
+
+/// Open `bytes` as a PKCS#12 file with `passphrase` ("" for none).
+pub fn open(bytes: &[u8], passphrase: &str) -> Opened {
+    use crate::pem::{Item, ItemKind};
+    use p12_keystore::error::Error as E;
+    match p12_keystore::Pkcs12Archive::from_pkcs12(bytes, passphrase) {
+        Ok(archive) => {
+            let certs = archive.certs.iter().map(|c| (ItemKind::Certificate, c.cert.as_der().to_vec()));
+            let keys = archive.keys.iter().map(|k| (ItemKind::PrivateKey, k.key.as_der().to_vec()));
+            Opened::Items(
+                certs.chain(keys).enumerate().map(|(n, (kind, der))| Item { kind, der, index: n + 1 }).collect(),
+            )
+        }
+        // The PFX did not parse: not a PKCS#12 file. (Only a file without a MAC, opened
+        // with a wrong passphrase, could also decrypt to garbage that fails to parse; every
+        // tool pki knows of writes a MAC.)
+        Err(E::DerError(_) | E::InvalidVersion) => Opened::NotPkcs12,
+        // A MAC that does not match, or (without a MAC) bad padding after decrypting: the
+        // passphrase is not this one.
+        Err(E::MacError(_) | E::UnpadError) => Opened::Locked,
+        Err(e) => Opened::Unreadable(e.to_string()),
+    }
 }

@@ -242,11 +242,47 @@ impl ServerCertVerifier for RecordingVerifier {
     }
 }
 
+/// The client side's certificate resolver: presents the client certificate when there is
+/// one, and remembers whether the server asked for one and which CA names it sent.
+#[derive(Debug)]
+struct RecordingClientCert {
+    key: Option<Arc<CertifiedKey>>,
+    /// `Some(names)` once the server sent a CertificateRequest (DER Names, maybe none).
+    requested: Mutex<Option<Vec<Vec<u8>>>>,
+}
+
+impl rustls::client::ResolvesClientCert for RecordingClientCert {
+    fn resolve(&self, root_hint_subjects: &[&[u8]], _sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        if let Ok(mut g) = self.requested.lock() {
+            *g = Some(root_hint_subjects.iter().map(|n| n.to_vec()).collect());
+        }
+        self.key.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        self.key.is_some()
+    }
+}
+
+/// A CA name from a CertificateRequest as text ("CN=Issuing CA"), or a note when it does
+/// not parse as an X.500 Name.
+fn ca_name(der: &[u8]) -> String {
+    use x509_parser::prelude::FromDer;
+    match x509_parser::x509::X509Name::from_der(der) {
+        Ok((_, name)) => crate::x509text::dn(&name),
+        Err(_) => format!("(a name pki cannot parse, {} bytes)", der.len()),
+    }
+}
+
 /// What a probe saw.
 #[derive(Debug, Clone)]
 pub struct Handshake {
     /// The chain the server presented.
     pub chain: Vec<CertificateDer<'static>>,
+    /// Whether the server asked for a client certificate.
+    pub client_cert_requested: bool,
+    /// The CA names it said it accepts (empty: any, or not asked).
+    pub client_ca_names: Vec<String>,
     /// "TLSv1.3" / "TLSv1.2".
     pub protocol: String,
     /// The cipher suite, e.g. "TLS13_AES_256_GCM_SHA384".
@@ -270,10 +306,8 @@ pub fn probe(
         .map_err(NetError::Setup)?
         .dangerous()
         .with_custom_certificate_verifier(recorder.clone());
-    let config = match client {
-        Some(k) => builder.with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(k))),
-        None => builder.with_no_client_auth(),
-    };
+    let client_cert = Arc::new(RecordingClientCert { key: client.map(Arc::new), requested: Mutex::new(None) });
+    let config = builder.with_client_cert_resolver(client_cert.clone());
     let addrs = resolve(addr, deadline).ok_or_else(|| timed_out("name resolution"))??;
     let mut last = NetError::NoAddress { addr: addr.to_string() };
     let mut stream = None;
@@ -320,7 +354,14 @@ pub fn probe(
     sock_peek(&mut tls, &mut buf)?;
     conn.send_close_notify();
     let _ = conn.complete_io(&mut io);
-    Ok(Handshake { chain: recorder.chain(), protocol, cipher_suite })
+    let requested = client_cert.requested.lock().ok().and_then(|g| g.clone());
+    Ok(Handshake {
+        chain: recorder.chain(),
+        protocol,
+        cipher_suite,
+        client_cert_requested: requested.is_some(),
+        client_ca_names: requested.unwrap_or_default().iter().map(|n| ca_name(n)).collect(),
+    })
 }
 
 /// The addresses of `addr` (HOST:PORT), or `None` when the resolver has not answered by

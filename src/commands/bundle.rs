@@ -23,11 +23,12 @@ pub const BUNDLE_ABOUT: &str = "Order and complete a certificate chain";
     long_about = "Read certificates from any number of files, in any order, and write the chain \
 for the leaf (the one certificate that issued no other): the leaf, then each issuer, up to but \
 not including the self-signed root (unless --include-root). Every link's signature is checked.\n\n\
-When --ca-dir or PKI_CA_DIR is given, the CA directory's root and intermediates complete the \
-chain. A missing link names the missing issuer; two leaves, or certificates that belong to no \
-chain, are errors naming them.",
+The root and intermediates of the CA directory in effect (--ca-dir, PKI_CA_DIR, or the default \
+one) complete the chain. A missing link is an error naming the missing issuer, and so is a leaf \
+alone whose issuer is nowhere to be found; two leaves, or certificates that belong to no chain, \
+are errors naming them.",
     after_help = "EXAMPLES:\n  pki bundle root.pem leaf.pem inter.pem -o fullchain.pem\n  \
-pki bundle --ca-dir ~/.local/share/pki api.pem -o api-fullchain.pem\n  \
+pki bundle api.pem -o api-fullchain.pem      # the intermediate comes from the CA directory\n  \
 pki bundle leaf.pem inter.pem root.pem --include-root\n\n\
 EXIT CODES:\n  0 written   1 error (missing link, two leaves, strangers, unreadable file, output exists)   2 usage error"
 )]
@@ -70,14 +71,14 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
             });
         }
     }
-    if global.ca_dir_explicit {
-        let ca = global.ca();
-        let mut extra = vec![ca.cert_path()];
-        extra.extend(ca.intermediate_cert_paths());
-        for p in extra.into_iter().filter(|p| p.exists()) {
-            for c in crate::input::read_certs(&p)? {
-                candidates.push(Candidate { der: c.to_vec(), origin: p.display().to_string(), given: false });
-            }
+    // The CA directory in effect (named or the default one) completes the chain: its root
+    // and its intermediates. Without one there is nothing to add.
+    let ca = global.ca();
+    let mut extra = vec![ca.cert_path()];
+    extra.extend(ca.intermediate_cert_paths());
+    for p in extra.into_iter().filter(|p| p.exists()) {
+        for c in crate::input::read_certs(&p)? {
+            candidates.push(Candidate { der: c.to_vec(), origin: p.display().to_string(), given: false });
         }
     }
     let chain = chain::build(&candidates, args.include_root)
@@ -89,6 +90,8 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
         certs.pop();
         subjects.pop();
     }
+    // Only a chain that reached a CA gets here with a gap (a leaf alone is an error): its
+    // root is left out of a chain anyway, and clients that trust it have it.
     if let Some(issuer) = &chain.missing_issuer {
         notes.push(format!("the chain ends below '{issuer}', which was not given: fine when clients already trust it"));
     }
@@ -107,7 +110,7 @@ pub fn run(args: BundleArgs, global: &Global) -> Result<Outcome> {
 fn chain_hint(e: &chain::ChainError) -> Option<String> {
     match e {
         chain::ChainError::MissingIssuer { .. } => {
-            Some("add the file with that certificate, or pass --ca-dir to complete the chain from a pki CA".into())
+            Some("add the file holding that certificate, or pass --ca-dir DIR of the pki CA that issued it".into())
         }
         chain::ChainError::SeveralLeaves { .. } => Some("bundle one leaf at a time".into()),
         chain::ChainError::NoLeaf { .. } => {

@@ -31,8 +31,6 @@ use crate::store::CaDir;
 pub struct Global {
     /// The CA directory.
     pub ca_dir: PathBuf,
-    /// Whether the CA directory was named (`--ca-dir` or `PKI_CA_DIR`) rather than defaulted.
-    pub ca_dir_explicit: bool,
     /// `--json`.
     pub json: bool,
     /// `--quiet`.

@@ -26,11 +26,13 @@ pub const PROBE_ABOUT: &str = "Connect to a TLS server, show its chain and say w
     about = PROBE_ABOUT,
     long_about = "Connect to HOST:PORT with rustls, show the chain the server presented (as \
 'pki inspect' would), the negotiated protocol and cipher suite, and the result of verifying the \
-chain for --servername (default: HOST) against --ca (default: the system's roots), with the same \
-error codes as 'pki verify'. With --cert and --key it presents a client certificate. --timeout \
+chain for --servername (default: HOST) against --ca (default: the system's roots and the CA \
+directory's root), with the same error codes as 'pki verify', and whether the server asked for \
+a client certificate and which CAs it accepts. With --cert and --key it presents a client \
+certificate. --timeout \
 bounds the whole probe (name lookup, connecting, the handshake, the reading after it), not each \
 step: a silent port or a server that drips one byte at a time never hangs it.",
-    after_help = "EXAMPLES:\n  pki probe localhost:8443 --ca ca.pem\n  \
+    after_help = "EXAMPLES:\n  pki probe localhost:8443    # the CA directory's root is trusted too\n  \
 pki probe localhost:8443 --ca ca.pem --cert alice.pem --key alice-key.pem\n  \
 pki probe 127.0.0.1:9443 --servername x.test --ca ca.pem --json\n\n\
 EXIT CODES:\n  0 handshake and verification succeeded   1 no TLS connection could be made   2 usage error\n  3 the server's chain does not verify"
@@ -42,7 +44,7 @@ pub struct ProbeArgs {
     /// The name to ask for (SNI) and to verify (default: HOST)
     #[arg(long, value_name = "NAME")]
     pub servername: Option<String>,
-    /// Trust anchors (repeatable; default: the system's roots)
+    /// Trust anchors (repeatable; default: the system's roots and the CA directory's root)
     #[arg(long = "ca", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub ca: Vec<PathBuf>,
     /// A client certificate to present (with --key)
@@ -95,6 +97,12 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
     }
     if a.ca.is_empty() {
         anchors.extend(rustls_native_certs::load_native_certs().certs);
+        // The CA directory's root too, so that a server with a pki certificate verifies
+        // without --ca (docs/cli.md).
+        let root = global.ca().cert_path();
+        if root.exists() {
+            anchors.extend(read_certs(&root)?);
+        }
     }
     let hs = tls::probe(&a.target, server_name.to_owned(), client, Duration::from_secs(a.timeout))
         .map_err(|source| Error::Network { target: a.target.clone(), source })?;
@@ -105,7 +113,7 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
         Ok(ip) => (None, Some(ip)),
         Err(_) => (Some(name_text.clone()), None),
     };
-    let verdict = verify::verify(&verify::Input {
+    let mut verdict = verify::verify(&verify::Input {
         leaf,
         intermediates: hs.chain[1..].to_vec(),
         anchors,
@@ -116,6 +124,15 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
         at: global.now,
         key: None,
     });
+    // verify's hint names --untrusted, which probe does not take: the intermediates are
+    // what the server sends.
+    for p in verdict.errors.iter_mut().filter(|p| p.code == verify::Code::UnknownIssuer) {
+        p.hint = Some(if a.ca.is_empty() {
+            "pass the issuing root with --ca FILE (the system roots and the CA directory's root were tried); if an intermediate is missing, the server must send it: serve NAME-chain.pem, not NAME.pem".into()
+        } else {
+            "pass the issuing root with --ca FILE; if an intermediate is missing, the server must send it: serve NAME-chain.pem, not NAME.pem".into()
+        });
+    }
     let presented = hs
         .chain
         .iter()
@@ -129,6 +146,9 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
         cipher_suite: hs.cipher_suite,
         presented,
         verification: verdict,
+        client_cert_requested: hs.client_cert_requested,
+        client_ca_names: hs.client_ca_names,
+        presented_client_cert: a.cert.is_some(),
         now: global.now,
     }))
 }

@@ -26,7 +26,8 @@ to a trust anchor with valid signatures, every certificate within its validity p
 the host name or IP address in the leaf's SANs (never the CN), the extended key usage for \
 --purpose, no revoked certificate (with --crl), and with --key that the private key belongs to \
 the leaf.\n\nCERT's first certificate is the leaf; any further certificates in it are untrusted \
-intermediates, as are those in --untrusted files. Trust anchors are the --ca files, else the CA \
+intermediates, as are those in --untrusted files and the CA directory's own intermediates. \
+Trust anchors are the --ca files, else the CA \
 directory's root.\n\nWhen the certificate is valid, the chain is printed (leaf to anchor) and \
 the exit code is 0. When it is not, every problem found is listed with a hint, and the exit \
 code is 3. See docs/verify.md for each error code.",
@@ -104,6 +105,11 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
     let mut intermediates = certs;
     for u in &args.untrusted {
         intermediates.extend(read_certs(u)?);
+    }
+    // pki's own intermediates are untrusted intermediates too, so a leaf file without its
+    // chain still verifies (docs/cli.md).
+    for p in global.ca().intermediate_cert_paths().into_iter().filter(|p| p.exists()) {
+        intermediates.extend(read_certs(&p)?);
     }
     let mut anchors = Vec::new();
     for c in &args.ca {

@@ -8,7 +8,19 @@ use crate::report::InspectReport;
 
 impl Report for InspectReport {
     fn to_json(&self) -> serde_json::Value {
-        json_of(self)
+        let mut doc = json_of(self);
+        if let Some(items) = doc.as_array_mut() {
+            for item in items.iter_mut().filter_map(|i| i.as_object_mut()) {
+                let from_p12 = item
+                    .get("source")
+                    .and_then(|s| s.as_str())
+                    .is_some_and(|s| self.pkcs12_sources.iter().any(|p| p == s));
+                if from_p12 {
+                    item.insert("container".into(), "pkcs12".into());
+                }
+            }
+        }
+        doc
     }
 
     fn warnings(&self) -> Vec<String> {

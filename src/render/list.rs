@@ -3,7 +3,6 @@
 use super::sanitize::field;
 use super::{Report, Style, json_of};
 use crate::report::ListReport;
-use crate::store::ledger::Status;
 
 impl Report for ListReport {
     fn to_json(&self) -> serde_json::Value {
@@ -12,6 +11,9 @@ impl Report for ListReport {
 
     fn human(&self, st: &Style) -> String {
         if self.rows.is_empty() {
+            if self.filtered {
+                return "No certificate matches.\n".into();
+            }
             return "No certificates issued yet. Try: pki issue server --san localhost\n".into();
         }
         let header = ["SERIAL", "PROFILE", "STATUS", "NOT AFTER", "ISSUER", "SUBJECT", "SANS"];
@@ -22,12 +24,7 @@ impl Report for ListReport {
                 [
                     r.serial.clone(),
                     r.profile.to_string(),
-                    match r.status {
-                        Status::Valid => "valid",
-                        Status::Expired => "expired",
-                        Status::Revoked => "revoked",
-                    }
-                    .to_string(),
+                    r.status.name().to_string(),
                     r.not_after.clone(),
                     field(&r.issuer),
                     field(&r.subject),

@@ -102,20 +102,41 @@ pub fn emit(outcome: &Outcome, options: impl Into<Options>) -> i32 {
         // failure (`> /dev/full`) is, or a script would take an empty file for the output.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             drop(out);
-            error(&Error::Stdout { source: e }, global.no_color)
+            // stdout is what failed: the JSON document could not reach it either.
+            error(&Error::Stdout { source: e }, Options { json: false, ..global })
         }
         _ => code,
     }
 }
 
-/// Print an error and its hint on stderr; returns the exit code.
-pub fn error(e: &Error, no_color_flag: bool) -> i32 {
-    let style = Style::for_stderr(no_color_flag);
+/// Print an error and its hint on stderr and, under `--json`, the error document on
+/// stdout (`{"error": {"message", "hint", "exit_code"}}`, docs/cli.md); returns the exit code.
+pub fn error(e: &Error, options: impl Into<Options>) -> i32 {
+    let options = options.into();
+    let style = Style::for_stderr(options.no_color);
     for w in notes::take() {
         eprintln!("{} {}", style.warn("warning:"), sanitize::text(&w));
     }
     write_error(&mut std::io::stderr().lock(), e, &style);
+    if options.json {
+        let mut s = serde_json::to_string_pretty(&error_json(e)).unwrap_or_else(|_| "null".into());
+        s.push('\n');
+        let mut out = std::io::stdout().lock();
+        // Nothing more to say if stdout is gone too: stderr already holds the error.
+        let _ = out.write_all(s.as_bytes()).and_then(|_| out.flush());
+    }
     e.exit_code()
+}
+
+/// The `--json` document of a failed command.
+fn error_json(e: &Error) -> serde_json::Value {
+    serde_json::json!({
+        "error": {
+            "message": e.to_string(),
+            "hint": e.hint(),
+            "exit_code": e.exit_code(),
+        }
+    })
 }
 
 fn write_error(err: &mut dyn Write, e: &Error, style: &Style) {
@@ -184,5 +205,14 @@ mod tests {
         write_error(&mut out, &e, &Style::new(false));
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text, "error: invalid --cn 'a\\u{a}error: forged': bad\\u{2028}name\nhint: x\\u{a}y\n", "{text}");
+    }
+
+    #[test]
+    fn the_json_error_document_carries_message_hint_and_code() {
+        let e = Error::InvalidValue { flag: "--cn", value: "x".into(), reason: "bad".into(), hint: None };
+        let doc = error_json(&e);
+        assert_eq!(doc["error"]["message"], serde_json::json!(e.to_string()));
+        assert!(doc["error"]["hint"].is_null());
+        assert_eq!(doc["error"]["exit_code"], serde_json::json!(e.exit_code()));
     }
 }

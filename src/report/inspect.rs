@@ -25,4 +25,7 @@ pub struct InspectReport {
     /// The time expiry is judged at.
     #[serde(skip)]
     pub now: OffsetDateTime,
+    /// Files read as PKCS#12 (their items get `"container": "pkcs12"` in JSON).
+    #[serde(skip)]
+    pub pkcs12_sources: Vec<String>,
 }

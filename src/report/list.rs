@@ -31,4 +31,7 @@ pub struct ListRow {
 pub struct ListReport {
     /// The rows.
     pub rows: Vec<ListRow>,
+    /// Whether `--status`/`--expiring` left rows out (for the message when none is left).
+    #[serde(skip)]
+    pub filtered: bool,
 }

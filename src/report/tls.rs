@@ -27,6 +27,13 @@ pub struct ProbeReport {
     pub presented: Vec<CertDescription>,
     /// The verification verdict (`valid`, `chain`, `errors`).
     pub verification: Verdict,
+    /// Whether the server asked for a client certificate.
+    pub client_cert_requested: bool,
+    /// The CA names the server said it accepts for client certificates.
+    pub client_ca_names: Vec<String>,
+    /// Whether a client certificate was given to present.
+    #[serde(skip)]
+    pub presented_client_cert: bool,
     /// The time, for relative expiry in the human rendering.
     #[serde(skip)]
     pub now: time::OffsetDateTime,

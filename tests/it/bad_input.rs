@@ -34,8 +34,9 @@ fn run(pki: &Pki, args: &[&str]) -> Output {
     run_env(pki, &[], args)
 }
 
-/// Assert a failed run: exit `code` exactly, stdout empty, stderr an `error:` line and no
-/// panic. Returns stderr.
+/// Assert a failed run: exit `code` exactly, stdout empty (under `--json`, except for
+/// usage errors: the error document, issue 14), stderr an `error:` line and no panic.
+/// Returns stderr.
 fn check_fails(out: &Output, code: i32, what: &str) -> String {
     let stderr = text(&out.stderr);
     assert_eq!(
@@ -44,7 +45,15 @@ fn check_fails(out: &Output, code: i32, what: &str) -> String {
         "{what}: expected exit {code} (None = killed after {LIMIT:?})\nstdout: {}\nstderr: {stderr}",
         text(&out.stdout)
     );
-    assert!(out.stdout.is_empty(), "{what}: errors go to stderr only, but stdout has: {}", text(&out.stdout));
+    if what.contains("\"--json\"") && code != 2 {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{what}: stdout is not the JSON error document ({e}): {}", text(&out.stdout)));
+        assert_eq!(doc["error"]["exit_code"], code, "{what}: {doc}");
+        let message = doc["error"]["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty() && stderr.contains(message), "{what}: the document's message is stderr's: {doc}");
+    } else {
+        assert!(out.stdout.is_empty(), "{what}: errors go to stderr only, but stdout has: {}", text(&out.stdout));
+    }
     assert!(stderr.starts_with("error:"), "{what}: stderr should start with 'error:': {stderr}");
     assert!(!stderr.contains("panicked"), "{what}: panic: {stderr}");
     stderr
@@ -755,9 +764,10 @@ fn a_damaged_ledger_leaves_no_empty_directories_behind() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
-fn json_errors_print_nothing_on_stdout() {
+fn json_errors_print_the_error_document_on_stdout() {
     let pki = Pki::new();
-    // `fails` checks that stdout is empty; the point here is `--json` in every position.
+    // `fails` checks that stdout is the error document (usage errors: empty); the point
+    // here is `--json` in every position.
     fails(&pki, 1, &["--json", "list"]);
     fails(&pki, 1, &["list", "--json"]);
     pki.init(&[]);

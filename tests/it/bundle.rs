@@ -272,30 +272,24 @@ fn the_ca_directory_completes_the_chain_when_it_is_named() {
 }
 
 #[test]
-fn the_default_ca_directory_is_not_used_to_complete_the_chain() {
+fn the_default_ca_directory_completes_the_chain_too() {
     let pki = world();
     // A CA at the default location ($XDG_DATA_HOME/pki), holding the leaf's issuer.
     let default_dir = pki.root().join("xdg/pki");
     std::fs::create_dir_all(default_dir.parent().unwrap()).unwrap();
     let copy = run_tool("cp", &["-r", pki.ca_dir().to_str().unwrap(), default_dir.to_str().unwrap()], pki.root());
     assert!(copy.0, "{}", copy.1);
-    let out = bare(&pki, "bundle leaf.pem -o alone.pem").output();
+    let out = bare(&pki, "bundle leaf.pem -o completed.pem").output();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert_eq!(names_of(&pki, &read_certs(&pki.path("alone.pem"))), ["leaf.pem"]);
-    assert_eq!(
-        err,
-        format!("warning: the chain ends below '{INTER}', which was not given: fine when clients already trust it\n")
-    );
-    // Named explicitly, that same directory does complete it: only the naming differs.
+    assert!(err.is_empty(), "{err}");
+    let completed = read_certs(&pki.path("completed.pem"));
+    assert_eq!(names_of(&pki, &completed), ["leaf.pem", "inter.pem"]);
+    assert_linked(&completed);
+    // The same as naming that directory.
     let out = bare(&pki, &format!("--ca-dir {} bundle leaf.pem -o named.pem", s(&default_dir)));
     assert_eq!(out.output().status.code(), Some(0));
-    let named = read_certs(&pki.path("named.pem"));
-    assert_eq!(names_of(&pki, &named), ["leaf.pem", "inter.pem"]);
-    // -q silences the warning, not the result.
-    let out = bare(&pki, "bundle leaf.pem -q").output();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(read_certs(&pki.path("named.pem")), completed);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -388,13 +382,18 @@ fn an_issuer_with_the_right_name_but_the_wrong_key_is_not_used() {
     let err = bundle_fails(&pki, "leaf.pem forged.pem inter.pem root.pem");
     assert!(err.contains(&format!("'{INTER}' (forged.pem[1])")), "{err}");
     assert!(!err.contains("inter.pem["), "{err}");
-    // A CA directory holding only the forged intermediate does not complete the chain.
+    // A CA directory holding only the forged intermediate does not complete the chain: the
+    // leaf's issuer is nowhere, which is an error naming it (issue 14).
     let out = bare(&pki, &format!("--ca-dir {} bundle leaf.pem", s(&forger.ca_dir()))).output();
-    assert_eq!(out.status.code(), Some(0));
-    std::fs::write(pki.root().join("out.pem"), &out.stdout).unwrap();
-    assert_eq!(read_certs(&pki.root().join("out.pem")), [der(&pki, "leaf.pem")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing written: {}", String::from_utf8_lossy(&out.stdout));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with(&format!("warning: the chain ends below '{INTER}'")), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: cannot build the chain: missing link: no certificate for '{INTER}', the issuer of '{LEAF}'"
+        )),
+        "{err}"
+    );
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod inspect;
 mod interop_openssl;
 mod issue;
 mod issue14_issuing;
+mod issue14_reading;
 mod layout;
 mod ledger;
 mod lifecycle;

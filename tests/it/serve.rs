@@ -267,7 +267,7 @@ impl Drop for Background {
 // ---------------------------------------------------------------------------------------
 
 /// `pki serve` running in the background on 127.0.0.1 with a port chosen by the OS.
-struct Serve {
+pub(crate) struct Serve {
     bg: Background,
     port: u16,
     /// The serial from the `listening on` line.
@@ -309,7 +309,7 @@ fn parse_conn(line: &str) -> Conn {
 
 impl Serve {
     /// Start `pki serve ARGS --listen 127.0.0.1:0` and read its `listening on` line.
-    fn start(pki: &Pki, args: &[&str]) -> Serve {
+    pub(crate) fn start(pki: &Pki, args: &[&str]) -> Serve {
         let mut a = vec!["serve"];
         a.extend_from_slice(args);
         a.extend_from_slice(&["--listen", "127.0.0.1:0"]);
@@ -335,7 +335,7 @@ impl Serve {
     }
 
     /// `127.0.0.1:PORT`, for `pki probe`.
-    fn target(&self) -> String {
+    pub(crate) fn target(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
 

@@ -79,7 +79,13 @@ fn errors_are_error_then_hint_on_stderr_only() {
     ] {
         let out = pki.run(&args);
         assert_eq!(out.status.code(), Some(code), "{args:?}");
-        assert!(out.stdout.is_empty(), "{args:?} wrote to stdout: {:?}", String::from_utf8_lossy(&out.stdout));
+        if args.contains(&"--json") {
+            // Under --json, stdout holds the error document and nothing else (issue 14).
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the error document");
+            assert_eq!(doc["error"]["exit_code"], code, "{args:?}: {doc}");
+        } else {
+            assert!(out.stdout.is_empty(), "{args:?} wrote to stdout: {:?}", String::from_utf8_lossy(&out.stdout));
+        }
         let err = String::from_utf8_lossy(&out.stderr);
         let lines: Vec<&str> = err.lines().collect();
         assert!(lines[0].starts_with("error: "), "{args:?}: {err}");

@@ -563,6 +563,11 @@ fn a_missing_intermediate_is_an_unknown_issuer_naming_it() {
     add_intermediate(&pki);
     pki.ok(&words("issue client --cn bob --issuer issuing -q"));
     let at = at(&pki);
+    // The CA directory's own intermediate completes the path (issue 14)...
+    assert_valid(&pki, &format!("bob.pem --at {at}"), &["CN=bob", INTER, ROOT]);
+    // ... and when it is nowhere, its absence is named.
+    let away = pki.root().join("issuing-away");
+    std::fs::rename(pki.ca_dir().join("intermediates/issuing"), &away).unwrap();
     let r = assert_invalid(&pki, &format!("bob.pem --at {at}"), &["unknown_issuer"]);
     assert_eq!(
         r.message("unknown_issuer"),
@@ -786,7 +791,9 @@ fn bad_base64_in_a_certificate_block_is_an_error_naming_the_file() {
     std::fs::write(pki.path("bad.pem"), text).unwrap();
     let out = pki.run(&words("verify bad.pem --json"));
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty(), "no verdict for unreadable input");
+    // No verdict for unreadable input: stdout holds the error document only (issue 14).
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("an error document");
+    assert!(doc.get("valid").is_none() && doc["error"]["exit_code"] == 1, "{doc}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: cannot read 'bad.pem'"), "{err}");
 }
@@ -990,12 +997,15 @@ fn an_expired_leaf_from_another_ca_is_also_an_unknown_issuer() {
 // Errors (exit 1) and usage (exit 2)
 // ---------------------------------------------------------------------------------------
 
-/// `pki verify LINE --json` exits 1 with nothing on stdout; returns stderr.
+/// `pki verify LINE --json` exits 1 with no verdict on stdout, only the error document
+/// (issue 14); returns stderr.
 fn error(pki: &Pki, line: &str) -> String {
     let out = pki.run(&words(&format!("verify {line} --json")));
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(1), "pki verify {line}: {err}");
-    assert!(out.stdout.is_empty(), "pki verify {line}: no verdict on stdout for an error");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("an error document");
+    assert!(doc.get("valid").is_none(), "pki verify {line}: no verdict on stdout for an error: {doc}");
+    assert_eq!(doc["error"]["exit_code"], 1, "pki verify {line}: {doc}");
     err
 }
 
@@ -1121,7 +1131,9 @@ fn openssl_agrees_on_what_is_valid() {
             now,
             true,
         ),
-        ("api.test.pem --host api.test", "-verify_hostname api.test api.test.pem", now, false),
+        // The CA directory's own intermediates are untrusted intermediates to pki (issue
+        // 14), as -untrusted makes them to openssl.
+        ("api.test.pem --host api.test", "-untrusted inter.pem -verify_hostname api.test api.test.pem", now, true),
         ("alice.pem --purpose client", "-purpose sslclient alice.pem", now, true),
         ("alice.pem --purpose server", "-purpose sslserver alice.pem", now, false),
         ("localhost.pem --purpose client", "-purpose sslclient localhost.pem", now, false),

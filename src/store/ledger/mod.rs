@@ -96,7 +96,9 @@ pub struct LedgerEntry {
     /// Revocation, if revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<Revocation>,
-    /// The serial of the certificate that renewed this one, if any.
+    /// The serial of the certificate that replaced this one, if any: renewed (a
+    /// `superseded` event), or issued again over the same file (`issue --force`; the fold
+    /// finds it by `path`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<String>,
 }
@@ -111,22 +113,39 @@ pub struct Revocation {
 }
 
 /// A certificate's status at a point in time.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// Within its validity period and not revoked.
+    /// Within its validity period, not revoked, not superseded.
     Valid,
     /// Past its notAfter.
     Expired,
     /// Revoked.
     Revoked,
+    /// Renewed, or replaced by another certificate issued over the same file.
+    Superseded,
+}
+
+impl Status {
+    /// The name `list` prints and `--status` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Expired => "expired",
+            Status::Revoked => "revoked",
+            Status::Superseded => "superseded",
+        }
+    }
 }
 
 impl LedgerEntry {
-    /// The status at `now`.
+    /// The status at `now`: revoked, else superseded, else expired or valid.
     pub fn status(&self, now: OffsetDateTime) -> Status {
         if self.revoked.is_some() {
             return Status::Revoked;
+        }
+        if self.superseded_by.is_some() {
+            return Status::Superseded;
         }
         match crate::validity::parse_time("ledger", &self.not_after) {
             Ok(t) if t < now => Status::Expired,
@@ -180,6 +199,8 @@ pub struct Ledger {
     certificates: Vec<LedgerEntry>,
     /// Normalised serial to its position in `certificates` (the first, if issued twice).
     index: HashMap<String, usize>,
+    /// Certificate file path to the position of the newest certificate written there.
+    by_path: HashMap<String, usize>,
     /// The last CRL number used, per issuer ("root" or an intermediate's name).
     crl_numbers: BTreeMap<String, u64>,
 }
@@ -222,6 +243,14 @@ impl Ledger {
             Event::Issued(entry) => {
                 let at = self.certificates.len();
                 self.index.entry(normalize_serial(&entry.serial)).or_insert(at);
+                // A certificate written over another's file (`issue --force`, `renew`)
+                // replaces it: the older one is superseded by the newer.
+                if let Some(path) = &entry.path
+                    && let Some(old) = self.by_path.insert(path.clone(), at)
+                    && self.certificates[old].superseded_by.is_none()
+                {
+                    self.certificates[old].superseded_by = Some(entry.serial.clone());
+                }
                 self.certificates.push(*entry);
             }
             Event::Revoked { serial, at, reason } => match self.index.get(&normalize_serial(&serial)) {

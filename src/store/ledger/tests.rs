@@ -188,3 +188,21 @@ fn find_reads_across_chunks_and_counts_lines_in_later_ones() {
     assert!(err.contains("line 4003: renews serial 77"), "{err}");
     assert!(store.load().unwrap_err().to_string().contains("line 4003: renews serial 77"));
 }
+
+#[test]
+fn a_certificate_issued_over_another_ones_file_supersedes_it() {
+    let mut l = Ledger::new("ledger.jsonl".into());
+    let at = |serial: &str, path: Option<&str>| {
+        Event::Issued(Box::new(LedgerEntry { path: path.map(String::from), ..entry(serial) }))
+    };
+    l.apply(at("1", Some("/w/a.pem")), 2).unwrap();
+    l.apply(at("2", Some("/w/b.pem")), 3).unwrap();
+    l.apply(at("3", Some("/w/a.pem")), 4).unwrap();
+    l.apply(at("4", None), 5).unwrap();
+    l.apply(at("5", None), 6).unwrap();
+    let by: Vec<Option<&str>> = l.certificates().iter().map(|e| e.superseded_by.as_deref()).collect();
+    assert_eq!(by, [Some("3"), None, None, None, None]);
+    let now = time::OffsetDateTime::UNIX_EPOCH;
+    assert_eq!(l.certificates()[0].status(now), Status::Superseded);
+    assert_eq!(l.certificates()[2].status(now), Status::Valid);
+}
