@@ -120,7 +120,7 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subco
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l san -d 'Subject alternative names (DNS names, IPs, emails, URIs)' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l san -d 'Subject alternative names: the names and addresses clients connect to' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l cn -d 'The subject common name (default: the first SAN)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
 ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'
@@ -168,7 +168,7 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l san -d 'Subject alternative names: the names and addresses other members connect to' -r
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l san -d 'Subject alternative names: the names and addresses clients connect to' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l cn -d 'The subject common name (default: the first SAN)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
 ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'

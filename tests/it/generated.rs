@@ -82,8 +82,11 @@ fn command_paths() -> Vec<Vec<String>> {
             walk(sub, p, out);
         }
     }
+    // Built first: subcommands declared with `defer` (`ca`, `issue`) exist only then.
+    let mut cli = pki::cli::Cli::command();
+    cli.build();
     let mut out = Vec::new();
-    walk(&pki::cli::Cli::command(), Vec::new(), &mut out);
+    walk(&cli, Vec::new(), &mut out);
     out
 }
 
