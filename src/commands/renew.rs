@@ -117,8 +117,20 @@ pub fn run_check(a: CheckRenewalArgs, global: &Global) -> Result<Outcome> {
         None => global.now,
     };
     let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    let mut first_refusal = None;
     for path in &a.certs {
-        let der = read_cert_items(path)?.remove(0).der;
+        // `pki check-renewal *.pem` also matches the key files: a readable file that holds
+        // no certificate is skipped (and said), as long as some other file holds one.
+        let der = match read_cert_items(path) {
+            Ok(mut items) => items.remove(0).der,
+            Err(e @ Error::BadInput { .. }) if holds_no_certificate(path) => {
+                skipped.push(path.display().to_string());
+                first_refusal.get_or_insert(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let info = crate::certinfo::CertInfo::parse(&der)
             .map_err(|e| Error::BadCertificate { path: path.clone(), reason: e.to_string() })?;
         let left = info.not_after - now;
@@ -136,6 +148,17 @@ pub fn run_check(a: CheckRenewalArgs, global: &Global) -> Result<Outcome> {
             phrase,
         });
     }
+    if rows.is_empty()
+        && let Some(e) = first_refusal
+    {
+        return Err(e);
+    }
     let within = span(a.within);
-    Ok(Outcome::new(RenewalReport { rows, within }))
+    Ok(Outcome::new(RenewalReport { rows, within, skipped }))
+}
+
+/// Whether `path` reads as PEM or DER but holds no certificate (a key, a CSR).
+fn holds_no_certificate(path: &std::path::Path) -> bool {
+    crate::input::read_items(path)
+        .is_ok_and(|items| !items.items.iter().any(|i| i.kind == crate::pem::ItemKind::Certificate))
 }

@@ -108,6 +108,9 @@ impl Report for RenewalReport {
     fn exit_code(&self) -> i32 {
         if self.rows.iter().any(|r| r.due) { EXIT_CHECK_FAILED } else { EXIT_OK }
     }
+    fn warnings(&self) -> Vec<String> {
+        self.skipped.iter().map(|f| format!("skipped '{f}': it holds no certificate")).collect()
+    }
     fn human(&self, st: &Style) -> String {
         let mut s = String::new();
         for r in &self.rows {

@@ -100,4 +100,7 @@ pub struct RenewalReport {
     /// The window, for the human rendering.
     #[serde(skip)]
     pub within: String,
+    /// Files that hold no certificate (a key matched by `*.pem`), skipped: said on stderr.
+    #[serde(skip)]
+    pub skipped: Vec<String>,
 }

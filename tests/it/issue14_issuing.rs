@@ -312,3 +312,24 @@ fn renew_keeps_the_original_lifetime_unless_days_is_given() {
     assert_eq!(lifetime(&pki, "old.pem"), 31 * 86_400);
     assert!(time_of(&doc, "not_before") > before - time::Duration::minutes(2), "{doc}");
 }
+
+/// Issue 14: `pki check-renewal *.pem` also matches `*-key.pem`; key files are skipped (and
+/// said), so the README's cron line does not renew a healthy certificate every run.
+#[test]
+fn check_renewal_skips_files_without_a_certificate_when_others_have_one() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    pki.ok(&["issue", "server", "--san", "localhost", "-q"]);
+    let out =
+        pki.run(&["check-renewal", "localhost-chain.pem", "localhost-key.pem", "localhost.pem", "--within", "30d"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning: skipped 'localhost-key.pem': it holds no certificate"), "{stderr}");
+    let rows = pki.json(&["check-renewal", "localhost.pem", "localhost-key.pem"]);
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows:#}");
+    // Only files without a certificate: an error, naming the first.
+    let err = pki.fails(1, &["check-renewal", "localhost-key.pem"]);
+    assert!(err.contains("'localhost-key.pem'") && err.contains("holds no certificate"), "{err}");
+    // A missing file is still an error.
+    pki.fails(1, &["check-renewal", "localhost.pem", "missing.pem"]);
+}
