@@ -55,8 +55,8 @@ broken or mismatched new pair is refused (the old one stays, and the log says wh
 exits after one connection.\n\nLimits: at most 64 connections at once (more are refused and \
 logged), and 10 s for each one's handshake and report in all, however slowly the client sends.",
     after_help = "EXAMPLES:\n  pki serve --cert localhost.pem --key localhost-key.pem\n  \
-pki serve --cert localhost-chain.pem --key localhost-key.pem --client-ca ca.pem --require-client-cert --watch\n  \
-curl --cacert ca.pem --cert alice.pem --key alice-key.pem https://localhost:8443/\n  \
+pki serve --cert localhost-chain.pem --key localhost-key.pem \\\n      --client-ca ca.pem --require-client-cert --watch\n  \
+curl --cacert ca.pem --cert alice-chain.pem --key alice-key.pem https://localhost:8443/\n  \
 pki serve --cert x.pem --key x-key.pem --listen 127.0.0.1:0 --once\n\n\
 EXIT CODES:\n  0 stopped after --once   1 error (unreadable files, key mismatch, address in use)   2 usage error"
 )]

@@ -27,13 +27,18 @@ fn sh_blocks(md: &str) -> String {
 }
 
 fn run_recipe(page: &str, tools: &[&str]) {
+    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(page)).unwrap();
+    run_script(&format!("docs/{page}"), &sh_blocks(&md), tools);
+}
+
+/// Run `script` as the recipes run: bash, `set -euo pipefail`, an empty directory, a fresh
+/// HOME, `pki` on PATH, background jobs killed at the end.
+fn run_script(page: &str, script: &str, tools: &[&str]) {
     for t in tools {
         if !require(t) {
             return;
         }
     }
-    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(page)).unwrap();
-    let script = sh_blocks(&md);
     assert!(script.lines().count() > 3, "{page} has no runnable blocks");
     let pki = Pki::new();
     let bin = assert_cmd::cargo::cargo_bin("pki");
@@ -48,12 +53,12 @@ fn run_recipe(page: &str, tools: &[&str]) {
         }
     }
     cmd.stdin(std::process::Stdio::null());
-    let what = format!("docs/{page}: the recipe");
+    let what = format!("{page}: the recipe");
     let out = run_bounded(cmd, b"", Duration::from_secs(60), &what);
     assert_no_panic(&out, &what);
     assert!(
         out.status.success(),
-        "docs/{page}: the recipe failed ({:?})\n--- script ---\n{script}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        "{page}: the recipe failed ({:?})\n--- script ---\n{script}\n--- stdout ---\n{}\n--- stderr ---\n{}",
         out.status.code(),
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
@@ -83,6 +88,19 @@ fn mtls_recipe_runs() {
 #[test]
 fn lifecycle_recipe_runs() {
     run_recipe("lifecycle.md", &["openssl", "jq"]);
+}
+
+/// The README's tour and its completions block, as written. (Its first block builds and
+/// installs pki and runs this suite: `.ci/run` runs exactly that.)
+#[test]
+fn readme_recipes_run() {
+    let _g = PORT_8443.lock().unwrap_or_else(|e| e.into_inner());
+    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let first = md.find("```sh").expect("README has sh blocks");
+    let after_first = first + md[first..].find("\n```\n").expect("the first block ends") + 5;
+    let script = sh_blocks(&md[after_first..]);
+    assert!(script.contains("pki ca init --exist-ok") && script.contains("pki completions bash"), "{script}");
+    run_script("README.md", &script, &[]);
 }
 
 #[test]
