@@ -99,8 +99,13 @@ pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDate
         retired: None,
     };
     let mut events = vec![new.event(now)];
-    if let Some(old) = &plan.supersedes {
-        events.push(Event::Superseded { serial: old.clone(), by: new.serial.to_hex() });
+    let replaced = match &plan.supersedes {
+        Some(old) => Some(old.clone()),
+        None if plan.force => replaced_here(session.as_ref(), &cert_path),
+        None => None,
+    };
+    if let Some(old) = replaced {
+        events.push(Event::Superseded { serial: old, by: new.serial.to_hex() });
     }
     record_then_commit(session, &events, staged, plan.force)?;
     Ok(new)
@@ -134,4 +139,16 @@ fn warnings(plan: &LeafPlan, issuer: &LoadedCa, decided: &Decided) -> Vec<String
         ));
     }
     warnings
+}
+
+/// The serial of the certificate of this CA that `issue --force` is about to write over
+/// at `cert_path`, if there is one (the very certificate: same fingerprint), so the ledger
+/// records it as superseded.
+fn replaced_here(session: &dyn crate::store::ledger::LedgerSession, cert_path: &Path) -> Option<String> {
+    let der = crate::input::read_cert_items(cert_path).ok()?.into_iter().next()?.der;
+    let serial = crate::certinfo::CertInfo::parse(&der).ok()?.serial_hex;
+    let entry = session.find(&serial).ok()??;
+    let fingerprint = sha256_hex(&der);
+    (entry.fingerprint_sha256.eq_ignore_ascii_case(&fingerprint) && entry.superseded_by.is_none())
+        .then_some(entry.serial)
 }

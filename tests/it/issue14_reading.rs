@@ -471,3 +471,24 @@ fn inspect_reads_a_keytool_keystore() {
     );
     assert_eq!(doc[0]["public_key"], serde_json::json!({"algorithm": "ecdsa", "curve": "P-256"}));
 }
+
+/// Issue 14: `issue --force` over this CA's own certificate records it as superseded in the
+/// ledger (an event, not only what `list` infers), and `list` shows it.
+#[test]
+fn issue_force_records_the_replaced_certificate_as_superseded() {
+    let pki = Pki::new();
+    pki.init(&[]);
+    let old = pki.json(&["issue", "server", "--san", "a.test"]);
+    let new = pki.json(&["issue", "server", "--san", "a.test", "--force"]);
+    let events = crate::common::ledger_lines(&pki.ca_dir(), true);
+    let superseded: Vec<_> = events.iter().filter(|e| e["event"] == "superseded").collect();
+    assert_eq!(superseded.len(), 1, "{events:#?}");
+    assert_eq!(superseded[0]["serial"], old["serial"]);
+    assert_eq!(superseded[0]["by"], new["serial"]);
+    let list = pki.json(&["list"]);
+    let status = |serial: &serde_json::Value| {
+        list.as_array().unwrap().iter().find(|r| r["serial"] == *serial).map(|r| r["status"].clone())
+    };
+    assert_eq!(status(&old["serial"]), Some("superseded".into()));
+    assert_eq!(status(&new["serial"]), Some("valid".into()));
+}
