@@ -11,15 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-for t in hyperfine openssl jq bc; do
-  command -v "$t" >/dev/null || { echo "bench/compare.sh needs $t (apt-get install $t)"; exit 1; }
-done
+source bench/common.sh
+need bench/compare.sh hyperfine openssl jq bc
 [ -x /usr/bin/time ] || { echo "bench/compare.sh needs GNU time (apt-get install time)"; exit 1; }
 
-# The binary cargo builds (target/<host>/release/pki: see .cargo/config.toml).
-exe() { jq -r 'select(.executable != null and .target.name == "pki") | .executable'; }
-cargo build --release --quiet
-PKI=$(cargo build --release --quiet --message-format=json | exe)
+build_pki
 # The same pki with aws-lc's default CPU-jitter entropy, for the "known trap" row.
 JITTER=""
 if [ $quick = 0 ]; then

@@ -16,17 +16,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-for t in hyperfine jq bc awk; do
-  command -v "$t" >/dev/null || { echo "bench/revoke.sh needs $t (apt-get install $t)"; exit 1; }
-done
+source bench/common.sh
+need bench/revoke.sh hyperfine jq bc awk
 
 ISSUED=20000
 REVOKED=5000
 
-# The binary cargo builds (target/<host>/release/pki: see .cargo/config.toml).
-exe() { jq -r 'select(.executable != null and .target.name == "pki") | .executable'; }
-cargo build --release --quiet
-PKI=$(cargo build --release --quiet --message-format=json | exe)
+build_pki
 # Under target/, not /tmp (see bench/compare.sh and docs/performance.md).
 target_dir=$(cargo metadata --format-version 1 --no-deps | jq -r .target_directory)
 mkdir -p "$target_dir/bench"

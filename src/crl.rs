@@ -23,9 +23,9 @@ pub fn revoke(ca: &CaDir, target: &Target, reason: Reason, now: OffsetDateTime) 
         Target::Serial(serial) => {
             session.find(serial)?.ok_or_else(|| Error::UnknownSerial { serial: serial.to_string() })?
         }
-        Target::Certificate { path, serial, fingerprint_sha256 } => match session.find(serial)? {
+        Target::Certificate { path, serial, der } => match session.find(serial)? {
             None => return Err(Error::UnknownSerial { serial: serial.to_string() }),
-            Some(e) if e.fingerprint_sha256.eq_ignore_ascii_case(fingerprint_sha256) => e,
+            Some(e) if e.records(der) => e,
             Some(_) => {
                 return Err(Error::NotIssuedHere {
                     path: path.clone(),
@@ -62,8 +62,8 @@ pub enum Target {
         path: std::path::PathBuf,
         /// Its serial, hex.
         serial: String,
-        /// Its SHA-256 fingerprint, hex.
-        fingerprint_sha256: String,
+        /// The certificate, DER.
+        der: Vec<u8>,
     },
 }
 

@@ -44,11 +44,11 @@ pub fn run_revoke(a: RevokeArgs, global: &Global) -> Result<Outcome> {
     let path = PathBuf::from(&a.target);
     let target = if path.exists() {
         let items = read_cert_items(&path)?;
-        let der = &items[0].der;
-        let serial = crate::certinfo::CertInfo::parse(der)
+        let der = items.into_iter().next().map(|i| i.der).unwrap_or_default();
+        let serial = crate::certinfo::CertInfo::parse(&der)
             .map_err(|e| crate::Error::BadCertificate { path: path.clone(), reason: e.to_string() })?
             .serial_hex;
-        Target::Certificate { path, serial, fingerprint_sha256: crate::certinfo::sha256_hex(der) }
+        Target::Certificate { path, serial, der }
     } else {
         Target::Serial(a.target.clone())
     };

@@ -148,7 +148,5 @@ fn replaced_here(session: &dyn crate::store::ledger::LedgerSession, cert_path: &
     let der = crate::input::read_cert_items(cert_path).ok()?.into_iter().next()?.der;
     let serial = crate::certinfo::CertInfo::parse(&der).ok()?.serial_hex;
     let entry = session.find(&serial).ok()??;
-    let fingerprint = sha256_hex(&der);
-    (entry.fingerprint_sha256.eq_ignore_ascii_case(&fingerprint) && entry.superseded_by.is_none())
-        .then_some(entry.serial)
+    (entry.records(&der) && entry.superseded_by.is_none()).then_some(entry.serial)
 }

@@ -45,10 +45,8 @@ pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime
     let serial_hex = info.serial_hex;
     ca.require_root()?;
     // The serial alone is not enough: another CA's certificate can carry the same one.
-    let found = ca.ledger().find(&serial_hex)?;
-    let fingerprint = crate::certinfo::sha256_hex(&der);
-    let entry = match found {
-        Some(e) if e.fingerprint_sha256.eq_ignore_ascii_case(&fingerprint) => e,
+    let entry = match ca.ledger().find(&serial_hex)? {
+        Some(e) if e.records(&der) => e,
         other => {
             return Err(Error::NotIssuedHere {
                 path: r.cert.clone(),

@@ -5,7 +5,8 @@
 //! it verifies requests, certificates and CRLs, opens PKCS#12 files and reports their
 //! protection. Every positive check has a negative twin where the judge could wrongly say
 //! yes (a wrong passphrase, a wrong purpose, a CRL checked against the wrong issuer). When
-//! a tool is missing the test says SKIPPED (and fails under `CI`), see `common::require`.
+//! a tool is missing the test fails (it says SKIPPED only under `PKI_ALLOW_MISSING_TOOLS=1`), see
+//! `common::require`.
 //! Nothing here depends on the wall clock: expiry is judged with `--at` against
 //! certificates minted with explicit `--not-before`/`--not-after`; CRL times are compared
 //! with each other, never with now.

@@ -8,18 +8,6 @@ use std::process::Stdio;
 
 use crate::common::{Pki, have, ledger_lines, mode};
 
-/// Every file in `dir` with its bytes, sorted by name.
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().unwrap().is_file())
-        .map(|e| (e.file_name().to_string_lossy().to_string(), fs::read(e.path()).unwrap()))
-        .collect();
-    v.sort();
-    v
-}
-
 // Item 1: a forced re-issue whose last rename fails leaves the old set, complete.
 #[test]
 fn forced_reissue_that_fails_on_its_last_rename_keeps_the_old_files() {
@@ -27,7 +15,7 @@ fn forced_reissue_that_fails_on_its_last_rename_keeps_the_old_files() {
     let pki = Pki::new();
     pki.init(&[]);
     pki.ok(&["issue", "server", "--san", "a.test", "-q"]);
-    let before = snapshot(&pki.work());
+    let before = tree(&pki.work());
     assert_eq!(before.len(), 3, "{:?}", before.iter().map(|f| &f.0).collect::<Vec<_>>());
     let ledger_before = ledger_lines(&pki.ca_dir(), false).len();
 
@@ -46,11 +34,11 @@ fn forced_reissue_that_fails_on_its_last_rename_keeps_the_old_files() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("a.test-chain.pem"), "the error names the file: {stderr}");
-    assert_eq!(snapshot(&pki.work()), before, "the old certificate, key and chain are all still there, unchanged");
+    assert_eq!(tree(&pki.work()), before, "the old certificate, key and chain are all still there, unchanged");
     assert_eq!(ledger_lines(&pki.ca_dir(), false).len(), ledger_before, "the failed issue is not in the ledger");
     // And the next run works.
     pki.ok(&["issue", "server", "--san", "a.test", "--force", "-q"]);
-    assert_eq!(snapshot(&pki.work()).len(), 3);
+    assert_eq!(tree(&pki.work()).len(), 3);
     // Its issue, and the old certificate superseded by it.
     assert_eq!(ledger_lines(&pki.ca_dir(), false).len(), ledger_before + 2);
 }

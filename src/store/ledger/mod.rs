@@ -139,6 +139,12 @@ impl Status {
 }
 
 impl LedgerEntry {
+    /// Whether this entry records the certificate `der` itself (same SHA-256 fingerprint),
+    /// not merely one with its serial: another CA's certificate can carry the same serial.
+    pub fn records(&self, der: &[u8]) -> bool {
+        self.fingerprint_sha256.eq_ignore_ascii_case(&crate::certinfo::sha256_hex(der))
+    }
+
     /// The status at `now`: revoked, else superseded, else expired or valid.
     pub fn status(&self, now: OffsetDateTime) -> Status {
         if self.revoked.is_some() {
