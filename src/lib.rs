@@ -8,6 +8,7 @@ pub mod certinfo;
 pub mod chain;
 pub mod cli;
 pub mod commands;
+pub mod constraints;
 pub mod crl;
 pub mod csr;
 pub mod describe;

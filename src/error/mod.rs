@@ -3,8 +3,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod constraint;
 mod ledger;
 mod net;
+pub use constraint::{ConstraintViolation, Refusal};
 pub use ledger::LedgerProblem;
 pub use net::NetError;
 
@@ -217,6 +219,8 @@ pub enum Error {
         /// How to fix it.
         hint: Option<String>,
     },
+    /// A name that an issuing CA's name constraints forbid.
+    NameConstraint(Box<ConstraintViolation>),
     /// A failure of the certificate or key machinery (rcgen, aws-lc).
     Crypto {
         /// What was being done.
@@ -297,9 +301,7 @@ impl Error {
                 "repair it (restore the file from a backup), or pass --force instead of --exist-ok to retire it to retired/ and start a new CA"
                     .into(),
             ),
-            Error::RootPathLenZero => {
-                Some("issue leaves from the root, or create a root without --path-len 0".into())
-            }
+            Error::RootPathLenZero => Some("issue leaves from the root, or create a root without --path-len 0".into()),
             Error::NotIssuedHere { command: "renew", .. } => {
                 Some("renew with the CA that issued it (--ca-dir), or issue a new one with 'pki issue'".into())
             }
@@ -307,9 +309,7 @@ impl Error {
             Error::NotALeaf { .. } => Some("create a new intermediate with 'pki ca intermediate --force'".into()),
             Error::UnknownSerial { .. } => Some("'pki list' shows the serials this CA issued".into()),
             Error::AlreadyRevoked { .. } => None,
-            Error::CertificateTooLarge { .. } => {
-                Some("use fewer --san entries: spread the names over several certificates".into())
-            }
+            Error::CertificateTooLarge { .. } => Some("use fewer --san entries: spread the names over several certificates".into()),
             Error::NotACaDir { .. } => {
                 Some("give a new or empty directory with --ca-dir DIR (or PKI_CA_DIR); pki leaves this one as it is".into())
             }
@@ -318,6 +318,7 @@ impl Error {
             }
             Error::Network { .. } | Error::NoPeerCertificate { .. } => None,
             Error::Stdout { .. } => Some("write to a file or pipe with room (or use -o FILE where the command has it)".into()),
+            Error::NameConstraint(v) => Some(v.hint()),
             Error::Crypto { .. } => None,
         }
     }
@@ -345,12 +346,8 @@ impl fmt::Display for Error {
             Error::UnknownIntermediate { name, dir } => {
                 write!(f, "no intermediate CA named '{name}' in '{}'", dir.display())
             }
-            Error::KeyEncrypted { path, .. } => {
-                write!(f, "cannot read '{}': it is encrypted", path.display())
-            }
-            Error::WrongPassphrase { path } => {
-                write!(f, "wrong passphrase for '{}'", path.display())
-            }
+            Error::KeyEncrypted { path, .. } => write!(f, "cannot read '{}': it is encrypted", path.display()),
+            Error::WrongPassphrase { path } => write!(f, "wrong passphrase for '{}'", path.display()),
             Error::PassphraseNeeded { what } => {
                 write!(f, "{what} needs a passphrase and there is no terminal to ask for one")
             }
@@ -417,6 +414,7 @@ impl fmt::Display for Error {
             }
             Error::Network { target, source } => write!(f, "no TLS connection to '{target}': {source}"),
             Error::NoPeerCertificate { target } => write!(f, "'{target}' presented no certificate"),
+            Error::NameConstraint(v) => write!(f, "{v}"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }
     }
