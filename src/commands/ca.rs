@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 
 use crate::commands::Global;
 use crate::commands::passphrase::{self, CaEnv, CaKeyArgs, NewKeyArgs, Passphrases};
+use crate::constraints::{Entry, NameConstraints, Subtree};
 
 use crate::error::Result;
 use crate::issuance::ca::{self, IntermediatePlan, RootPlan};
@@ -93,6 +94,10 @@ pub struct InitArgs {
     pub path_len: Option<u8>,
 
     #[command(flatten)]
+    /// Name constraints.
+    pub names: ConstraintArgs,
+
+    #[command(flatten)]
     /// Key encryption.
     pub new_key: NewKeyArgs,
 
@@ -108,6 +113,48 @@ pub struct InitArgs {
     /// CA is created.
     #[arg(long, conflicts_with = "force")]
     pub exist_ok: bool,
+}
+
+/// `--permit` and `--exclude`, shared by `ca init` and `ca intermediate`.
+#[derive(Debug, Args)]
+pub struct ConstraintArgs {
+    /// Permit only these names to the certificates this CA signs (comma-separated, repeatable)
+    ///
+    /// Adds a critical nameConstraints extension. Entries are typed like SANs: 'example.test'
+    /// (that DNS name and every name under it; no leading dot, no '*'), an IP range in CIDR
+    /// form ('10.0.0.0/8', 'fd00::/8'), '@example.com' (mailboxes at that domain). 'local' is
+    /// a preset: DNS localhost, test, internal, home.arpa, lan; IP 127.0.0.0/8, ::1/128,
+    /// 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7. A name type the list does not
+    /// mention is closed: no IP (excluded 0.0.0.0/0 and ::/0), no email, URI or DNS name
+    /// (only 'pki.invalid', which no real name is under, is permitted).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = crate::constraints::parse_permit)]
+    pub permit: Vec<Entry>,
+
+    /// Forbid these names to the certificates this CA signs (comma-separated, repeatable)
+    ///
+    /// Same forms as --permit (without the 'local' preset). An excluded name and every name
+    /// under it are refused even where --permit allows them: '--permit local --exclude
+    /// prod.internal'.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = crate::constraints::parse_exclude)]
+    pub exclude: Vec<Subtree>,
+}
+
+impl ConstraintArgs {
+    /// The constraints asked for, closed; None without --permit and --exclude.
+    fn constraints(&self) -> Option<NameConstraints> {
+        NameConstraints::from_flags(&self.permit, &self.exclude)
+    }
+
+    /// The subtrees --permit names, the preset expanded.
+    fn permitted(&self) -> Vec<Subtree> {
+        self.permit
+            .iter()
+            .flat_map(|e| match e {
+                Entry::Local => crate::constraints::local_preset(),
+                Entry::Subtree(s) => vec![s.clone()],
+            })
+            .collect()
+    }
 }
 
 /// The one-line description of `IntermediateArgs` (also shown in its parent's list).
@@ -149,6 +196,10 @@ pub struct IntermediateArgs {
     /// The intermediate's pathLenConstraint
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub path_len: u8,
+
+    #[command(flatten)]
+    /// Name constraints.
+    pub names: ConstraintArgs,
 
     #[command(flatten)]
     /// Key encryption.
@@ -202,6 +253,7 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         key_type: a.key_type,
         days: a.days,
         path_len: a.path_len,
+        constraints: a.names.constraints(),
         force: a.force,
     };
     let dir = global.ca();
@@ -271,6 +323,8 @@ fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
         key_type: a.key_type,
         days: a.days,
         path_len: a.path_len,
+        permit: a.names.permitted(),
+        constraints: a.names.constraints(),
         force: a.force,
     };
     let secrets = Passphrases {

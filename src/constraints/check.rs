@@ -93,7 +93,10 @@ fn check(nc: &NameConstraints, n: &Name<'_>) -> Result<(), Refusal> {
     }
     let same_type: Vec<&Subtree> = nc.permitted.iter().filter(|s| within(n, s).is_some()).collect();
     if !same_type.is_empty() && !same_type.iter().any(|s| within(n, s) == Some(true)) {
-        return Err(Refusal::NotPermitted { permitted: same_type.iter().map(|s| s.to_string()).collect(), example: None });
+        return Err(Refusal::NotPermitted {
+            permitted: same_type.iter().map(|s| s.to_string()).collect(),
+            example: None,
+        });
     }
     Ok(())
 }
@@ -113,7 +116,8 @@ fn check_wildcard(nc: &NameConstraints, a: &str) -> Result<(), Refusal> {
             return Err(Refusal::Excluded { by: e.to_string(), example: Some(ex) });
         }
     }
-    let dns: Vec<&String> = nc.permitted.iter().filter_map(|s| if let Subtree::Dns(b) = s { Some(b) } else { None }).collect();
+    let dns: Vec<&String> =
+        nc.permitted.iter().filter_map(|s| if let Subtree::Dns(b) = s { Some(b) } else { None }).collect();
     if !dns.is_empty() && !dns.iter().any(|b| dns_within(a, b.strip_prefix('.').unwrap_or(b))) {
         let permitted = dns.iter().map(|b| format!("DNS {b}")).collect();
         return Err(Refusal::NotPermitted { permitted, example: Some(format!("anything.{a}")) });
@@ -172,7 +176,10 @@ pub fn check_subtree(nc: &NameConstraints, s: &Subtree) -> Result<(), Refusal> {
     }
     let same_type: Vec<&Subtree> = nc.permitted.iter().filter(|o| inside(o).is_some()).collect();
     if !same_type.is_empty() && !same_type.iter().any(|o| inside(o) == Some(true)) {
-        return Err(Refusal::NotPermitted { permitted: same_type.iter().map(|s| s.to_string()).collect(), example: None });
+        return Err(Refusal::NotPermitted {
+            permitted: same_type.iter().map(|s| s.to_string()).collect(),
+            example: None,
+        });
     }
     Ok(())
 }
@@ -206,7 +213,17 @@ mod tests {
     #[test]
     fn the_local_preset_and_its_closure() {
         let local = nc(&["local"], &[]);
-        for good in ["localhost", "app.test", "x.home.arpa", "printer.lan", "127.0.0.1", "10.1.2.3", "172.31.0.1", "::1", "fd12::1"] {
+        for good in [
+            "localhost",
+            "app.test",
+            "x.home.arpa",
+            "printer.lan",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.31.0.1",
+            "::1",
+            "fd12::1",
+        ] {
             assert!(ok(&local, good), "{good}");
         }
         for bad in ["google.com", "nottest", "172.32.0.1", "8.8.8.8", "2001:db8::1", "a@b.test", "spiffe://c.test/x"] {
@@ -267,7 +284,10 @@ mod tests {
         let chain = vec![("Root".to_string(), nc(&["test"], &[]))];
         assert!(check_leaf(&chain, &[], Some("alice")).is_ok(), "no dot: not a host name");
         let e = check_leaf(&chain, &[], Some("www.google.com")).unwrap_err().to_string();
-        assert!(e.starts_with("CN 'www.google.com' is outside the permitted names of 'Root' (permitted: DNS test"), "{e}");
+        assert!(
+            e.starts_with("CN 'www.google.com' is outside the permitted names of 'Root' (permitted: DNS test"),
+            "{e}"
+        );
         let san = vec!["a.test".parse().unwrap()];
         assert!(check_leaf(&chain, &san, Some("www.google.com")).is_ok());
     }
@@ -282,6 +302,9 @@ mod tests {
         assert!(matches!(sub("10.0.0.0/7"), Err(Refusal::NotPermitted { .. })));
         assert!(matches!(sub("@example.com"), Err(Refusal::NotPermitted { .. })), "email is closed on the root");
         let dns_only = nc(&["test"], &[]);
-        assert!(matches!(check_subtree(&dns_only, &parse_exclude("10.0.0.0/8").unwrap()), Err(Refusal::Excluded { .. })));
+        assert!(matches!(
+            check_subtree(&dns_only, &parse_exclude("10.0.0.0/8").unwrap()),
+            Err(Refusal::Excluded { .. })
+        ));
     }
 }

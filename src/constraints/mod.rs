@@ -162,8 +162,11 @@ impl NameConstraints {
         exclude.iter().for_each(|s| push_new(&mut nc.excluded, s.clone()));
         if !nc.permitted.is_empty() {
             let has = |f: fn(&Subtree) -> bool| nc.permitted.iter().any(f);
-            let (dns, ip, email) =
-                (has(|s| matches!(s, Subtree::Dns(_))), has(|s| matches!(s, Subtree::Ip(_))), has(|s| matches!(s, Subtree::Email(_))));
+            let (dns, ip, email) = (
+                has(|s| matches!(s, Subtree::Dns(_))),
+                has(|s| matches!(s, Subtree::Ip(_))),
+                has(|s| matches!(s, Subtree::Email(_))),
+            );
             if !dns {
                 nc.permitted.push(Subtree::Dns(CLOSED.into()));
             }

@@ -92,7 +92,8 @@ fn dns_name(s: &str) -> Result<String, String> {
 }
 
 fn parse_range(s: &str, addr: &str, prefix: &str) -> Result<Subtree, String> {
-    let ip: IpAddr = addr.parse().map_err(|_| format!("'{addr}' is not an IPv4 or IPv6 address (write a range as '10.0.0.0/8')"))?;
+    let ip: IpAddr =
+        addr.parse().map_err(|_| format!("'{addr}' is not an IPv4 or IPv6 address (write a range as '10.0.0.0/8')"))?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     let bits: u8 = match prefix.parse() {
         Ok(b) if b <= max => b,

@@ -61,6 +61,9 @@ pub struct CertDescription {
     pub subject_key_id: Option<String>,
     /// Authority key identifier's keyIdentifier, hex.
     pub authority_key_id: Option<String>,
+    /// nameConstraints (a CA's): permitted and excluded subtrees, typed; absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_constraints: Option<crate::constraints::NameConstraints>,
     /// Other SAN kinds (directoryName, otherName, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_names: Vec<String>,
@@ -99,6 +102,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
     let mut eku = Vec::new();
     let mut ski = None;
     let mut aki = None;
+    let mut name_constraints = None;
     let mut seen = std::collections::HashSet::new();
     for ext in cert.extensions() {
         let oid = ext.oid.to_id_string();
@@ -132,7 +136,10 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
                 aki = a.key_identifier.as_ref().map(|k| crate::hex(k.0));
                 "authorityKeyIdentifier"
             }
-            ParsedExtension::NameConstraints(_) => "nameConstraints",
+            ParsedExtension::NameConstraints(nc) => {
+                name_constraints = Some(crate::constraints::NameConstraints::from_parsed(nc));
+                "nameConstraints"
+            }
             ParsedExtension::ParseError { error } => {
                 warnings.push(format!("extension {oid} could not be parsed ({error}): validators will reject it"));
                 "unparsed"
@@ -244,6 +251,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
         version,
         subject_key_id: ski,
         authority_key_id: aki,
+        name_constraints,
         other_names: sans.other,
         warnings,
         critical,

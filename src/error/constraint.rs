@@ -57,8 +57,7 @@ impl fmt::Display for ConstraintViolation {
                 "{what} '{name}' could match '{ex}', inside the excluded names of '{ca}' (excluded: {by}); \
                  clients would accept it for that name"
             ),
-        }?;
-        f.write_str("; nothing was written")
+        }
     }
 }
 
@@ -67,7 +66,8 @@ impl ConstraintViolation {
     pub fn hint(&self) -> String {
         match self.what {
             "--permit entry" => {
-                "permit only names the root allows ('pki inspect' on the root's ca.pem shows its name constraints)".into()
+                "permit only names the root allows ('pki inspect' on the root's ca.pem shows its name constraints)"
+                    .into()
             }
             _ => "use names within the CA's constraints ('pki inspect' on its ca.pem shows them), or sign with \
                   another CA (--issuer, or a CA directory whose root has no --permit)"

@@ -414,7 +414,7 @@ impl fmt::Display for Error {
             }
             Error::Network { target, source } => write!(f, "no TLS connection to '{target}': {source}"),
             Error::NoPeerCertificate { target } => write!(f, "'{target}' presented no certificate"),
-            Error::NameConstraint(v) => write!(f, "{v}"),
+            Error::NameConstraint(v) => write!(f, "{v}; nothing was written"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }
     }

@@ -5,7 +5,9 @@ use time::OffsetDateTime;
 
 use super::{CaUnlock, NewCert, Secrets, record_then_commit, sign, stage_files, subject_of};
 use crate::certinfo::sha256_hex;
-use crate::error::{Error, Result};
+use crate::constraints::check::check_subtree;
+use crate::constraints::{NameConstraints, Subtree};
+use crate::error::{ConstraintViolation, Error, Result};
 use crate::keys::{self, KeyType};
 use crate::profile::{self, Profile, Subject};
 use crate::serial::Serial;
@@ -24,6 +26,8 @@ pub struct RootPlan {
     pub days: u32,
     /// pathLenConstraint.
     pub path_len: Option<u8>,
+    /// Name constraints (`--permit`, `--exclude`), already closed.
+    pub constraints: Option<NameConstraints>,
     /// Replace an existing root.
     pub force: bool,
 }
@@ -49,7 +53,10 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     let key = plan.key_type.generate()?;
     let serial = Serial::random()?;
     let decided = ValidityRequest { days: plan.days, not_before: None, not_after: None }.decide(now, None)?;
-    let params = profile::root(&plan.subject, decided.validity, &serial, plan.path_len);
+    let mut params = profile::root(&plan.subject, decided.validity, &serial, plan.path_len);
+    if let Some(nc) = &plan.constraints {
+        params.custom_extensions.push(nc.to_extension()?);
+    }
     let cert = params.self_signed(&key).map_err(|e| Error::crypto("signing the root", e))?;
     let key_pem = keys::encode_private_key(&key, passphrase.as_ref())?;
     let cert_pem = cert.pem();
@@ -198,6 +205,10 @@ pub struct IntermediatePlan {
     pub days: u32,
     /// pathLenConstraint.
     pub path_len: u8,
+    /// The subtrees `--permit` names (before closing), checked against the root's.
+    pub permit: Vec<Subtree>,
+    /// Name constraints (`--permit`, `--exclude`), already closed.
+    pub constraints: Option<NameConstraints>,
     /// Replace an existing intermediate of that name.
     pub force: bool,
 }
@@ -214,6 +225,19 @@ pub fn create_intermediate(
     let files = ca.files(&CaName::Intermediate(plan.name.clone()));
     if ca.has_root() {
         fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
+    }
+    // An intermediate permits nothing its root forbids: refused before the root is unlocked.
+    for (root_name, root_nc) in super::chain_constraints(ca, &CaName::Root)? {
+        for s in &plan.permit {
+            check_subtree(&root_nc, s).map_err(|how| {
+                Error::NameConstraint(Box::new(ConstraintViolation {
+                    what: "--permit entry",
+                    name: s.to_string(),
+                    ca: root_name.clone(),
+                    how,
+                }))
+            })?;
+        }
     }
     let root = ca.load(&CaName::Root, &CaUnlock(secrets))?;
     if root.path_len == Some(0) {
@@ -235,7 +259,10 @@ pub fn create_intermediate(
     let session = ledger.begin()?;
     fsutil::create_private_dir(fsutil::parent_dir(&files.cert))?;
     let serial = Serial::random()?;
-    let params = profile::intermediate(&plan.subject, decided.validity, &serial, plan.path_len);
+    let mut params = profile::intermediate(&plan.subject, decided.validity, &serial, plan.path_len);
+    if let Some(nc) = &plan.constraints {
+        params.custom_extensions.push(nc.to_extension()?);
+    }
     let der = sign(&params, &key, &root, "signing the intermediate")?;
     let cert_pem = super::pem_cert(&der);
     // The key first, the certificate last: a certificate on disk always has its key.

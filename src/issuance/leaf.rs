@@ -31,6 +31,9 @@ pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDate
     // Fail on existing files and a missing CA before asking for any passphrase.
     fsutil::refuse_existing(&outputs, plan.force)?;
     fsutil::refuse_non_files(&outputs)?;
+    // Names the issuing chain's constraints forbid are refused before any passphrase is asked.
+    let constraints = super::chain_constraints(ca, &plan.issuer)?;
+    crate::constraints::check::check_leaf(&constraints, &plan.sans, plan.subject.cn.as_deref())?;
     let issuer = ca.load(&plan.issuer, &CaUnlock(secrets))?;
     let decided = match plan.lifetime {
         Some(length) => plan.validity.decide_lasting(length, now, Some(issuer.not_after))?,

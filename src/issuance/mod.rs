@@ -178,6 +178,29 @@ fn sign(
     Ok(cert.der().clone())
 }
 
+/// The name constraints on what `name` signs, from its certificate and (for an
+/// intermediate) the root's, read from the certificates themselves so that a CA made
+/// elsewhere is held to its own: `(CA name, constraints)` for each CA that has them.
+pub fn chain_constraints(
+    ca: &crate::store::CaDir,
+    name: &crate::store::CaName,
+) -> Result<Vec<(String, crate::constraints::NameConstraints)>> {
+    let mut certs = vec![ca.issuer_files(name)?.cert];
+    if matches!(name, crate::store::CaName::Intermediate(_)) {
+        certs.push(ca.cert_path());
+    }
+    let mut out = Vec::new();
+    for path in certs {
+        let der = crate::store::read_first_cert(&path)?;
+        let nc = crate::constraints::NameConstraints::of_cert(&der)
+            .map_err(|reason| Error::BadCertificate { path: path.clone(), reason })?;
+        if let Some(nc) = nc {
+            out.push((crate::constraints::ca_name(&der), nc));
+        }
+    }
+    Ok(out)
+}
+
 /// PEM text of a DER certificate (RFC 7468, LF line endings).
 pub fn pem_cert(der: &[u8]) -> String {
     pkcs8::der::pem::encode_string("CERTIFICATE", pkcs8::LineEnding::LF, der)
@@ -238,6 +261,7 @@ mod tests {
             key_type: KeyType::EcdsaP256,
             days: 3650,
             path_len: None,
+            constraints: None,
             force: false,
         };
         ca::init_root(&ca, &plan, &Counting { new_key: pass, ..Default::default() }, now()).unwrap();

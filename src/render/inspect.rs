@@ -92,6 +92,14 @@ impl Report for InspectReport {
                         (false, _) => "CA:FALSE".to_string(),
                     };
                     b.row("basic constr.", &format!("{bc}{}", crit("basicConstraints")));
+                    if let Some(nc) = &c.name_constraints {
+                        let list = |l: &[crate::constraints::Subtree]| match l.is_empty() {
+                            true => "none".to_string(),
+                            false => l.iter().map(|s| field(&s.to_string())).collect::<Vec<_>>().join(", "),
+                        };
+                        b.row("permitted names", &format!("{}{}", list(&nc.permitted), crit("nameConstraints")));
+                        b.row("excluded names", &list(&nc.excluded));
+                    }
                     if let Some(k) = &c.subject_key_id {
                         b.row("subject key id", k);
                     }

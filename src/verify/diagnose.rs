@@ -46,6 +46,24 @@ pub(super) fn name_chain(input: &Input) -> Vec<String> {
     out
 }
 
+/// The CA certificates found by following issuer names up from the leaf.
+pub(super) fn issuers_by_name(input: &Input) -> Vec<CertificateDer<'static>> {
+    let pool = pool(input);
+    let mut out: Vec<CertificateDer<'static>> = Vec::new();
+    let mut current = input.leaf.clone();
+    for _ in 0..MAX_LINKS {
+        let Ok((_, c)) = X509Certificate::from_der(&current) else { break };
+        match issuers_of(&pool, &c).first() {
+            Some(n) if !out.contains(n) && n.as_ref() != current.as_ref() => {
+                out.push((*n).clone());
+                current = (*n).clone();
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
 /// The issuer name at the top of what could be chained by name, for unknown_issuer.
 pub(super) fn missing_issuer(input: &Input) -> Option<(String, String)> {
     let pool = pool(input);

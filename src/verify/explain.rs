@@ -63,9 +63,7 @@ fn explain_path(e: &webpki::Error, input: &Input) -> Option<Problem> {
             "the chain is longer than a CA's pathLenConstraint allows",
             Some("shorten the chain, or issue the CA with a larger --path-len"),
         ),
-        E::NameConstraintViolation => {
-            problem(Code::NameConstraintViolation, "a name in the certificate is outside a CA's name constraints", None)
-        }
+        E::NameConstraintViolation => name_constraint_problem(input),
         E::CertRevoked => problem(Code::Revoked, "a certificate in the chain is revoked by a CRL given", None),
         E::UnknownRevocationStatus => problem(
             Code::Other,
@@ -189,6 +187,29 @@ fn leaf_names(der: &[u8]) -> Vec<String> {
     };
     let lists = SanLists::from_names(&san.value.general_names);
     lists.dns.into_iter().chain(lists.ip).collect()
+}
+
+/// Which name of the leaf which CA's constraints refuse, found by pki's own rules
+/// (constraints::check) over the CAs given; webpki says only that one did.
+fn name_constraint_problem(input: &Input) -> Problem {
+    let hint = Some(
+        "a CA's name constraints (see 'pki inspect' on it) forbid this name: the certificate was not issued within them",
+    );
+    let leaf = X509Certificate::from_der(&input.leaf).ok();
+    let sans = leaf
+        .as_ref()
+        .and_then(|(_, c)| c.subject_alternative_name().ok().flatten())
+        .and_then(|s| SanLists::from_names(&s.value.general_names).to_entries().ok())
+        .unwrap_or_default();
+    let cn = leaf.as_ref().and_then(|(_, c)| c.subject().iter_common_name().next().and_then(|a| a.as_str().ok()));
+    for ca in super::diagnose::issuers_by_name(input) {
+        let Ok(Some(nc)) = crate::constraints::NameConstraints::of_cert(&ca) else { continue };
+        let chain = [(crate::constraints::ca_name(&ca), nc)];
+        if let Err(crate::Error::NameConstraint(v)) = crate::constraints::check::check_leaf(&chain, &sans, cn) {
+            return problem(Code::NameConstraintViolation, v.to_string(), hint);
+        }
+    }
+    problem(Code::NameConstraintViolation, "a name in the certificate is outside a CA's name constraints", hint)
 }
 
 /// webpki errors in words (their Display is their Debug).
