@@ -448,15 +448,15 @@ fn openssl_opens_encrypted_ca_key_written_by_ca_init() {
 
 /// One pkilint finding.
 #[derive(Debug)]
-struct Finding {
-    severity: String,
-    code: String,
-    message: String,
-    node: String,
+pub(crate) struct Finding {
+    pub severity: String,
+    pub code: String,
+    pub message: String,
+    pub node: String,
 }
 
 /// `lint_pkix_cert lint -s WARNING -f JSON FILE`: every finding of WARNING or worse.
-fn pkilint(pki: &Pki, cert: &Path) -> Vec<Finding> {
+pub(crate) fn pkilint(pki: &Pki, cert: &Path) -> Vec<Finding> {
     let out = Command::new("timeout")
         .args(["120", "lint_pkix_cert", "lint", "-s", "WARNING", "-f", "JSON"])
         .arg(cert)

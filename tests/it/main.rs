@@ -19,6 +19,7 @@ mod layout;
 mod ledger;
 mod lifecycle;
 mod limbo;
+mod name_constraints;
 mod net_limits;
 mod recipes;
 mod red_team;

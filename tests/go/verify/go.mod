@@ -1,0 +1,3 @@
+module pki.test/verify
+
+go 1.19
