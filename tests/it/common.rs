@@ -343,6 +343,9 @@ pub fn install_hint(tool: &str) -> &'static str {
         "jq" => "apt-get install jq",
         "xz" => "apt-get install xz-utils",
         "sha256sum" => "apt-get install coreutils",
+        "certtool" => "apt-get install gnutls-bin",
+        "certutil" => "apt-get install libnss3-tools",
+        "go" => "apt-get install golang-go",
         _ => "install it (.ci/run lists every judge)",
     }
 }

@@ -354,6 +354,12 @@ fn a_wildcard_that_could_match_an_excluded_name_is_refused() {
         &["issue", "server", "--san", "*.secret.example.test"],
         &msg("*.secret.example.test", "anything.secret.example.test"),
     );
+    // IP is closed by --permit example.test: no IP SAN at all.
+    refused(
+        &pki,
+        &["issue", "server", "--san", "www.example.test,8.8.8.8"],
+        &format!("SAN '8.8.8.8' is inside the excluded names of '{ROOT_CN}' (excluded: IP 0.0.0.0/0)"),
+    );
     pki.ok(&["issue", "server", "--san", "*.web.example.test", "-q"]);
     assert!(pki.path("_wildcard.web.example.test.pem").exists());
 }
