@@ -360,7 +360,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca__subcmd__init)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --org --key-type --days --path-len --encrypt-key --passphrase-file --force --exist-ok --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --org --key-type --days --path-len --permit --exclude --encrypt-key --passphrase-file --force --exist-ok --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +393,14 @@ _pki() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --permit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --passphrase-file)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -416,7 +424,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca__subcmd__intermediate)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --name --cn --key-type --days --path-len --encrypt-key --passphrase-file --ca-passphrase-file --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --name --cn --key-type --days --path-len --permit --exclude --encrypt-key --passphrase-file --ca-passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +454,14 @@ _pki() {
                     return 0
                     ;;
                 --path-len)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -70,6 +70,8 @@ rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
 rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l days -d 'Days the root is valid' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l path-len -d 'The root\'s pathLenConstraint: how many intermediates may follow it' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l permit -d 'Permit only these names to the certificates this CA signs (comma-separated, repeatable)' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l exclude -d 'Forbid these names to the certificates this CA signs (comma-separated, repeatable)' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing on success'
@@ -90,6 +92,8 @@ rsa-3072\t'RSA, 3072-bit modulus, PKCS#1 v1.5 with SHA-256'
 rsa-4096\t'RSA, 4096-bit modulus, PKCS#1 v1.5 with SHA-256'"
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l days -d 'Days the intermediate is valid (cut to the root\'s notAfter)' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l path-len -d 'The intermediate\'s pathLenConstraint' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l permit -d 'Permit only these names to the certificates this CA signs (comma-separated, repeatable)' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l exclude -d 'Forbid these names to the certificates this CA signs (comma-separated, repeatable)' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l json -d 'Print one JSON document on stdout instead of text'

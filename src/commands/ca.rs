@@ -59,8 +59,16 @@ and starts the new CA with an empty ledger. With --exist-ok, a usable CA already
 root, its key, a readable ledger) is a success that changes nothing, so scripts and CI can run \
 it every time.\n\nA passphrase given for the new key (--passphrase-file, else \
 $PKI_PASSPHRASE, else $PKI_CA_PASSPHRASE) always encrypts it: $PKI_CA_PASSPHRASE is the \
-variable every later command unlocks the root key with, so a script exports that one alone.",
-    after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --cn 'Acme Dev Root' --org Acme --days 1825\n  \
+variable every later command unlocks the root key with, so a script exports that one alone.\n\n\
+--permit and --exclude limit the names the CA may sign for with a critical nameConstraints \
+extension, so that a root trusted on a machine cannot vouch for google.com even if its key \
+leaks: '--permit local' allows localhost, test, internal, home.arpa and lan (and the names under \
+them), loopback and private IP \
+ranges only. A name type --permit does not mention (IP, DNS, email, URI) is closed entirely. \
+'pki issue', 'sign' and 'renew' refuse names outside the constraints. See \
+docs/name-constraints.md.",
+    after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --permit local\n  \
+pki ca init --cn 'Acme Dev Root' --org Acme --permit acme.test,10.0.0.0/8 --exclude prod.acme.test\n  \
 PKI_CA_PASSPHRASE=\"$CA_SECRET\" pki ca init --exist-ok\n  \
 pki --ca-dir ./ci-ca ca init --key-type rsa-4096 --path-len 1\n  \
 pki ca init --passphrase-file ca-pass.txt\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
@@ -169,10 +177,15 @@ intermediates/NAME/ca.pem and intermediates/NAME/ca-key.pem in the CA directory.
 with it through 'pki issue ... --issuer NAME'.\n\nIt carries basicConstraints critical CA:TRUE \
 with a pathLenConstraint (default 0: it signs leaves only), the CA key usages, subject and \
 authority key identifiers, and no extendedKeyUsage. Its validity never passes the root's \
-notAfter: a longer --days is cut short, with a warning.",
+notAfter: a longer --days is cut short, with a warning.\n\n--permit and --exclude add a \
+critical nameConstraints extension as on 'ca init' (an intermediate is where Java enforces \
+them: it ignores them on a root). An intermediate may not permit what its root forbids; the \
+root's constraints apply below it all the same.",
     after_help = "EXAMPLES:\n  pki ca intermediate --name web\n  \
 pki ca intermediate --name k8s --cn 'Cluster Issuing CA' --days 365 --key-type ecdsa-p384\n  \
-pki ca intermediate --name web --ca-passphrase-file root-pass.txt\n\nEXIT CODES:\n  0 created   1 error (no CA; exists: pass --force; wrong passphrase; I/O)   2 usage error"
+pki ca intermediate --name web --ca-passphrase-file root-pass.txt\n  \
+pki ca intermediate --name lab --permit lab.test,192.168.50.0/24\n\nEXIT CODES:\n  0 created   \
+1 error (no CA; exists: pass --force; wrong passphrase; --permit wider than the root's; I/O)   2 usage error"
 )]
 pub struct IntermediateArgs {
     /// The intermediate's name: its directory under intermediates/ and its --issuer name

@@ -114,7 +114,7 @@ NAME.pem and NAME-chain.pem (NAME: the request's file name without .csr) and rec
 certificate in the ledger.",
     after_help = "EXAMPLES:\n  pki sign api.csr --profile server\n  pki sign alice.csr --profile client --days 90\n  \
 pki sign web.csr --profile server --issuer web --san web.test,www.web.test\n\n\
-EXIT CODES:\n  0 signed   1 error (bad signature, no usable name, files exist, no CA, wrong passphrase)   2 usage error"
+EXIT CODES:\n  0 signed   1 error (bad signature, no usable name, a name outside the CA's constraints, files exist, no CA, wrong passphrase)   2 usage error"
 )]
 pub struct SignArgs {
     /// The request (PEM or DER)

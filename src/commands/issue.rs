@@ -71,7 +71,7 @@ pki issue server --san '*.dev.test' --san dev.test --name dev --out-dir certs\n 
 pki issue server --issuer web --san api.internal --key-type rsa-2048\n  \
 pki issue server --san expired.test --not-after -1h\n  \
 pki issue server --san short.test --not-after 24h\n\n\
-EXIT CODES:\n  0 issued   1 error (invalid SAN, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
+EXIT CODES:\n  0 issued   1 error (invalid SAN, a SAN outside the CA's name constraints, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
 )]
 pub struct ServerArgs {
     #[command(flatten)]
@@ -109,7 +109,7 @@ client by its CN; SANs (an email address, a SPIFFE URI) are optional.",
     after_help = "EXAMPLES:\n  pki issue client --cn alice\n  \
 pki issue client --cn alice --san alice@example.com --encrypt-key\n  \
 pki issue client --cn web-frontend --san spiffe://cluster.local/ns/web/sa/frontend\n\n\
-EXIT CODES:\n  0 issued   1 error (invalid SAN, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
+EXIT CODES:\n  0 issued   1 error (invalid SAN, a SAN outside the CA's name constraints, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
 )]
 pub struct ClientArgs {
     /// The subject common name: who the client is
@@ -141,7 +141,7 @@ one; the names other members connect to). The CN defaults to the first SAN.",
     after_help = "EXAMPLES:\n  pki issue peer --san etcd-1.internal,10.0.0.11\n  \
 pki issue peer --san kafka-0.kafka.svc,kafka-0 --name kafka-0 --out-dir certs\n  \
 pki issue peer --san consul-1.dc1.consul,127.0.0.1 --issuer cluster\n\n\
-EXIT CODES:\n  0 issued   1 error (invalid SAN, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
+EXIT CODES:\n  0 issued   1 error (invalid SAN, a SAN outside the CA's name constraints, files exist: pass --force, no CA, wrong passphrase)   2 usage error"
 )]
 pub struct PeerArgs {
     #[command(flatten)]

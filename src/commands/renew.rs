@@ -31,7 +31,7 @@ The files go where CERTFILE is, under its name, so --force is needed to replace 
 --out-dir/--name.",
     after_help = "EXAMPLES:\n  pki renew /etc/api/api.pem --force\n  pki renew alice.pem --name alice-2027 --days 90\n  \
 pki check-renewal /etc/api/*.pem --within 30d || pki renew /etc/api/api.pem --force\n\n\
-EXIT CODES:\n  0 renewed   1 error (not from this CA, files exist: pass --force, key missing for --reuse-key)   2 usage error"
+EXIT CODES:\n  0 renewed   1 error (not from this CA, a SAN outside the CA's name constraints, files exist: pass --force, key missing for --reuse-key)   2 usage error"
 )]
 pub struct RenewArgs {
     /// The certificate to renew
