@@ -403,9 +403,7 @@ fn intermediates_are_checked_against_the_root_and_their_own_constraints() {
     refused(
         &pki,
         &["renew", "shop.test.pem", "--force"],
-        &format!(
-            "SAN 'shop.test' is outside the permitted names of 'pki Intermediate CA open' (permitted: DNS web.test)"
-        ),
+        "SAN 'shop.test' is outside the permitted names of 'pki Intermediate CA open' (permitted: DNS web.test)",
     );
 }
 
