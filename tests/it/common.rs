@@ -343,6 +343,8 @@ pub fn install_hint(tool: &str) -> &'static str {
         "jq" => "apt-get install jq",
         "xz" => "apt-get install xz-utils",
         "sha256sum" => "apt-get install coreutils",
+        "go" => "apt-get install golang-go",
+        "node" => "apt-get install nodejs",
         _ => "install it (.ci/run lists every judge)",
     }
 }
