@@ -40,6 +40,9 @@ _pki() {
             pki,export)
                 cmd="pki__subcmd__export"
                 ;;
+            pki,fixtures)
+                cmd="pki__subcmd__fixtures"
+                ;;
             pki,help)
                 cmd="pki__subcmd__help"
                 ;;
@@ -133,6 +136,9 @@ _pki() {
             pki__subcmd__help,export)
                 cmd="pki__subcmd__help__subcmd__export"
                 ;;
+            pki__subcmd__help,fixtures)
+                cmd="pki__subcmd__help__subcmd__fixtures"
+                ;;
             pki__subcmd__help,help)
                 cmd="pki__subcmd__help__subcmd__help"
                 ;;
@@ -197,7 +203,7 @@ _pki() {
 
     case "${cmd}" in
         pki)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -954,8 +960,37 @@ _pki() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pki__subcmd__fixtures)
+            opts="-q -h -V --ca-dir --json --quiet --no-color --host --key-type --force --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-type)
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 ed25519 rsa-2048 rsa-3072 rsa-4096" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pki__subcmd__help)
-            opts="ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe completions man help"
+            opts="ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1067,6 +1102,20 @@ _pki() {
             return 0
             ;;
         pki__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__help__subcmd__fixtures)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1858,7 +1907,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__serve)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --cert --key --chain --listen --client-ca --require-client-cert --watch --once --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --cert --key --chain --listen --client-ca --require-client-cert --watch --once --fixtures --listen-ip --port --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1933,6 +1982,21 @@ _pki() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --fixtures)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --listen-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -126,7 +126,8 @@ impl Reason {
         Reason::value_variants().iter().copied().find(|r| r.name() == s)
     }
 
-    fn to_rcgen(self) -> rcgen::RevocationReason {
+    /// The reason as rcgen writes it.
+    pub fn to_rcgen(self) -> rcgen::RevocationReason {
         match self {
             Reason::Unspecified => rcgen::RevocationReason::Unspecified,
             Reason::KeyCompromise => rcgen::RevocationReason::KeyCompromise,
@@ -174,6 +175,20 @@ pub fn make_crl(issuer: &LoadedCa, ledger: &Ledger, number: u64, now: OffsetDate
         });
         serials.push(e.serial.clone());
     }
+    sign_crl(issuer, revoked, serials, number, now, days)
+}
+
+/// Sign a CRL for `issuer` listing `revoked` (whose serials, hex, are `serials`), with
+/// cRLNumber `number`, thisUpdate `now` and nextUpdate `days` later. [`make_crl`] gives it
+/// the ledger's revocations; `pki fixtures` the one certificate of its `revoked` case.
+pub fn sign_crl(
+    issuer: &LoadedCa,
+    revoked: Vec<RevokedCertParams>,
+    serials: Vec<String>,
+    number: u64,
+    now: OffsetDateTime,
+    days: u32,
+) -> Result<Crl> {
     let this_update = now.replace_nanosecond(0).unwrap_or(now);
     let next_update = this_update + Duration::days(i64::from(days));
     let info = crate::certinfo::CertInfo::parse(&issuer.cert).map_err(|e| Error::crypto("reading the issuer", e))?;

@@ -13,6 +13,7 @@ pub mod crl;
 pub mod csr;
 pub mod describe;
 pub mod error;
+pub mod fixtures;
 pub mod input;
 pub mod issuance;
 pub mod keys;

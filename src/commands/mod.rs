@@ -9,6 +9,7 @@ pub mod ca;
 pub mod completions;
 pub mod csr;
 pub mod export;
+pub mod fixtures;
 pub mod inspect;
 pub mod issue;
 pub mod list;

@@ -162,8 +162,10 @@ fn record_then_commit(
 /// rustls client; about 3,500 SANs reach it.
 pub const MAX_CERT_BYTES: usize = 65_535;
 
-/// Sign `params` for the public key `key` with the CA `issuer`.
-fn sign(
+/// Sign `params` for the public key `key` with the CA `issuer`: the one signing step of
+/// every certificate pki makes below a root (`issue`, `sign`, `renew`, intermediates, and
+/// the in-memory CAs of `pki fixtures`).
+pub fn sign(
     params: &rcgen::CertificateParams,
     key: &impl rcgen::PublicKeyData,
     issuer: &crate::store::LoadedCa,

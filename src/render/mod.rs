@@ -3,6 +3,7 @@
 
 mod bundle;
 mod ca;
+pub mod fixtures;
 mod generated;
 mod inspect;
 mod issue;

@@ -5,6 +5,7 @@
 
 mod bundle;
 mod ca;
+mod fixtures;
 mod generated;
 mod inspect;
 mod issue;
@@ -15,6 +16,7 @@ mod verify;
 
 pub use bundle::BundleReport;
 pub use ca::{CaInitReport, CaPathReport};
+pub use fixtures::FixturesReport;
 pub use generated::{ManReport, ScriptReport};
 pub use inspect::{InspectReport, MALFORMED_SHOWN};
 pub use issue::IssuedReport;

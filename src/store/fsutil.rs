@@ -227,6 +227,13 @@ pub fn sync_dir(dir: &Path) {
 /// xfs flush a transaction's data together), so three files cost little more than one,
 /// where writing each through [`stage`] costs two fsyncs apiece.
 pub fn write_new_synced(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
+    write_new(dir, files, Durability::Synced)
+}
+
+/// [`write_new_synced`], or with [`Durability::Renamed`] only written (for a directory
+/// that is itself renamed into place, and can be made again: a fixture set). Names may
+/// hold `/` for files in subdirectories that already exist.
+pub fn write_new(dir: &Path, files: &[(&str, &[u8], u32)], durability: Durability) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut opened = Vec::with_capacity(files.len());
     for (name, bytes, mode) in files {
@@ -239,6 +246,9 @@ pub fn write_new_synced(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> 
             .map_err(|e| Error::io(&path, "create", e))?;
         f.write_all(bytes).map_err(|e| Error::io(&path, "write", e))?;
         opened.push((f, path));
+    }
+    if durability == Durability::Renamed {
+        return Ok(());
     }
     for (f, path) in opened {
         f.sync_all().map_err(|e| Error::io(&path, "write", e))?;

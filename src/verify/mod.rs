@@ -34,7 +34,7 @@ pub enum Purpose {
 }
 
 /// The contract's error codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     /// A certificate in the chain is past its notAfter.

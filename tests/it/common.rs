@@ -346,6 +346,7 @@ pub fn install_hint(tool: &str) -> &'static str {
         "certtool" => "apt-get install gnutls-bin",
         "certutil" => "apt-get install libnss3-tools",
         "go" => "apt-get install golang-go",
+        "node" => "apt-get install nodejs",
         _ => "install it (.ci/run lists every judge)",
     }
 }

@@ -7,6 +7,7 @@ mod bundle;
 mod ca;
 mod concurrency;
 mod crash;
+mod fixtures;
 mod generated;
 mod handshake;
 mod hostile;

@@ -86,6 +86,13 @@ fn mtls_recipe_runs() {
 }
 
 #[test]
+fn fixtures_recipe_runs() {
+    // serve --fixtures takes 8443 and the 16 ports above it.
+    let _g = PORT_8443.lock().unwrap_or_else(|e| e.into_inner());
+    run_recipe("fixtures.md", &["curl", "jq", "openssl"]);
+}
+
+#[test]
 fn lifecycle_recipe_runs() {
     run_recipe("lifecycle.md", &["openssl", "jq"]);
 }

@@ -1,9 +1,13 @@
 //! `pki serve`: a TLS test endpoint that reports every handshake, with optional client
-//! certificates and hot reload of renewed certificates.
+//! certificates and hot reload of renewed certificates; with `--fixtures`, every case of
+//! a fixture set at once, one port each (fixtures.rs).
+
+mod fixtures;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -57,28 +61,33 @@ logged), and 10 s for each one's handshake and report in all, however slowly the
     after_help = "EXAMPLES:\n  pki serve --cert localhost.pem --key localhost-key.pem\n  \
 pki serve --cert localhost-chain.pem --key localhost-key.pem \\\n      --client-ca ca.pem --require-client-cert --watch\n  \
 curl --cacert ca.pem --cert alice-chain.pem --key alice-key.pem https://localhost:8443/\n  \
-pki serve --cert x.pem --key x-key.pem --listen 127.0.0.1:0 --once\n\n\
-EXIT CODES:\n  0 stopped after --once   1 error (unreadable files, key mismatch, address in use)   2 usage error"
+pki serve --cert x.pem --key x-key.pem --listen 127.0.0.1:0 --once\n  \
+pki serve --fixtures ./tls-cases --port 9000\n\n\
+EXIT CODES:\n  0 stopped after --once, or (--fixtures) by SIGINT or SIGTERM   \
+1 error (unreadable files, key mismatch, address in use)   2 usage error"
 )]
 pub struct ServeArgs {
     #[command(flatten)]
-    /// The certificate, its key and its chain.
-    pub pair: PairArgs,
+    /// The certificate, its key and its chain (all but --fixtures).
+    pub pair: Option<PairArgs>,
     /// Address to listen on (port 0: any free port, printed at start)
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443", conflicts_with = "fixtures")]
     pub listen: String,
     /// Verify client certificates against this CA
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with = "fixtures")]
     pub client_ca: Option<PathBuf>,
     /// Refuse clients without a valid certificate (needs --client-ca)
     #[arg(long, requires = "client_ca")]
     pub require_client_cert: bool,
     /// Reload the certificate and key when their files change
-    #[arg(long)]
+    #[arg(long, conflicts_with = "fixtures")]
     pub watch: bool,
     /// Exit after one connection
-    #[arg(long)]
+    #[arg(long, conflicts_with = "fixtures")]
     pub once: bool,
+    #[command(flatten)]
+    /// `--fixtures DIR`, `--listen-ip`, `--port`.
+    pub fixtures: fixtures::FixturesServeArgs,
 }
 
 /// The served files, loaded and checked.
@@ -92,7 +101,15 @@ fn stamp(paths: &[&Path]) -> Vec<Option<(SystemTime, u64)>> {
 
 /// Run `pki serve`.
 pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
-    let key = load(&a.pair)?;
+    let pair = match (&a.fixtures.fixtures, &a.pair) {
+        (Some(dir), _) => return fixtures::run(dir, &a.fixtures, global),
+        (None, Some(pair)) => pair.clone(),
+        // clap requires --cert and --key without --fixtures; this is that same message.
+        (None, None) => {
+            return Err(Error::invalid("--cert", "", "pki serve needs --cert FILE --key FILE, or --fixtures DIR"));
+        }
+    };
+    let key = load(&pair)?;
     let cert = SwappableCert::new(key);
     let client_ca = match &a.client_ca {
         Some(p) => Some(read_certs(p)?),
@@ -103,10 +120,10 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
     let local = listener.local_addr().map_err(|e| Error::io(Path::new(&a.listen), "listen on", e))?;
     // The watcher's baseline is taken before "listening on" is printed, so a change made
     // as soon as a script sees that line is never missed.
-    let watched = a.pair.paths();
+    let watched = pair.paths();
     let baseline = stamp(&watched.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     if a.watch {
-        let files = a.pair.clone();
+        let files = pair.clone();
         let cert = cert.clone();
         let g = global.clone();
         let spawned = std::thread::Builder::new().name("watch".into()).spawn(move || {
@@ -134,49 +151,62 @@ pub fn run(a: ServeArgs, global: &Global) -> Result<Outcome> {
             }
         });
         // No thread for the watcher: say so now rather than serve without watching.
-        spawned.map_err(|e| Error::io(&a.pair.cert, "start a thread (--watch) to watch", e))?;
+        spawned.map_err(|e| Error::io(&pair.cert, "start a thread (--watch) to watch", e))?;
     }
 
     render::log(&format!("listening on {local} (serial {})", cert.current_serial()), global);
+    let connections = AtomicUsize::new(0);
+    accept_loop(&listener, &config, &cert, &Slots::new(MAX_CONNECTIONS), ("", &connections), a.once, global);
+    Ok(Outcome::new(ServeReport { connections: connections.load(Ordering::Relaxed) }))
+}
 
-    let slots = Slots::new(MAX_CONNECTIONS);
+/// Accept connections on `listener` and handle each on a thread of its own (one of
+/// `slots`), until the first one with `once`, else for ever, counting them in `count`.
+/// `label` starts every log line (the case, under `--fixtures`).
+fn accept_loop(
+    listener: &TcpListener,
+    config: &Arc<rustls::ServerConfig>,
+    cert: &Arc<SwappableCert>,
+    slots: &Arc<Slots>,
+    (label, count): (&str, &AtomicUsize),
+    once: bool,
+    global: &Global,
+) {
     let mut backoff = ACCEPT_BACKOFF_MIN;
-    let mut connections = 0;
     loop {
         let (stream, peer) = match listener.accept() {
             Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors (EMFILE) or memory: the error repeats until a
                 // connection closes, so wait instead of spinning on it.
-                render::log(&format!("accept failed: {e}; retrying in {} ms", backoff.as_millis()), global);
+                render::log(&format!("{label}accept failed: {e}; retrying in {} ms", backoff.as_millis()), global);
                 std::thread::sleep(backoff);
                 backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
                 continue;
             }
         };
         backoff = ACCEPT_BACKOFF_MIN;
-        connections += 1;
-        if a.once {
-            handle(stream, config.clone(), &cert, global);
+        count.fetch_add(1, Ordering::Relaxed);
+        if once {
+            handle(stream, config.clone(), cert, label, global);
             break;
         }
         let Some(slot) = slots.take(SLOT_WAIT) else {
-            render::log(&format!("{peer} refused: {MAX_CONNECTIONS} connections in flight"), global);
+            render::log(&format!("{label}{peer} refused: {MAX_CONNECTIONS} connections in flight"), global);
             continue;
         };
-        let (config, cert, g) = (config.clone(), cert.clone(), global.clone());
+        let (config, cert, g, label_owned) = (config.clone(), cert.clone(), global.clone(), label.to_string());
         let spawned =
             std::thread::Builder::new().name("connection".into()).stack_size(CONNECTION_STACK).spawn(move || {
                 let _slot = slot;
-                handle(stream, config, &cert, &g);
+                handle(stream, config, &cert, &label_owned, &g);
             });
         // No thread to be had (a pids limit, ulimit -u, no memory): this connection is
         // dropped (the closure, its socket and its slot with it), the server goes on.
         if let Err(e) = spawned {
-            render::log(&format!("{peer} dropped: cannot start a thread for it: {e}"), global);
+            render::log(&format!("{label}{peer} dropped: cannot start a thread for it: {e}"), global);
         }
     }
-    Ok(Outcome::new(ServeReport { connections }))
 }
 
 /// A count of connections in flight, at most `max`.
@@ -219,9 +249,9 @@ impl Drop for Slot {
 
 /// One connection: handshake, report, log line, all within [`CONNECTION_DEADLINE`].
 /// Never panics, never blocks forever.
-fn handle(sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Arc<SwappableCert>, global: &Global) {
+fn handle(sock: TcpStream, config: Arc<rustls::ServerConfig>, cert: &Arc<SwappableCert>, label: &str, global: &Global) {
     let deadline = Instant::now() + CONNECTION_DEADLINE;
-    let peer = sock.peer_addr().map(|a| a.to_string()).unwrap_or_else(|_| "?".into());
+    let peer = format!("{label}{}", sock.peer_addr().map(|a| a.to_string()).unwrap_or_else(|_| "?".into()));
     let mut io = DeadlineStream::new(&sock, deadline);
     // This connection's own resolver records which certificate it was given, so the report
     // names the serial actually served even if --watch swaps certificates mid-handshake.
