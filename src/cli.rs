@@ -10,7 +10,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueHint};
 use time::OffsetDateTime;
 
 use crate::commands::{
-    Global, bundle, ca, completions, csr, export, inspect, issue, list, probe, renew, revoke, serve, verify,
+    Global, bundle, ca, completions, csr, export, inspect, issue, list, probe, renew, revoke, serve, trust, verify,
 };
 use crate::error::{Error, Result};
 use crate::render::Outcome;
@@ -117,6 +117,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     #[command(about = probe::PROBE_ABOUT)]
     Probe(probe::ProbeArgs),
+    #[command(about = trust::TRUST_ABOUT)]
+    Trust(trust::TrustArgs),
     #[command(about = completions::COMPLETIONS_ABOUT)]
     Completions(completions::CompletionsArgs),
     #[command(about = completions::MAN_ABOUT)]
@@ -171,6 +173,7 @@ impl Command {
             Command::Completions(a) => completions::run(a, Cli::command(), global),
             Command::Serve(a) => serve::run(a, global),
             Command::Probe(a) => probe::run(a, global),
+            Command::Trust(a) => trust::run(a, global),
             Command::Csr(a) => csr::run_csr(a, global),
             Command::Sign(a) => csr::run_sign(a, global),
             Command::Revoke(a) => revoke::run_revoke(a, global),

@@ -11,6 +11,7 @@ mod issue;
 mod lifecycle;
 mod list;
 mod tls;
+mod trust;
 mod verify;
 
 pub use bundle::BundleReport;
@@ -21,4 +22,5 @@ pub use issue::IssuedReport;
 pub use lifecycle::{ConvertReport, CrlReport, CsrReport, P12Report, RenewalReport, RenewalRow, RevokeReport};
 pub use list::{ListReport, ListRow};
 pub use tls::{ProbeReport, ServeReport};
+pub use trust::{EnvVar, TrustChangeReport, TrustEnvReport, TrustLine, TrustStatusReport, TrustStoreRow};
 pub use verify::VerifyReport;
