@@ -45,10 +45,15 @@ pub fn quote(w: &str) -> String {
 
 /// Run `program ARGS...` with stdin closed; `Err` when it cannot be started or times out.
 pub fn run<S: AsRef<OsStr>>(program: &Path, args: &[S]) -> Result<Ran, String> {
+    run_with(program, args, None)
+}
+
+/// [`run`] with `input` on stdin (then closed) instead of an empty stdin.
+pub fn run_with<S: AsRef<OsStr>>(program: &Path, args: &[S], input: Option<&[u8]>) -> Result<Ran, String> {
     let line = shown(program, args);
     let mut child = Command::new(program)
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -63,6 +68,11 @@ pub fn run<S: AsRef<OsStr>>(program: &Path, args: &[S]) -> Result<Ran, String> {
         })
     }
     let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
+    if let (Some(mut stdin), Some(input)) = (child.stdin.take(), input) {
+        use std::io::Write;
+        let input = input.to_vec();
+        std::thread::spawn(move || stdin.write_all(&input));
+    }
     let deadline = Instant::now() + LIMIT;
     let status = loop {
         match child.try_wait() {

@@ -133,6 +133,27 @@ impl System {
         run_ok(&exe, &args).map(|_| None).map_err(Failure::plain)
     }
 
+    /// Debian's update-ca-certificates tells its hooks only what `--fresh` re-added, never
+    /// a local file that went away, so ca-certificates-java's `jks-keystore` would keep the
+    /// root in Java's cacerts (as `debian:pki-FP.pem`) for good. Tell each hook what the
+    /// tool would have: `-ETCCERTSDIR/pki-FP.pem` on its stdin, its own protocol.
+    fn tell_hooks_removed(&self, root: &TrustRoot) -> Result<(), Failure> {
+        let hooks = self.machine.sys("/etc/ca-certificates/update.d");
+        let Ok(entries) = std::fs::read_dir(&hooks) else { return Ok(()) };
+        let mut hooks: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        hooks.retain(|p| super::exec::is_executable(p));
+        hooks.sort();
+        let line =
+            format!("-{}\n", self.machine.sys("/etc/ssl/certs").join(format!("pki-{}.pem", root.fp())).display());
+        for hook in hooks {
+            let ran = super::exec::run_with(&hook, &[] as &[&str], Some(line.as_bytes())).map_err(Failure::plain)?;
+            if !ran.ok {
+                return Err(Failure::plain(format!("the hook {} failed: {}", hook.display(), ran.said)));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the root's file holds the root, and whether the bundle does (`None`: no
     /// bundle, or one this run would not rebuild under `PKI_TRUST_ROOT`).
     fn traces(&self, root: &TrustRoot) -> (bool, Option<bool>) {
@@ -196,6 +217,14 @@ impl Store for System {
             }
             None => steps.push(format!("({program} not run under PKI_TRUST_ROOT)")),
         }
+        let hooks = self.machine.sys("/etc/ca-certificates/update.d");
+        if action == Action::Uninstall
+            && self.layout.name == DEBIAN.name
+            && self.update_args(action).is_some()
+            && hooks.is_dir()
+        {
+            steps.push(format!("tell the hooks in {} that pki-{}.pem went away", hooks.display(), root.fp()));
+        }
         steps
     }
 
@@ -214,7 +243,11 @@ impl Store for System {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Failure::io("remove", &file, &e)),
             _ => {}
         }
-        self.update(Action::Uninstall)
+        let note = self.update(Action::Uninstall)?;
+        if self.layout.name == DEBIAN.name && note.is_none() {
+            self.tell_hooks_removed(root)?;
+        }
+        Ok(note)
     }
 }
 

@@ -343,6 +343,13 @@ pub fn install_hint(tool: &str) -> &'static str {
         "jq" => "apt-get install jq",
         "xz" => "apt-get install xz-utils",
         "sha256sum" => "apt-get install coreutils",
+        "certutil" | "tstclnt" => "apt-get install libnss3-tools",
+        "update-ca-certificates" => "apt-get install ca-certificates",
+        "go" => "apt-get install golang-go",
+        "node" => "apt-get install nodejs",
+        "java" | "javac" => "apt-get install default-jdk-headless",
+        "chromium" => "apt-get install chromium",
+        "setpriv" => "apt-get install util-linux",
         _ => "install it (.ci/run lists every judge)",
     }
 }
