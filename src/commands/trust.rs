@@ -16,7 +16,10 @@ use crate::trust::{self, Action, Machine, StoreKind, TrustRoot};
 /// The one-line description of `TrustArgs` (also shown in its parent's list).
 pub const TRUST_ABOUT: &str = "Make this machine's TLS clients trust the CA root (or stop)";
 
-const STORES_HELP: &str = "\
+/// The stores and variables, for the `--help` of install, uninstall and status.
+macro_rules! stores_help {
+    () => {
+        "\
 STORES:
   system  the OS store (curl, openssl, Python, Go; Java on Debian): Debian/Ubuntu
           /usr/local/share/ca-certificates/pki-FP.crt + update-ca-certificates; Fedora/RHEL
@@ -29,7 +32,9 @@ FP is the first 16 hex digits of the root's SHA-256 fingerprint.
 
 ENVIRONMENT:
   PKI_TRUST_ROOT=DIR  treat DIR as / for the system store (tests, containers, image builds)
-  JAVA_HOME           the JDK whose cacerts is changed";
+  JAVA_HOME           the JDK whose cacerts is changed"
+    };
+}
 
 /// `pki trust`.
 #[derive(Debug, Args)]
@@ -63,27 +68,32 @@ pub enum TrustCommand {
 }
 
 const INSTALL_ABOUT: &str = "Put the root into the machine's trust stores";
-const INSTALL_LONG: &str = "Put the CA directory's root into every trust store found on this \
+const INSTALL_LONG: &str = concat!(
+    "Put the CA directory's root into every trust store found on this \
 machine (or those named by --store), and print one line per store: installed, already \
 installed, skipped: WHY, or failed: WHY. A store that already holds the root is left alone, so \
 running it again changes nothing.\n\nWithout the rights to write the system store (or a JDK's \
 cacerts), that store fails with the exact sudo command to run; pki never prompts. A root with no \
-name constraints is installed with a warning: it could sign a certificate for any name.";
+name constraints is installed with a warning: it could sign a certificate for any name.\n\n",
+    stores_help!()
+);
 const INSTALL_AFTER: &str = "EXAMPLES:\n  pki trust install\n  sudo pki trust install --store system\n  \
 pki trust install --store nss --nss-db ./profile\n  pki trust install --dry-run\n  \
 PKI_TRUST_ROOT=/tmp/tree pki trust install --store system\n\n\
-EXIT CODES:\n  0 no chosen store failed   1 a store failed, or no CA   2 usage error\n\n";
+EXIT CODES:\n  0 no chosen store failed   1 a store failed, or no CA   2 usage error";
 const UNINSTALL_ABOUT: &str = "Take the root back out of the machine's trust stores";
-const UNINSTALL_LONG: &str = "Remove the CA directory's root from every trust store found on \
+const UNINSTALL_LONG: &str = concat!(
+    "Remove the CA directory's root from every trust store found on \
 this machine (or those named by --store): exactly this root (its file pki-FP, nickname 'pki \
 root FP', alias pki-FP), nothing else. One line per store: removed, not installed, skipped: \
-WHY, or failed: WHY. Running it again changes nothing.";
+WHY, or failed: WHY. Running it again changes nothing.\n\n",
+    stores_help!()
+);
 const UNINSTALL_AFTER: &str = "EXAMPLES:\n  pki trust uninstall\n  sudo pki trust uninstall --store system\n  \
-pki trust uninstall --dry-run\n\nEXIT CODES:\n  0 no chosen store failed   1 a store failed, or no CA   2 usage error\n\n";
+pki trust uninstall --dry-run\n\nEXIT CODES:\n  0 no chosen store failed   1 a store failed, or no CA   2 usage error";
 
 /// `pki trust install` and `pki trust uninstall`.
 #[derive(Debug, Args)]
-#[command(after_long_help = STORES_HELP)]
 pub struct ChangeArgs {
     /// Only this store: system, nss or java (repeatable; default: every store found)
     #[arg(long, value_name = "STORE", value_enum)]
@@ -103,13 +113,15 @@ const STATUS_ABOUT: &str = "Show the stores found and whether the root is in eac
 /// `pki trust status`.
 #[derive(Debug, Args)]
 #[command(
-    long_about = "List every trust store found on this machine and whether the CA directory's \
-root is in it (system: its file and the bundle; nss: certutil -L; java: keytool -list, any \
-alias), and whether the root is name-constrained. An unconstrained root gets a warning that \
-says what it could sign.",
+    long_about = concat!(
+        "List every trust store found on this machine and whether the CA directory's root is in \
+it (system: its file and the bundle; nss: certutil -L; java: keytool -list, any alias), and \
+whether the root is name-constrained. An unconstrained root gets a warning that says what it \
+could sign.\n\n",
+        stores_help!()
+    ),
     after_help = "EXAMPLES:\n  pki trust status\n  pki trust status --json | jq '.stores[] | select(.installed)'\n\n\
-EXIT CODES:\n  0 shown   1 no CA, or unreadable root   2 usage error",
-    after_long_help = STORES_HELP
+EXIT CODES:\n  0 shown   1 no CA, or unreadable root   2 usage error"
 )]
 pub struct StatusArgs {}
 
