@@ -547,8 +547,11 @@ fn status_reports_each_store_and_whether_the_root_is_constrained() {
 /// without any flag of theirs; without it they refuse.
 #[test]
 fn env_lines_make_curl_requests_and_node_trust_the_root() {
-    if !(require("curl") && require("python3") && require("node"))
-        || !require_file(Path::new("/etc/ssl/certs/ca-certificates.crt"), "apt-get install ca-certificates")
+    let bundle_file = Path::new("/etc/ssl/certs/ca-certificates.crt");
+    if !(require("curl")
+        && require("python3")
+        && require("node")
+        && require_file(bundle_file, "apt-get install ca-certificates"))
     {
         return;
     }
