@@ -73,6 +73,9 @@ _pki() {
             pki,sign)
                 cmd="pki__subcmd__sign"
                 ;;
+            pki,trust)
+                cmd="pki__subcmd__trust"
+                ;;
             pki,verify)
                 cmd="pki__subcmd__verify"
                 ;;
@@ -169,6 +172,9 @@ _pki() {
             pki__subcmd__help,sign)
                 cmd="pki__subcmd__help__subcmd__sign"
                 ;;
+            pki__subcmd__help,trust)
+                cmd="pki__subcmd__help__subcmd__trust"
+                ;;
             pki__subcmd__help,verify)
                 cmd="pki__subcmd__help__subcmd__verify"
                 ;;
@@ -196,6 +202,36 @@ _pki() {
             pki__subcmd__issue__subcmd__help,server)
                 cmd="pki__subcmd__issue__subcmd__help__subcmd__server"
                 ;;
+            pki__subcmd__trust,env)
+                cmd="pki__subcmd__trust__subcmd__env"
+                ;;
+            pki__subcmd__trust,help)
+                cmd="pki__subcmd__trust__subcmd__help"
+                ;;
+            pki__subcmd__trust,install)
+                cmd="pki__subcmd__trust__subcmd__install"
+                ;;
+            pki__subcmd__trust,status)
+                cmd="pki__subcmd__trust__subcmd__status"
+                ;;
+            pki__subcmd__trust,uninstall)
+                cmd="pki__subcmd__trust__subcmd__uninstall"
+                ;;
+            pki__subcmd__trust__subcmd__help,env)
+                cmd="pki__subcmd__trust__subcmd__help__subcmd__env"
+                ;;
+            pki__subcmd__trust__subcmd__help,help)
+                cmd="pki__subcmd__trust__subcmd__help__subcmd__help"
+                ;;
+            pki__subcmd__trust__subcmd__help,install)
+                cmd="pki__subcmd__trust__subcmd__help__subcmd__install"
+                ;;
+            pki__subcmd__trust__subcmd__help,status)
+                cmd="pki__subcmd__trust__subcmd__help__subcmd__status"
+                ;;
+            pki__subcmd__trust__subcmd__help,uninstall)
+                cmd="pki__subcmd__trust__subcmd__help__subcmd__uninstall"
+                ;;
             *)
                 ;;
         esac
@@ -203,7 +239,7 @@ _pki() {
 
     case "${cmd}" in
         pki)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe fixtures completions man help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -990,7 +1026,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__help)
-            opts="ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe fixtures completions man help"
+            opts="ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1256,6 +1292,20 @@ _pki() {
             return 0
             ;;
         pki__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__help__subcmd__trust)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2067,6 +2117,221 @@ _pki() {
                     fi
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust)
+            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version install uninstall status env help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__env)
+            opts="-q -h -V --shell --ca-dir --json --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shell)
+                    COMPREPLY=($(compgen -W "sh fish" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__help)
+            opts="install uninstall status env help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__install)
+            opts="-q -h -V --store --nss-db --dry-run --ca-dir --json --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "system nss java" -- "${cur}"))
+                    return 0
+                    ;;
+                --nss-db)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__status)
+            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__trust__subcmd__uninstall)
+            opts="-q -h -V --store --nss-db --dry-run --ca-dir --json --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "system nss java" -- "${cur}"))
+                    return 0
+                    ;;
+                --nss-db)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
                     fi
                     return 0
                     ;;

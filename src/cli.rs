@@ -10,7 +10,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueHint};
 use time::OffsetDateTime;
 
 use crate::commands::{
-    Global, bundle, ca, completions, csr, export, fixtures, inspect, issue, list, probe, renew, revoke, serve, verify,
+    Global, bundle, ca, completions, csr, export, fixtures, inspect, issue, list, probe, renew, revoke, serve, trust,
+    verify,
 };
 use crate::error::{Error, Result};
 use crate::render::Outcome;
@@ -117,6 +118,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     #[command(about = probe::PROBE_ABOUT)]
     Probe(probe::ProbeArgs),
+    #[command(about = trust::TRUST_ABOUT)]
+    Trust(trust::TrustArgs),
     #[command(about = fixtures::FIXTURES_ABOUT)]
     Fixtures(fixtures::FixturesArgs),
     #[command(about = completions::COMPLETIONS_ABOUT)]
@@ -173,6 +176,7 @@ impl Command {
             Command::Completions(a) => completions::run(a, Cli::command(), global),
             Command::Serve(a) => serve::run(a, global),
             Command::Probe(a) => probe::run(a, global),
+            Command::Trust(a) => trust::run(a, global),
             Command::Fixtures(a) => fixtures::run(a, global),
             Command::Csr(a) => csr::run_csr(a, global),
             Command::Sign(a) => csr::run_sign(a, global),

@@ -27,6 +27,7 @@ pub mod serial;
 pub mod signer;
 pub mod store;
 pub mod tls;
+pub mod trust;
 pub mod validity;
 pub mod verify;
 pub mod x509text;

@@ -18,6 +18,7 @@ pub mod probe;
 pub mod renew;
 pub mod revoke;
 pub mod serve;
+pub mod trust;
 pub mod verify;
 
 use std::path::PathBuf;

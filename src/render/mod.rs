@@ -13,6 +13,7 @@ pub mod notes;
 pub mod sanitize;
 pub mod style;
 mod tls;
+mod trust;
 mod verify;
 
 use std::io::Write;

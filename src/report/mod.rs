@@ -12,6 +12,7 @@ mod issue;
 mod lifecycle;
 mod list;
 mod tls;
+mod trust;
 mod verify;
 
 pub use bundle::BundleReport;
@@ -23,4 +24,5 @@ pub use issue::IssuedReport;
 pub use lifecycle::{ConvertReport, CrlReport, CsrReport, P12Report, RenewalReport, RenewalRow, RevokeReport};
 pub use list::{ListReport, ListRow};
 pub use tls::{ProbeReport, ServeReport};
+pub use trust::{EnvVar, TrustChangeReport, TrustEnvReport, TrustLine, TrustStatusReport, TrustStoreRow};
 pub use verify::VerifyReport;

@@ -344,9 +344,13 @@ pub fn install_hint(tool: &str) -> &'static str {
         "xz" => "apt-get install xz-utils",
         "sha256sum" => "apt-get install coreutils",
         "certtool" => "apt-get install gnutls-bin",
-        "certutil" => "apt-get install libnss3-tools",
+        "certutil" | "tstclnt" => "apt-get install libnss3-tools",
+        "update-ca-certificates" => "apt-get install ca-certificates",
         "go" => "apt-get install golang-go",
         "node" => "apt-get install nodejs",
+        "java" | "javac" => "apt-get install default-jdk-headless",
+        "chromium" => "apt-get install chromium",
+        "setpriv" => "apt-get install util-linux",
         _ => "install it (.ci/run lists every judge)",
     }
 }

@@ -28,5 +28,6 @@ mod secrets;
 mod serve;
 mod setup;
 mod terminal;
+mod trust;
 mod verify;
 mod x509;
