@@ -25,7 +25,14 @@ struct Case {
 /// A leaf made with openssl from `ca_cert`/`ca_key`, whatever pki would say: `STEM.pem`,
 /// `STEM-key.pem` and `STEM-chain.pem` (the leaf then `ca_cert` unless it is the root) in
 /// the working directory.
-fn openssl_leaf(pki: &Pki, stem: &str, san: &str, ca_cert: &Path, ca_key: &Path, intermediate: bool) -> PathBuf {
+pub(crate) fn openssl_leaf(
+    pki: &Pki,
+    stem: &str,
+    san: &str,
+    ca_cert: &Path,
+    ca_key: &Path,
+    intermediate: bool,
+) -> PathBuf {
     let dir = pki.work();
     let (key, csr, cert) = (format!("{stem}-key.pem"), format!("{stem}.csr"), format!("{stem}.pem"));
     openssl_ok(&dir, &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", &key]);

@@ -102,8 +102,13 @@ fn judges_present(extra: &[&str]) -> bool {
 }
 
 fn world() -> World {
+    world_with(&[])
+}
+
+/// A world whose root is made with `ca init INIT_FLAGS`.
+fn world_with(init_flags: &[&str]) -> World {
     let pki = Pki::new();
-    pki.init(&[]);
+    pki.init(init_flags);
     pki.ok(&["issue", "server", "--san", "localhost", "-q"]);
     let tree = system_tree(pki.root());
     let nssdb = pki.root().join("home/.pki/nssdb");
@@ -506,36 +511,10 @@ fn status_reports_each_store_and_whether_the_root_is_constrained() {
         both(&out)
     );
 
-    // A root with name constraints (made by openssl, put where pki's root goes) is said
-    // to be constrained, without the warning.
+    // A root made with `ca init --permit local` is said to be constrained, without the
+    // warning.
     let other = Pki::new();
-    std::fs::create_dir_all(other.ca_dir()).unwrap();
-    openssl_ok(
-        &other.ca_dir(),
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "ca-key.pem",
-            "-out",
-            "ca.pem",
-            "-subj",
-            "/CN=constrained",
-            "-days",
-            "30",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign",
-            "-addext",
-            "nameConstraints=critical,permitted;DNS:test",
-        ],
-    );
+    other.init(&["--permit", "local"]);
     let out =
         other.call(["trust", "status", "--json"]).env("PKI_TRUST_ROOT", &w.tree).env("JAVA_HOME", &w.jdk).output();
     let doc: serde_json::Value = serde_json::from_str(&expect_ok(&out, "status --json")).unwrap();
@@ -605,6 +584,33 @@ fn env_lines_make_curl_requests_and_node_trust_the_root() {
     );
 }
 
+/// Headless Chromium with `HOME` in this world, so it reads `$HOME/.pki/nssdb`; a fresh
+/// profile (`n`) each time, every name resolved to 127.0.0.1.
+fn chromium(w: &World, url: &str, n: u32) -> Output {
+    let profile = w.pki.root().join(format!("chromium-profile-{n}"));
+    let user_data = format!("--user-data-dir={}", s(&profile));
+    let mut c = Command::new("chromium");
+    c.args([
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        &user_data,
+        "--host-resolver-rules=MAP * 127.0.0.1",
+        "--dump-dom",
+        url,
+    ])
+    .env("HOME", w.pki.root().join("home"))
+    .current_dir(w.pki.work())
+    .stdin(Stdio::null());
+    run_bounded(c, b"", Duration::from_secs(90), "chromium --headless --dump-dom")
+}
+
+/// Chromium did not load the page, and said `error`.
+fn chromium_refused(out: &Output, error: &str, when: &str) {
+    assert!(!text(&out.stdout).contains(BODY), "{when}: chromium loaded the page: {}", both(out));
+    assert!(text(&out.stderr).contains(error), "{when}: no {error}: {}", both(out));
+}
+
 /// Headless Chromium, which reads `$HOME/.pki/nssdb`, loads the page without a
 /// certificate error once the root is in that database, and not before or after.
 #[test]
@@ -615,41 +621,62 @@ fn chromium_trusts_the_root_through_the_nss_database() {
     let w = world();
     let serve = Serve::start(&w.pki, &["--cert", "localhost-chain.pem", "--key", "localhost-key.pem"]);
     let url = format!("https://localhost:{}/", port_of(&serve));
-    let home = w.pki.root().join("home");
-    let browse = |n: u32| {
-        let profile = w.pki.root().join(format!("chromium-profile-{n}"));
-        let user_data = format!("--user-data-dir={}", s(&profile));
-        let mut c = Command::new("chromium");
-        c.args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            &user_data,
-            "--host-resolver-rules=MAP * 127.0.0.1",
-            "--dump-dom",
-            &url,
-        ])
-        .env("HOME", &home)
-        .current_dir(w.pki.work())
-        .stdin(Stdio::null());
-        run_bounded(c, b"", Duration::from_secs(90), "chromium --headless --dump-dom")
-    };
-    let refused = |out: &Output, when: &str| {
-        assert!(!text(&out.stdout).contains(BODY), "{when}: chromium loaded the page: {}", both(out));
-        assert!(text(&out.stderr).contains("ERR_CERT_AUTHORITY_INVALID"), "{when}: {}", both(out));
-    };
-    refused(&browse(1), "before install");
+    chromium_refused(&chromium(&w, &url, 1), "ERR_CERT_AUTHORITY_INVALID", "before install");
     w.pki(&["trust", "install", "--store", "nss"]).ok();
-    let out = browse(2);
+    let out = chromium(&w, &url, 2);
     assert!(text(&out.stdout).contains(BODY), "after install: {}", both(&out));
     assert!(!text(&out.stderr).contains("ERR_CERT"), "after install: {}", both(&out));
     w.pki(&["trust", "uninstall", "--store", "nss"]).ok();
-    refused(&browse(3), "after uninstall");
+    chromium_refused(&chromium(&w, &url, 3), "ERR_CERT_AUTHORITY_INVALID", "after uninstall");
+}
+
+/// Chromium enforces the name constraints of a root it trusts: with a `--permit local` root
+/// in the NSS database, the leaf pki issued for `myapp.test` loads, and a leaf for
+/// `example.com` made by openssl with the same CA key (pki refuses to make it) fails with
+/// ERR_CERT_INVALID, not for want of trust.
+#[test]
+fn chromium_enforces_the_name_constraints_of_an_installed_root() {
+    if !judges_present(&["chromium"]) {
+        return;
+    }
+    let w = world_with(&["--permit", "local"]);
+    w.pki.ok(&["issue", "server", "--san", "myapp.test", "-q"]);
+    let err = w.pki.fails(1, &["issue", "server", "--san", "example.com", "-q"]);
+    assert!(err.contains("example.com") && err.contains("outside the permitted names"), "{err}");
+    let ca = w.pki.ca_dir();
+    let outside = crate::name_constraints::openssl_leaf(
+        &w.pki,
+        "outside",
+        "DNS:example.com",
+        &ca.join("ca.pem"),
+        &ca.join("ca-key.pem"),
+        false,
+    );
+    let line = w.pki(&["trust", "install", "--store", "nss"]).ok();
+    assert!(line.contains("nss: installed"), "{line}");
+    let inside = Serve::start(&w.pki, &["--cert", "myapp.test-chain.pem", "--key", "myapp.test-key.pem"]);
+    let out = chromium(&w, &format!("https://myapp.test:{}/", port_of(&inside)), 1);
+    assert!(text(&out.stdout).contains(BODY), "in-constraint leaf: {}", both(&out));
+    assert!(!text(&out.stderr).contains("ERR_CERT"), "in-constraint leaf: {}", both(&out));
+    let bad = Serve::start(&w.pki, &["--cert", s(&outside), "--key", "outside-key.pem"]);
+    let out = chromium(&w, &format!("https://example.com:{}/", port_of(&bad)), 2);
+    chromium_refused(&out, "ERR_CERT_INVALID", "out-of-constraint leaf");
+}
+
+/// Runs `pki trust uninstall --store system` when dropped, so that a failed assertion
+/// between install and uninstall never leaves the root in the machine's store.
+struct Uninstall<'a>(&'a Pki);
+
+impl Drop for Uninstall<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.call(["trust", "uninstall", "--store", "system"]).output();
+    }
 }
 
 /// The machine's own system store, only where PKI_TEST_REAL_SYSTEM_STORE=1 (CI: root, on a
-/// throwaway machine): install, curl with no --cacert accepts the endpoint, uninstall, and
-/// the bundle is byte for byte what it was.
+/// throwaway machine), the way the issue's user runs it: `ca init --permit local`, install,
+/// curl with no --cacert accepts `myapp.test` and `127.0.0.1`, uninstall, and the bundle is
+/// byte for byte what it was.
 #[test]
 fn real_system_store_install_and_uninstall_leave_the_bundle_as_it_was() {
     if std::env::var_os("PKI_TEST_REAL_SYSTEM_STORE").is_none_or(|v| v != "1") {
@@ -662,15 +689,18 @@ fn real_system_store_install_and_uninstall_leave_the_bundle_as_it_was() {
     let bundle = Path::new("/etc/ssl/certs/ca-certificates.crt");
     let before = std::fs::read(bundle).unwrap();
     let pki = Pki::new();
-    pki.init(&[]);
-    pki.ok(&["issue", "server", "--san", "localhost", "-q"]);
-    let serve = Serve::start(&pki, &["--cert", "localhost-chain.pem", "--key", "localhost-key.pem"]);
-    let url = format!("https://localhost:{}/", port_of(&serve));
-    let curl = || client("curl", &["-sS", "--max-time", "10", &url], &[], &pki.work());
-    assert!(!curl().status.success(), "curl accepted the endpoint before install");
+    pki.init(&["--permit", "local"]);
+    pki.ok(&["issue", "server", "--san", "myapp.test,127.0.0.1", "-q"]);
+    let serve = Serve::start(&pki, &["--cert", "myapp.test-chain.pem", "--key", "myapp.test-key.pem"]);
+    let port = port_of(&serve);
+    let (by_name, by_ip) = (format!("https://myapp.test:{port}/"), format!("https://127.0.0.1:{port}/"));
+    let resolve = format!("myapp.test:{port}:127.0.0.1");
+    let curl = |url: &str| client("curl", &["-sS", "--max-time", "10", "--resolve", &resolve, url], &[], &pki.work());
+    assert!(!curl(&by_name).status.success(), "curl accepted the endpoint before install");
+    let guard = Uninstall(&pki);
     let out = pki.call(["trust", "install", "--store", "system"]).ok();
     assert!(out.starts_with("system: installed (/usr/local/share/ca-certificates/pki-"), "{out}");
-    let accepted = curl();
+    let accepted = [curl(&by_name), curl(&by_ip)];
     // Debian's ca-certificates-java hook feeds Java's cacerts from the system store.
     let java_fed = Path::new("/etc/ca-certificates/update.d/jks-keystore").exists() && have("keytool");
     let in_java = || {
@@ -679,9 +709,12 @@ fn real_system_store_install_and_uninstall_leave_the_bundle_as_it_was() {
     };
     let java_after_install = java_fed && in_java();
     let out = pki.call(["trust", "uninstall", "--store", "system"]).ok();
+    std::mem::forget(guard);
     assert!(out.starts_with("system: removed ("), "{out}");
-    assert!(accepted.status.success() && text(&accepted.stdout).contains(BODY), "{}", both(&accepted));
-    assert!(!curl().status.success(), "curl accepted the endpoint after uninstall");
+    for a in &accepted {
+        assert!(a.status.success() && text(&a.stdout).contains(BODY), "{}", both(a));
+    }
+    assert!(!curl(&by_name).status.success(), "curl accepted the endpoint after uninstall");
     assert!(std::fs::read(bundle).unwrap() == before, "the system bundle differs from before install");
     if java_fed {
         assert!(java_after_install, "the ca-certificates-java hook did not put the root into Java's cacerts");
