@@ -29,5 +29,6 @@ mod serve;
 mod setup;
 mod terminal;
 mod trust;
+mod trust_nss;
 mod verify;
 mod x509;
