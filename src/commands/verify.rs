@@ -79,6 +79,14 @@ pub struct VerifyArgs {
     /// from its issuer.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub crl: Vec<PathBuf>,
+
+    /// Which rules decide validity
+    ///
+    /// strict: rustls-webpki's verdict plus the profile rules of RFC 5280, the CA/B Forum
+    /// Baseline Requirements and the strictest clients, each with its own code (a rule most
+    /// clients do not enforce says so). webpki: exactly what rustls accepts.
+    #[arg(long, value_name = "PROFILE", value_enum, default_value_t = verify::Profile::Strict)]
+    pub profile: verify::Profile,
 }
 
 /// Run `pki verify`.
@@ -148,6 +156,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
         purpose: args.purpose,
         at,
         key,
+        profile: args.profile,
     };
     let verdict = verify::verify(&req);
     let mut asked = Vec::new();
