@@ -12,6 +12,8 @@ mod crl;
 mod keys;
 mod names;
 mod profile;
+#[cfg(test)]
+mod tests;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
