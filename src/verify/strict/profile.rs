@@ -95,6 +95,12 @@ fn serial(c: &X509Certificate<'_>, role: Role, out: &mut Vec<Finding>) {
             format!("its serial number is {} octets long: RFC 5280 4.1.2.2 allows at most 20", raw.len()),
             true,
         ));
+    } else if raw.first().is_some_and(|b| b & 0x80 != 0) {
+        out.push(finding(
+            Code::SerialInvalid,
+            "its serial number is negative: RFC 5280 4.1.2.2 requires a positive serial number",
+            true,
+        ));
     } else if raw.iter().all(|b| *b == 0) {
         out.push(finding(
             Code::SerialInvalid,
