@@ -83,6 +83,8 @@ pub enum Code {
     EmptySubject,
     /// A root without basicConstraints.
     BasicConstraintsMissing,
+    /// A root whose basicConstraints is not critical.
+    BasicConstraintsNotCritical,
     /// A CA whose keyUsage lacks keyCertSign.
     CaKeyUsage,
     /// A trust anchor with an unknown critical extension.

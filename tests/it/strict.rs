@@ -131,3 +131,28 @@ fn a_leaf_with_key_cert_sign_is_refused_by_default_and_accepted_by_the_webpki_pr
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("keyCertSign") && warnings[0].ends_with("(pki verify: leaf_key_cert_sign)"));
 }
+
+/// No false reject on real certificates: no root of Mozilla's store (Debian's
+/// ca-certificates) breaks a rule of the strict profile as a trust anchor, so their chains
+/// verify as rustls verifies them (the old roots that predate a rule are spared it, as
+/// root programs spare them: src/verify/strict/legacy.rs).
+#[test]
+fn no_root_of_mozillas_store_breaks_a_strict_rule() {
+    let dir = std::path::Path::new("/usr/share/ca-certificates/mozilla");
+    if !crate::common::require_file(dir, "install ca-certificates") {
+        return;
+    }
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let der = crate::common::read_cert(&path);
+        let findings = pki::verify::strict::check_cert(&der, pki::verify::strict::Role::Root);
+        if !findings.is_empty() {
+            broken.push(format!("{}: {findings:?}", path.display()));
+        }
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} roots");
+    assert!(broken.is_empty(), "real roots the strict profile would refuse: {broken:#?}");
+}

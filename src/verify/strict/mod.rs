@@ -10,6 +10,7 @@
 
 mod crl;
 mod keys;
+mod legacy;
 mod names;
 mod profile;
 #[cfg(test)]
@@ -50,7 +51,7 @@ fn finding(code: Code, rule: impl Into<String>, lenient_clients: bool) -> Findin
 pub fn check_cert(der: &[u8], role: Role) -> Vec<Finding> {
     let Ok((_, c)) = X509Certificate::from_der(der) else { return Vec::new() };
     let mut out = Vec::new();
-    profile::check(&c, role, &mut out);
+    profile::check(&c, role, legacy::is_legacy_root(der), &mut out);
     names::check(&c, role, &mut out);
     keys::check(&c, &mut out);
     out

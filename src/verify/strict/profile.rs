@@ -8,8 +8,13 @@ use x509_parser::prelude::X509Certificate;
 use super::{Finding, Role, finding};
 use crate::verify::Code;
 
-pub(super) fn check(c: &X509Certificate<'_>, role: Role, out: &mut Vec<Finding>) {
+/// `legacy`: one of the old roots of Mozilla's store (legacy.rs), spared the root rules
+/// they predate.
+pub(super) fn check(c: &X509Certificate<'_>, role: Role, legacy: bool, out: &mut Vec<Finding>) {
     identifiers(c, role, out);
+    if role == Role::Root && !legacy {
+        root_rules(c, out);
+    }
     serial(c, role, out);
     ca_rules(c, role, out);
     extensions(c, role, out);
@@ -77,6 +82,39 @@ fn identifiers(c: &X509Certificate<'_>, role: Role, out: &mut Vec<Finding>) {
         out.push(finding(
             Code::SkiMissing,
             "this CA certificate has no subjectKeyIdentifier: RFC 5280 4.2.1.2 requires one in every CA certificate",
+            true,
+        ));
+    }
+}
+
+/// The rules of a root that old roots of Mozilla's store break: an SKI (RFC 5280 4.2.1.2),
+/// a critical basicConstraints (RFC 5280 4.2.1.9), an AKI that is a keyIdentifier only
+/// (CA/B Forum BR 7.1.2.1.3).
+fn root_rules(c: &X509Certificate<'_>, out: &mut Vec<Finding>) {
+    for ext in c.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::BasicConstraints(_) if !ext.critical => out.push(finding(
+                Code::BasicConstraintsNotCritical,
+                "this root's basicConstraints is not critical: RFC 5280 4.2.1.9 requires it critical in a CA certificate",
+                true,
+            )),
+            ParsedExtension::AuthorityKeyIdentifier(a)
+                if a.authority_cert_issuer.is_some() || a.authority_cert_serial.is_some() =>
+            {
+                out.push(finding(
+                    Code::AkiMalformed,
+                    "this root's authorityKeyIdentifier has authorityCertIssuer or authorityCertSerialNumber: CA/B Forum BR 7.1.2.1.3 allows the keyIdentifier only",
+                    true,
+                ))
+            }
+            _ => {}
+        }
+    }
+    if c.get_extension_unique(&x509_parser::oid_registry::OID_X509_EXT_SUBJECT_KEY_IDENTIFIER).ok().flatten().is_none()
+    {
+        out.push(finding(
+            Code::SkiMissing,
+            "this root has no subjectKeyIdentifier: RFC 5280 4.2.1.2 requires one in every CA certificate",
             true,
         ));
     }
