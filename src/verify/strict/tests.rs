@@ -178,6 +178,10 @@ fn root_without_basic_constraints() {
     let mut r = root_params();
     r.is_ca = IsCa::NoCa;
     r.key_usages = Vec::new();
+    // rcgen writes an SKI only with basicConstraints: add it, so that only one rule breaks.
+    let mut ski = vec![0x04, 20];
+    ski.extend([0x5a; 20]);
+    r.custom_extensions.push(CustomExtension::from_oid_content(&[2, 5, 29, 14], ski));
     breaks_only(chain(r, leaf_params()).0, Code::BasicConstraintsMissing, "RFC 5280 4.2.1.9");
 }
 
