@@ -201,7 +201,7 @@ pub fn verify(input: &Input) -> Verdict {
     let chain = match validator.path() {
         Ok((path, ders)) => {
             if input.profile == Profile::Strict {
-                strict_path(&ders, &input.crls, &mut errors);
+                strict_path(&ders, input, &mut errors);
             }
             path
         }
@@ -220,7 +220,7 @@ pub fn verify(input: &Input) -> Verdict {
             if input.profile == Profile::Strict {
                 let mut ders = vec![input.leaf.clone()];
                 ders.extend(diagnose::issuers_by_name(input));
-                strict_path(&ders, &input.crls, &mut errors);
+                strict_path(&ders, input, &mut errors);
             }
             let mut chain = vec![leaf_subject.clone()];
             chain.extend(diagnose::name_chain(input).into_iter().skip(1));
@@ -232,23 +232,22 @@ pub fn verify(input: &Input) -> Verdict {
     Verdict { valid: errors.is_empty(), chain, errors }
 }
 
-/// The strict rules over a path (leaf first; the last certificate is the anchor when
-/// there are two or more).
-fn strict_path(ders: &[CertificateDer<'static>], crls: &[Vec<u8>], errors: &mut Vec<Problem>) {
-    let last = ders.len() - 1;
+/// The strict rules over a path (leaf first). A certificate is the root when it is one of
+/// the anchors (webpki's path ends with one; a chain followed by name may not).
+fn strict_path(ders: &[CertificateDer<'static>], input: &Input, errors: &mut Vec<Problem>) {
     let path: Vec<(&[u8], strict::Role)> = ders
         .iter()
         .enumerate()
         .map(|(i, d)| {
             let role = match i {
                 0 => strict::Role::Leaf,
-                i if i == last => strict::Role::Root,
+                _ if input.anchors.contains(d) => strict::Role::Root,
                 _ => strict::Role::Intermediate,
             };
             (d.as_ref(), role)
         })
         .collect();
-    strict::check_path(&path, crls, errors);
+    strict::check_path(&path, &input.crls, errors);
 }
 
 fn problem(code: Code, message: impl Into<String>, hint: Option<&str>) -> Problem {
