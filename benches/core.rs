@@ -80,6 +80,7 @@ fn parse_and_verify(c: &mut Criterion) {
         purpose: pki::verify::Purpose::Server,
         at: OffsetDateTime::now_utc(),
         key: None,
+        profile: pki::verify::Profile::Strict,
     };
     c.bench_function("verify a 3-level chain", |b| b.iter(|| black_box(pki::verify::verify(&req))));
 }

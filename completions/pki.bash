@@ -2343,7 +2343,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__verify)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --ca --untrusted --host --ip --purpose --at --key --crl --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ca --untrusted --host --ip --purpose --at --key --crl --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2430,6 +2430,10 @@ _pki() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "strict webpki" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -231,6 +231,8 @@ any\t'Either of the two'"
 complete -c pki -n "__fish_pki_using_subcommand verify" -l at -d 'Check validity at TIME instead of now (RFC 3339 or a date)' -r
 complete -c pki -n "__fish_pki_using_subcommand verify" -l key -d 'A private key that must belong to the leaf' -r -F
 complete -c pki -n "__fish_pki_using_subcommand verify" -l crl -d 'CRLs to check revocation against (repeatable)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand verify" -l profile -d 'Which rules decide validity' -r -f -a "strict\t'rustls-webpki\'s verdict plus the strict profile of RFC 5280, the CA/B Forum BRs and the strictest clients (the default)'
+webpki\t'Exactly what rustls (rustls-webpki) accepts'"
 complete -c pki -n "__fish_pki_using_subcommand verify" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand verify" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand verify" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'

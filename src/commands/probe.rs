@@ -123,6 +123,7 @@ pub fn run(a: ProbeArgs, global: &Global) -> Result<Outcome> {
         purpose: Purpose::Server,
         at: global.now,
         key: None,
+        profile: verify::Profile::Strict,
     });
     // verify's hint names --untrusted, which probe does not take: the intermediates are
     // what the server sends.

@@ -25,7 +25,10 @@ pub const VERIFY_ABOUT: &str = "Validate a certificate for a host, an IP and a p
 to a trust anchor with valid signatures, every certificate within its validity period at --at, \
 the host name or IP address in the leaf's SANs (never the CN), the extended key usage for \
 --purpose, no revoked certificate (with --crl), and with --key that the private key belongs to \
-the leaf.\n\nCERT's first certificate is the leaf; any further certificates in it are untrusted \
+the leaf.\n\nBy default (--profile strict) the profile rules of RFC 5280, the CA/B Forum Baseline \
+Requirements and the strictest clients are checked too over the path found and the CRLs given; each \
+broken rule is an error with its own code naming the certificate, the rule and its source, and says \
+when most clients accept it. --profile webpki gives exactly rustls's verdict.\n\nCERT's first certificate is the leaf; any further certificates in it are untrusted \
 intermediates, as are those in --untrusted files and the CA directory's own intermediates. \
 Trust anchors are the --ca files, else the CA \
 directory's root.\n\nWhen the certificate is valid, the chain is printed (leaf to anchor) and \
@@ -34,7 +37,8 @@ code is 3. See docs/verify.md for each error code.",
     after_help = "EXAMPLES:\n  pki verify localhost-chain.pem --host localhost --purpose server\n  \
 pki verify alice.pem --ca ca.pem --purpose client --key alice-key.pem\n  \
 pki verify server.pem --ca root.pem --untrusted intermediate.pem --ip 10.0.0.5 --json\n  \
-pki verify old.pem --ca ca.pem --at 2030-01-01\n\n\
+pki verify old.pem --ca ca.pem --at 2030-01-01\n  \
+pki verify legacy.pem --ca root.pem --host legacy.internal --profile webpki\n\n\
 EXIT CODES:\n  0 valid   1 error (unreadable or malformed input, no trust anchor)   2 usage error   3 not valid"
 )]
 pub struct VerifyArgs {
@@ -79,6 +83,14 @@ pub struct VerifyArgs {
     /// from its issuer.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub crl: Vec<PathBuf>,
+
+    /// Which rules decide validity
+    ///
+    /// strict: rustls-webpki's verdict plus the profile rules of RFC 5280, the CA/B Forum
+    /// Baseline Requirements and the strictest clients, each with its own code (a rule most
+    /// clients do not enforce says so). webpki: exactly what rustls accepts.
+    #[arg(long, value_name = "PROFILE", value_enum, default_value_t = verify::Profile::Strict)]
+    pub profile: verify::Profile,
 }
 
 /// Run `pki verify`.
@@ -148,6 +160,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> Result<Outcome> {
         purpose: args.purpose,
         at,
         key,
+        profile: args.profile,
     };
     let verdict = verify::verify(&req);
     let mut asked = Vec::new();

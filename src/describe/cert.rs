@@ -192,6 +192,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
         }
     };
 
+    strict_warnings(der, &mut warnings);
     if version < 3 {
         warnings.push(format!(
             "X.509 v{version}: no extensions, so modern validators will not accept it as a CA or a TLS leaf"
@@ -287,4 +288,18 @@ fn key_id(cert: &X509Certificate<'_>, subject: bool) -> Option<Vec<u8>> {
         (ParsedExtension::AuthorityKeyIdentifier(a), false) => a.key_identifier.as_ref().map(|k| k.0.to_vec()),
         _ => None,
     })
+}
+
+/// What `pki verify`'s strict profile would hold against this certificate alone, in the
+/// role it seems to have (a self-issued CA is a root). Serial numbers and unreadable
+/// extensions are warned about above already.
+fn strict_warnings(der: &[u8], warnings: &mut Vec<String>) {
+    use crate::verify::{Code, strict};
+    for f in strict::check_cert(der, strict::role_alone(der)) {
+        if matches!(f.code, Code::SerialInvalid | Code::ExtensionMalformed) {
+            continue;
+        }
+        let code = serde_json::to_value(f.code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        warnings.push(format!("{} (pki verify: {code})", strict::warning(&f)));
+    }
 }

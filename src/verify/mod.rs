@@ -9,6 +9,7 @@
 
 mod diagnose;
 mod explain;
+pub mod strict;
 mod validate;
 
 use std::net::IpAddr;
@@ -63,6 +64,77 @@ pub enum Code {
     Malformed,
     /// Anything else.
     Other,
+    // The strict profile's rules (docs/verify.md).
+    /// No authorityKeyIdentifier (RFC 5280 4.2.1.1).
+    AkiMissing,
+    /// A critical authorityKeyIdentifier.
+    AkiCritical,
+    /// A root's authorityKeyIdentifier without keyIdentifier.
+    AkiMalformed,
+    /// A self-signed root's AKI differs from its SKI.
+    AkiMismatch,
+    /// A CA without subjectKeyIdentifier.
+    SkiMissing,
+    /// A critical subjectKeyIdentifier.
+    SkiCritical,
+    /// A serial number of zero or over 20 octets.
+    SerialInvalid,
+    /// A CA with an empty subject.
+    EmptySubject,
+    /// A root without basicConstraints.
+    BasicConstraintsMissing,
+    /// A root whose basicConstraints is not critical.
+    BasicConstraintsNotCritical,
+    /// A CA whose keyUsage lacks keyCertSign.
+    CaKeyUsage,
+    /// A trust anchor with an unknown critical extension.
+    UnknownCriticalExtension,
+    /// A leaf with keyCertSign.
+    LeafKeyCertSign,
+    /// A non-critical policyConstraints.
+    PolicyConstraintsNotCritical,
+    /// nameConstraints in a leaf.
+    NameConstraintsOnLeaf,
+    /// nameConstraints empty or with a leading-period DNS name.
+    NameConstraintsMalformed,
+    /// An extension that cannot be read (e.g. authorityInfoAccess).
+    ExtensionMalformed,
+    /// An empty subject with a non-critical SAN.
+    SanNotCritical,
+    /// A critical SAN with a non-empty subject.
+    SanCritical,
+    /// An underscore in a DNS SAN.
+    DnsUnderscore,
+    /// A leaf's CN is not one of its SANs.
+    CnNotInSan,
+    /// anyExtendedKeyUsage in a leaf.
+    EkuAny,
+    /// A critical EKU in a leaf.
+    EkuCritical,
+    /// A root with an EKU.
+    RootEku,
+    /// A wildcard over a public suffix.
+    WildcardPublicSuffix,
+    /// A key WebPKI clients refuse (DSA, P-192, small or odd RSA).
+    ForbiddenKey,
+    /// A CRL without cRLNumber.
+    CrlNumberMissing,
+    /// A CRL with a critical cRLNumber.
+    CrlNumberCritical,
+    /// A CRL's issuer without cRLSign.
+    CrlIssuerNoCrlSign,
+}
+
+/// Which rules decide validity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// rustls-webpki's verdict plus the strict profile of RFC 5280, the CA/B Forum BRs and
+    /// the strictest clients (the default).
+    #[default]
+    Strict,
+    /// Exactly what rustls (rustls-webpki) accepts.
+    Webpki,
 }
 
 /// One reason the certificate is not valid.
@@ -98,6 +170,8 @@ pub struct Input {
     pub at: OffsetDateTime,
     /// The subjectPublicKey bits of a private key that must belong to the leaf, and its name.
     pub key: Option<(Vec<u8>, String)>,
+    /// Which rules decide validity.
+    pub profile: Profile,
 }
 
 /// The outcome.
@@ -125,7 +199,12 @@ pub fn verify(input: &Input) -> Verdict {
     };
     let mut errors = Vec::new();
     let chain = match validator.path() {
-        Ok(path) => path,
+        Ok((path, ders)) => {
+            if input.profile == Profile::Strict {
+                strict_path(&ders, input, &mut errors);
+            }
+            path
+        }
         Err(first) => {
             match first {
                 Some(e) => validator.all_problems(e, &mut errors),
@@ -138,6 +217,11 @@ pub fn verify(input: &Input) -> Verdict {
             // Look for the other usual suspects in the leaf and the links.
             diagnose::leaf(input, &mut errors);
             diagnose::signatures(input, &mut errors);
+            if input.profile == Profile::Strict {
+                let mut ders = vec![input.leaf.clone()];
+                ders.extend(diagnose::issuers_by_name(input));
+                strict_path(&ders, input, &mut errors);
+            }
             let mut chain = vec![leaf_subject.clone()];
             chain.extend(diagnose::name_chain(input).into_iter().skip(1));
             chain
@@ -146,6 +230,24 @@ pub fn verify(input: &Input) -> Verdict {
     validator.check_names(&mut errors);
     diagnose::key(input, &mut errors);
     Verdict { valid: errors.is_empty(), chain, errors }
+}
+
+/// The strict rules over a path (leaf first). A certificate is the root when it is one of
+/// the anchors (webpki's path ends with one; a chain followed by name may not).
+fn strict_path(ders: &[CertificateDer<'static>], input: &Input, errors: &mut Vec<Problem>) {
+    let path: Vec<(&[u8], strict::Role)> = ders
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let role = match i {
+                0 => strict::Role::Leaf,
+                _ if input.anchors.contains(d) => strict::Role::Root,
+                _ => strict::Role::Intermediate,
+            };
+            (d.as_ref(), role)
+        })
+        .collect();
+    strict::check_path(&path, &input.crls, errors);
 }
 
 fn problem(code: Code, message: impl Into<String>, hint: Option<&str>) -> Problem {

@@ -9,6 +9,9 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use super::explain::explain;
 use super::{Code, Input, Problem, Purpose, problem, subject_of};
 
+/// A verified path: its subjects and its certificates, leaf to anchor.
+type Walked = (Vec<String>, Vec<CertificateDer<'static>>);
+
 /// One certificate checked against the anchors and CRLs of an [`Input`].
 pub(super) struct Validator<'a> {
     input: &'a Input,
@@ -42,7 +45,8 @@ impl<'a> Validator<'a> {
 
     /// The subjects along the path webpki verified at `--at` for `--purpose`; else its
     /// error, or None when there is no usable anchor to try.
-    pub(super) fn path(&self) -> Result<Vec<String>, Option<webpki::Error>> {
+    /// With the subjects, the certificates of the path (leaf, intermediates, anchor).
+    pub(super) fn path(&self) -> Result<(Vec<String>, Vec<CertificateDer<'static>>), Option<webpki::Error>> {
         if self.anchors.is_empty() {
             return Err(None);
         }
@@ -100,7 +104,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn attempt(&self, at: OffsetDateTime, purpose: Purpose) -> Result<Vec<String>, webpki::Error> {
+    fn attempt(&self, at: OffsetDateTime, purpose: Purpose) -> Result<Walked, webpki::Error> {
         match purpose {
             Purpose::Server => self.run(at, webpki::KeyUsage::server_auth()),
             Purpose::Client => self.run(at, webpki::KeyUsage::client_auth()),
@@ -114,7 +118,7 @@ impl<'a> Validator<'a> {
     /// One webpki run at `at` for `usage`. The path callback adds what webpki leaves to the
     /// caller: the trust anchor's own validity period and pathLenConstraint (webpki keeps
     /// only an anchor's name and key). Rejecting a path there only makes webpki try others.
-    fn run(&self, at: OffsetDateTime, usage: webpki::KeyUsage) -> Result<Vec<String>, webpki::Error> {
+    fn run(&self, at: OffsetDateTime, usage: webpki::KeyUsage) -> Result<Walked, webpki::Error> {
         let crl_refs: Vec<&webpki::CertRevocationList<'_>> = self.crls.iter().collect();
         let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs).ok().map(|b| b.build());
         let check_anchor = |path: &webpki::VerifiedPath<'_>| self.anchor_limits(path, at);
@@ -128,7 +132,19 @@ impl<'a> Validator<'a> {
                 revocation,
                 Some(&check_anchor),
             )
-            .map(|path| self.path_subjects(&path))
+            .map(|path| (self.path_subjects(&path), self.path_ders(&path)))
+    }
+
+    /// The certificates along a verified path, leaf to anchor.
+    fn path_ders(&self, path: &webpki::VerifiedPath<'_>) -> Vec<CertificateDer<'static>> {
+        let mut v = vec![self.input.leaf.clone()];
+        for c in path.intermediate_certificates() {
+            v.push(CertificateDer::from(c.der().to_vec()));
+        }
+        if let Some(d) = self.anchor_der(path) {
+            v.push(CertificateDer::from(d.to_vec()));
+        }
+        v
     }
 
     /// Subjects along a verified path, leaf to anchor.

@@ -27,6 +27,7 @@ mod red_team;
 mod secrets;
 mod serve;
 mod setup;
+mod strict;
 mod terminal;
 mod trust;
 mod trust_nss;
