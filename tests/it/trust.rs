@@ -702,7 +702,7 @@ fn real_system_store_install_and_uninstall_leave_the_bundle_as_it_was() {
     assert!(out.starts_with("system: installed (/usr/local/share/ca-certificates/pki-"), "{out}");
     let accepted = [curl(&by_name), curl(&by_ip)];
     // Debian's ca-certificates-java hook feeds Java's cacerts from the system store.
-    let java_fed = Path::new("/etc/ca-certificates/update.d/jks-keystore").exists() && have("keytool");
+    let java_fed = Path::new("/etc/ca-certificates/update.d/jks-keystore").exists() && require("keytool");
     let in_java = || {
         let doc = pki.json(&["trust", "status"]);
         doc["stores"].as_array().unwrap().iter().any(|s| s["store"] == "java" && s["installed"] == true)
