@@ -65,8 +65,8 @@ impl TrustRoot {
         let der = crate::store::read_first_cert(&path)?.to_vec();
         let bad = |reason: String| Error::BadCertificate { path: path.clone(), reason };
         let (_, cert) = X509Certificate::from_der(&der).map_err(|e| bad(e.to_string()))?;
-        // A nameConstraints extension that does not parse is not a constraint a client
-        // would honour either: the root counts as unconstrained, and the error is shown.
+        // A nameConstraints extension that does not parse is an unusable root: refused,
+        // naming the file.
         let name_constrained = cert.name_constraints().map_err(|e| bad(e.to_string()))?.is_some();
         Ok(TrustRoot {
             pem: crate::issuance::pem_cert(&der),
