@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 
 use crate::commands::Global;
-use crate::commands::passphrase::{self, CaEnv, CaKeyArgs, NewKeyArgs, Passphrases};
+use crate::commands::passphrase::{self, CaEnv, CaKeyArgs, NewKeyArgs, Passphrases, TokenArgs};
 use crate::constraints::{Entry, NameConstraints, Subtree};
 
 use crate::error::Result;
@@ -66,13 +66,21 @@ leaks: '--permit local' allows localhost, test, internal, home.arpa and lan (and
 them), loopback and private IP \
 ranges only. A name type --permit does not mention (IP, DNS, email, URI) is closed entirely. \
 'pki issue', 'sign' and 'renew' refuse names outside the constraints. See \
-docs/name-constraints.md.",
+docs/name-constraints.md.\n\n--key-uri makes the root's key inside a PKCS#11 token (an HSM, a \
+cloud KMS's PKCS#11 library, SoftHSM) where it never leaves: ca-key.uri, which records the \
+URI and the module (never a PIN), takes the place of ca-key.pem, and every command that signs \
+logs in to the token with --pin-file FILE, else $PKI_PKCS11_PIN, else a prompt on a terminal. \
+A key already labelled so in the token is an error; with --force it is kept and relabelled \
+LABEL.retired-TIMESTAMP. See docs/team.md.",
     after_help = "EXAMPLES:\n  pki ca init\n  pki ca init --permit local\n  \
 pki ca init --cn 'Acme Dev Root' --org Acme --permit acme.test,10.0.0.0/8 --exclude prod.acme.test\n  \
 PKI_CA_PASSPHRASE=\"$CA_SECRET\" pki ca init --exist-ok\n  \
 pki --ca-dir ./ci-ca ca init --key-type rsa-4096 --path-len 1\n  \
-pki ca init --passphrase-file ca-pass.txt\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
-1 error (a CA exists: pass --exist-ok or --force; an unusable CA with --exist-ok; bad passphrase source; I/O)   2 usage error"
+pki ca init --passphrase-file ca-pass.txt\n  \
+PKI_PKCS11_PIN=1234 pki ca init --key-uri 'pkcs11:token=ca;object=root' --pkcs11-module /usr/lib/softhsm/libsofthsm2.so\n  \
+pki ca init --key-uri 'pkcs11:token=ca;object=root' --key-type ecdsa-p384 --pin-file pin.txt\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
+1 error (a CA exists: pass --exist-ok or --force; an unusable CA with --exist-ok; bad passphrase source; \
+token: no module, no token, wrong PIN, label exists; I/O)   2 usage error"
 )]
 pub struct InitArgs {
     /// The root's common name
@@ -108,6 +116,19 @@ pub struct InitArgs {
     #[command(flatten)]
     /// Key encryption.
     pub new_key: NewKeyArgs,
+
+    /// Make the root's key in a PKCS#11 token: 'pkcs11:token=TOKEN;object=LABEL'
+    ///
+    /// RFC 7512 URI: token= (the token's label) and object= (the new key's label) are
+    /// needed; id=, serial=, manufacturer=, model= and ?module-path= may be given. A PIN in
+    /// the URI (pin-value, pin-source) is refused. --key-type as for a file key, where the
+    /// token supports it.
+    #[arg(long, value_name = "URI", conflicts_with_all = ["encrypt_key", "passphrase_file"])]
+    pub key_uri: Option<String>,
+
+    #[command(flatten)]
+    /// Reaching the token.
+    pub token: TokenArgs,
 
     /// Replace an existing CA; the old one moves to retired/TIMESTAMP/ in the CA directory
     #[arg(long)]
@@ -174,7 +195,9 @@ pub const INTERMEDIATE_ABOUT: &str = "Create an intermediate CA signed by the ro
     about = INTERMEDIATE_ABOUT,
     long_about = "Create an intermediate CA signed by the root, stored as \
 intermediates/NAME/ca.pem and intermediates/NAME/ca-key.pem in the CA directory. Sign leaves \
-with it through 'pki issue ... --issuer NAME'.\n\nIt carries basicConstraints critical CA:TRUE \
+with it through 'pki issue ... --issuer NAME'. With --key-uri its key is made in a PKCS#11 \
+token instead, and intermediates/NAME/ca-key.uri records where (as for 'ca init'; the root may \
+be in a token or a file).\n\nIt carries basicConstraints critical CA:TRUE \
 with a pathLenConstraint (default 0: it signs leaves only), the CA key usages, subject and \
 authority key identifiers, and no extendedKeyUsage. Its validity never passes the root's \
 notAfter: a longer --days is cut short, with a warning.\n\n--permit and --exclude add a \
@@ -184,7 +207,8 @@ root's constraints apply below it all the same.",
     after_help = "EXAMPLES:\n  pki ca intermediate --name web\n  \
 pki ca intermediate --name k8s --cn 'Cluster Issuing CA' --days 365 --key-type ecdsa-p384\n  \
 pki ca intermediate --name web --ca-passphrase-file root-pass.txt\n  \
-pki ca intermediate --name lab --permit lab.test,192.168.50.0/24\n\nEXIT CODES:\n  0 created   \
+pki ca intermediate --name lab --permit lab.test,192.168.50.0/24\n  \
+pki ca intermediate --name web --key-uri 'pkcs11:token=ca;object=web' --pin-file pin.txt\n\nEXIT CODES:\n  0 created   \
 1 error (no CA; exists: pass --force; wrong passphrase; --permit wider than the root's; I/O)   2 usage error"
 )]
 pub struct IntermediateArgs {
@@ -221,6 +245,13 @@ pub struct IntermediateArgs {
     #[command(flatten)]
     /// Unlocking the root key.
     pub ca_key: CaKeyArgs,
+
+    /// Make the intermediate's key in a PKCS#11 token: 'pkcs11:token=TOKEN;object=LABEL'
+    ///
+    /// As for 'ca init --key-uri'. The token's PIN and module come from --pin-file and
+    /// --pkcs11-module (and their variables), as for a root in a token.
+    #[arg(long, value_name = "URI", conflicts_with_all = ["encrypt_key", "passphrase_file"])]
+    pub key_uri: Option<String>,
 
     /// Replace an existing intermediate of that name
     #[arg(long)]
@@ -268,25 +299,32 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         path_len: a.path_len,
         constraints: a.names.constraints(),
         force: a.force,
+        key_uri: a.key_uri,
     };
     let dir = global.ca();
     let ca_dir = dir.path().display().to_string();
     if a.exist_ok {
         // The existing key is a CA key: unlocked, to check it, by the new key's sources
         // and $PKI_CA_PASSPHRASE, never by a prompt.
-        let secrets = ExistingRoot(&a.new_key);
+        let secrets = ExistingRoot(&a.new_key, &a.token);
         if let Some(root) = ca::existing_root(&dir, &secrets)? {
             return Ok(Outcome::new(CaInitReport { root: IssuedReport::from(root), created: false, ca_dir }));
         }
     }
-    let secrets = Passphrases { new_key: Some(&a.new_key), new_key_ca_env: CaEnv::Always, ..Default::default() };
+    let secrets = Passphrases {
+        new_key: Some(&a.new_key),
+        new_key_ca_env: CaEnv::Always,
+        token: Some(&a.token),
+        ..Default::default()
+    };
     let new = ca::init_root(&dir, &plan, &secrets, global.now)?;
     Ok(Outcome::new(CaInitReport { root: IssuedReport::from(new), created: true, ca_dir }))
 }
 
 /// The passphrase of the root key `ca init --exist-ok` finds: --passphrase-file, else
-/// $PKI_PASSPHRASE, else $PKI_CA_PASSPHRASE; none given leaves the key unchecked.
-struct ExistingRoot<'a>(&'a NewKeyArgs);
+/// $PKI_PASSPHRASE, else $PKI_CA_PASSPHRASE; none given leaves the key unchecked. A key in
+/// a token: --pin-file, else $PKI_PKCS11_PIN (never a prompt either).
+struct ExistingRoot<'a>(&'a NewKeyArgs, &'a TokenArgs);
 
 impl crate::issuance::Secrets for ExistingRoot<'_> {
     fn ca_passphrase(&self, key_file: &std::path::Path) -> Result<crate::keys::Passphrase> {
@@ -315,6 +353,14 @@ impl crate::issuance::Secrets for ExistingRoot<'_> {
             ));
         }
     }
+
+    fn token_pin(&self, token: &str) -> Result<crate::keys::Passphrase> {
+        self.1.pin(token, false)
+    }
+
+    fn pkcs11_module(&self) -> Option<std::path::PathBuf> {
+        self.1.module()
+    }
 }
 
 fn path(global: &Global) -> Result<Outcome> {
@@ -339,6 +385,7 @@ fn intermediate(a: IntermediateArgs, global: &Global) -> Result<Outcome> {
         permit: a.names.permitted(),
         constraints: a.names.constraints(),
         force: a.force,
+        key_uri: a.key_uri,
     };
     let secrets = Passphrases {
         ca: Some(&a.ca_key),

@@ -1,10 +1,11 @@
-//! Where passphrases come from: a file, an environment variable, or a prompt on a
-//! terminal (and never a prompt without one, so scripts fail fast instead of hanging).
+//! Where passphrases (and a PKCS#11 token's PIN and module) come from: a file, an
+//! environment variable, or a prompt on a terminal (and never a prompt without one, so
+//! scripts fail fast instead of hanging). A PIN is never taken from the command line.
 
 use std::io::IsTerminal;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TokenError};
 use crate::issuance::Secrets;
 use crate::keys::{Passphrase, Unlock};
 
@@ -55,6 +56,10 @@ pub struct CaKeyArgs {
     /// the CA key is encrypted.
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub ca_passphrase_file: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    /// A CA key in a PKCS#11 token.
+    pub token: TokenArgs,
 }
 
 pub(crate) fn from_file(path: &Path, flag: &str) -> Result<Passphrase> {
@@ -161,6 +166,14 @@ impl Unlock for CaKeyArgs {
         prompt(&format!("Passphrase for {}: ", key_file.display()))
     }
 
+    fn token_pin(&self, token: &str) -> Result<Passphrase> {
+        self.token.pin(token, true)
+    }
+
+    fn pkcs11_module(&self) -> Option<std::path::PathBuf> {
+        self.token.module()
+    }
+
     fn not_encrypted(&self, key_file: &Path) {
         if let Some(source) = self.given() {
             crate::render::notes::warn(format!(
@@ -196,6 +209,8 @@ pub struct Passphrases<'a> {
     pub existing_key_how: Option<&'static str>,
     /// Whether $PKI_CA_PASSPHRASE is also a source for the new key (a CA's).
     pub new_key_ca_env: CaEnv,
+    /// Reaches a token (`ca init`, which has no CA key flags); else `ca`'s.
+    pub token: Option<&'a TokenArgs>,
 }
 
 impl Secrets for Passphrases<'_> {
@@ -233,6 +248,17 @@ impl Secrets for Passphrases<'_> {
             None => Ok(None),
         }
     }
+
+    fn token_pin(&self, token: &str) -> Result<Passphrase> {
+        match self.token.or(self.ca.map(|c| &c.token)) {
+            Some(t) => t.pin(token, true),
+            None => Err(TokenError::PinNeeded { token: token.to_string() }.into()),
+        }
+    }
+
+    fn pkcs11_module(&self) -> Option<std::path::PathBuf> {
+        self.token.or(self.ca.map(|c| &c.token)).and_then(|t| t.module())
+    }
 }
 
 /// An existing key named by `--key`: unlocked with --passphrase-file, else
@@ -246,5 +272,52 @@ impl Unlock for NewKeyArgs {
                 how: "--passphrase-file FILE or set PKI_PASSPHRASE",
             }),
         }
+    }
+}
+
+/// Environment variable with the token's user PIN.
+pub const ENV_PIN: &str = "PKI_PKCS11_PIN";
+/// Environment variable with the PKCS#11 module's path.
+pub const ENV_MODULE: &str = "PKI_PKCS11_MODULE";
+
+/// `--pin-file` and `--pkcs11-module`: reaching a CA key in a PKCS#11 token.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TokenArgs {
+    /// Read the PKCS#11 token's user PIN from FILE (a CA key in a token)
+    ///
+    /// One trailing newline is not part of the PIN. Else $PKI_PKCS11_PIN, else a prompt
+    /// when stdin is a terminal. Only read when the CA key is in a token. Careful:
+    /// repeated wrong PINs lock the token.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub pin_file: Option<std::path::PathBuf>,
+
+    /// The PKCS#11 module (shared library) of the token holding the CA key
+    ///
+    /// Else $PKI_PKCS11_MODULE, else the module recorded in the CA directory's ca-key.uri
+    /// (module-path), else p11-kit's proxy (/usr/lib/ARCH-linux-gnu/p11-kit-proxy.so).
+    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub pkcs11_module: Option<std::path::PathBuf>,
+}
+
+impl TokenArgs {
+    /// The user PIN of `token`: --pin-file, else $PKI_PKCS11_PIN, else a prompt on a
+    /// terminal (when `may_prompt`), else [`TokenError::PinNeeded`].
+    pub fn pin(&self, token: &str, may_prompt: bool) -> Result<Passphrase> {
+        if let Some(path) = &self.pin_file {
+            return from_file(path, "--pin-file");
+        }
+        if let Some(p) = from_env(ENV_PIN) {
+            return Ok(p);
+        }
+        if !may_prompt || !can_prompt() {
+            return Err(TokenError::PinNeeded { token: token.to_string() }.into());
+        }
+        prompt(&format!("User PIN for token '{token}': "))
+    }
+
+    /// --pkcs11-module, else $PKI_PKCS11_MODULE.
+    pub fn module(&self) -> Option<std::path::PathBuf> {
+        let env = std::env::var_os(ENV_MODULE).filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+        self.pkcs11_module.clone().or(env)
     }
 }

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 mod constraint;
 mod ledger;
 mod net;
+mod token;
 pub use constraint::{ConstraintViolation, Refusal};
 pub use ledger::LedgerProblem;
 pub use net::NetError;
+pub use token::TokenError;
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
@@ -221,6 +223,8 @@ pub enum Error {
     },
     /// A name that an issuing CA's name constraints forbid.
     NameConstraint(Box<ConstraintViolation>),
+    /// A CA key in a PKCS#11 token that cannot be used (module, token, PIN, key object).
+    Token(Box<TokenError>),
     /// A failure of the certificate or key machinery (rcgen, aws-lc).
     Crypto {
         /// What was being done.
@@ -319,6 +323,7 @@ impl Error {
             Error::Network { .. } | Error::NoPeerCertificate { .. } => None,
             Error::Stdout { .. } => Some("write to a file or pipe with room (or use -o FILE where the command has it)".into()),
             Error::NameConstraint(v) => Some(v.hint()),
+            Error::Token(t) => t.hint(),
             Error::Crypto { .. } => None,
         }
     }
@@ -351,12 +356,8 @@ impl fmt::Display for Error {
             Error::PassphraseNeeded { what } => {
                 write!(f, "{what} needs a passphrase and there is no terminal to ask for one")
             }
-            Error::BadPassphrase { source, reason } => {
-                write!(f, "passphrase from {source}: {reason}")
-            }
-            Error::BadKey { path, reason } => {
-                write!(f, "cannot use key '{}': {reason}", path.display())
-            }
+            Error::BadPassphrase { source, reason } => write!(f, "passphrase from {source}: {reason}"),
+            Error::BadKey { path, reason } => write!(f, "cannot use key '{}': {reason}", path.display()),
             Error::BadCertificate { path, reason } => {
                 write!(f, "cannot use certificate '{}': {reason}", path.display())
             }
@@ -415,6 +416,7 @@ impl fmt::Display for Error {
             Error::Network { target, source } => write!(f, "no TLS connection to '{target}': {source}"),
             Error::NoPeerCertificate { target } => write!(f, "'{target}' presented no certificate"),
             Error::NameConstraint(v) => write!(f, "{v}; nothing was written"),
+            Error::Token(t) => write!(f, "{t}"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }
     }

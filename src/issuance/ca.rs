@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use super::{CaUnlock, NewCert, Secrets, record_then_commit, sign, stage_files, subject_of};
+use super::{CaUnlock, NewCert, Secrets, record_then_commit, stage_files, subject_of};
 use crate::certinfo::sha256_hex;
 use crate::constraints::check::check_subtree;
 use crate::constraints::{NameConstraints, Subtree};
@@ -12,6 +12,7 @@ use crate::keys::{self, KeyType};
 use crate::profile::{self, Profile, Subject};
 use crate::serial::Serial;
 use crate::store::ledger::LedgerStore;
+use crate::signer::KeyUri;
 use crate::store::{CaDir, CaName, fsutil, validate_intermediate_name};
 use crate::validity::{ValidityRequest, rfc3339};
 
@@ -30,6 +31,8 @@ pub struct RootPlan {
     pub constraints: Option<NameConstraints>,
     /// Replace an existing root.
     pub force: bool,
+    /// Make the key in a PKCS#11 token at this `pkcs11:` URI instead of a file.
+    pub key_uri: Option<String>,
 }
 
 /// Create a self-signed root in `ca`. A fresh directory is built beside its final
@@ -39,40 +42,42 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     // Refuse before asking for a passphrase that would not be used.
     // The key first: a first init publishes both at once, so a key seen means its
     // certificate is there too unless one is really missing.
-    if !plan.force && files.key.exists() && !files.cert.exists() {
-        return Err(Error::OrphanKey { key: files.key });
+    for key in [&files.key, &files.key_uri] {
+        if !plan.force && key.exists() && !files.cert.exists() {
+            return Err(Error::OrphanKey { key: key.clone() });
+        }
     }
-    refuse_existing_root(&files.cert, &files.key, plan.force)?;
+    refuse_existing_root(&files, plan.force)?;
     let fresh = fsutil::is_missing_or_empty_dir(ca.path())?;
     if !fresh && !ca.holds_ca_files() {
         return Err(Error::NotACaDir { dir: ca.path().to_path_buf() });
     }
     plan.subject.validate()?;
-    let passphrase = secrets.new_key_passphrase()?;
-
-    let key = plan.key_type.generate()?;
+    let uri = plan.key_uri.as_deref().map(KeyUri::parse).transpose()?;
+    let key = super::keygen::NewCaKey::make(plan.key_type, uri.as_ref(), secrets, plan.force, now)?;
     let serial = Serial::random()?;
     let decided = ValidityRequest { days: plan.days, not_before: None, not_after: None }.decide(now, None)?;
     let mut params = profile::root(&plan.subject, decided.validity, &serial, plan.path_len);
     if let Some(nc) = &plan.constraints {
         params.custom_extensions.push(nc.to_extension()?);
     }
-    let cert = params.self_signed(&key).map_err(|e| Error::crypto("signing the root", e))?;
-    let key_pem = keys::encode_private_key(&key, passphrase.as_ref())?;
+    let cert = key.self_sign(&params)?;
+    let stored = key.stored()?;
+    let new_key = stored.as_new_key();
     let cert_pem = cert.pem();
 
     let mut retired = None;
     if fresh {
-        ca.create_fresh(&key_pem, &cert_pem)?;
+        ca.create_fresh(new_key, &cert_pem)?;
     } else {
         // A directory pki did not create keeps its mode.
         let _lock = ca.lock()?;
-        refuse_existing_root(&files.cert, &files.key, plan.force)?;
+        refuse_existing_root(&files, plan.force)?;
         if plan.force {
-            retired = Some(ca.replace_root(&key_pem, &cert_pem, now)?);
+            retired = Some(ca.replace_root(new_key, &cert_pem, now)?);
         } else {
             // Files of a CA but no root and no key (an empty ledger, say): start the root here.
-            let k = fsutil::stage(&files.key, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
+            let k = fsutil::stage(new_key.path(&files), new_key.bytes(), new_key.mode())?;
             let c = fsutil::stage(&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
             k.commit(false)?;
             c.commit(false)?;
@@ -81,8 +86,8 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     }
 
     Ok(NewCert {
+        key_path: Some(new_key.path(&files).to_path_buf()),
         cert_path: files.cert,
-        key_path: Some(files.key),
         chain_path: None,
         serial,
         subject: subject_of(cert.der())?,
@@ -90,10 +95,10 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
         validity: decided.validity,
         fingerprint_sha256: sha256_hex(cert.der()),
         key_type: Some(plan.key_type),
-        key_encrypted: passphrase.is_some(),
+        key_encrypted: key.encrypted(),
         profile: Profile::Root,
         issuer: "self".into(),
-        warnings: Vec::new(),
+        warnings: key.notes(),
         retired,
     })
 }
@@ -109,12 +114,12 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
 pub fn existing_root(ca: &CaDir, secrets: &dyn Secrets) -> Result<Option<NewCert>> {
     let files = ca.root_files();
     let present = |p: &std::path::Path| std::fs::symlink_metadata(p).is_ok();
-    if !present(&files.cert) && !present(&files.key) {
+    if !present(&files.cert) && !present(&files.key) && !present(&files.key_uri) {
         return Ok(None);
     }
     let unusable = |problem: Error| Error::UnusableCa { dir: ca.path().to_path_buf(), problem: Box::new(problem) };
     if !present(&files.cert) {
-        return Err(unusable(Error::OrphanKey { key: files.key }));
+        return Err(unusable(Error::OrphanKey { key: files.key_file().to_path_buf() }));
     }
     let der = crate::store::read_first_cert(&files.cert).map_err(unusable)?;
     let info = crate::certinfo::CertInfo::parse(&der)
@@ -131,15 +136,20 @@ pub fn existing_root(ca: &CaDir, secrets: &dyn Secrets) -> Result<Option<NewCert
             path.display()
         )),
         // The passphrase given is at fault, not the CA.
-        Err(e @ (Error::WrongPassphrase { .. } | Error::BadPassphrase { .. })) => return Err(e),
+        Err(Error::Token(t)) if matches!(*t, crate::error::TokenError::PinNeeded { .. }) => warnings.push(format!(
+            "{t}, so whether the token holds the root's key was not checked"
+        )),
+        // The passphrase or PIN given is at fault, or the token cannot be reached: not the CA.
+        Err(e @ (Error::WrongPassphrase { .. } | Error::BadPassphrase { .. } | Error::Token(_))) => return Err(e),
         Err(e) => return Err(unusable(e)),
     }
     ca.ledger().load().map_err(unusable)?;
-    let key_encrypted =
-        crate::input::read_secret(&files.key, "read").map(|pem| keys::is_encrypted(&pem)).map_err(unusable)?;
+    let key_file = files.key_file().to_path_buf();
+    let key_encrypted = key_file == files.key
+        && crate::input::read_secret(&files.key, "read").map(|pem| keys::is_encrypted(&pem)).map_err(unusable)?;
     Ok(Some(NewCert {
         cert_path: files.cert,
-        key_path: Some(files.key),
+        key_path: Some(key_file),
         chain_path: None,
         serial: serial_of(&der).map_err(unusable)?,
         subject: info.subject,
@@ -174,6 +184,18 @@ impl keys::Unlock for SourceFailures<'_> {
     fn not_encrypted(&self, key_file: &std::path::Path) {
         self.secrets.ca_key_not_encrypted(key_file);
     }
+
+    fn token_pin(&self, token: &str) -> Result<keys::Passphrase> {
+        let got = self.secrets.token_pin(token);
+        if matches!(&got, Err(Error::Token(t)) if !matches!(**t, crate::error::TokenError::PinNeeded { .. })) {
+            self.failed.set(true);
+        }
+        got
+    }
+
+    fn pkcs11_module(&self) -> Option<std::path::PathBuf> {
+        self.secrets.pkcs11_module()
+    }
 }
 
 /// The serial number of a certificate.
@@ -185,8 +207,8 @@ fn serial_of(der: &[u8]) -> Result<Serial> {
 }
 
 /// [`Error::CaExists`] when the root's certificate or key is there (unless `force`).
-fn refuse_existing_root(cert: &std::path::Path, key: &std::path::Path, force: bool) -> Result<()> {
-    fsutil::refuse_existing(&[cert, key], force).map_err(|e| match e {
+fn refuse_existing_root(files: &crate::store::CaFiles, force: bool) -> Result<()> {
+    fsutil::refuse_existing(&[&files.cert, &files.key, &files.key_uri], force).map_err(|e| match e {
         Error::Exists { path } => Error::CaExists { path },
         e => e,
     })
@@ -211,6 +233,8 @@ pub struct IntermediatePlan {
     pub constraints: Option<NameConstraints>,
     /// Replace an existing intermediate of that name.
     pub force: bool,
+    /// Make the key in a PKCS#11 token at this `pkcs11:` URI instead of a file.
+    pub key_uri: Option<String>,
 }
 
 /// Create an intermediate CA signed by the root of `ca`, and record it.
@@ -224,8 +248,9 @@ pub fn create_intermediate(
     plan.subject.validate()?;
     let files = ca.files(&CaName::Intermediate(plan.name.clone()));
     if ca.has_root() {
-        fsutil::refuse_existing(&[&files.cert, &files.key], plan.force)?;
+        fsutil::refuse_existing(&[&files.cert, &files.key, &files.key_uri], plan.force)?;
     }
+    let uri = plan.key_uri.as_deref().map(KeyUri::parse).transpose()?;
     // An intermediate permits nothing its root forbids: refused before the root is unlocked.
     for (root_name, root_nc) in super::chain_constraints(ca, &CaName::Root)? {
         for s in &plan.permit {
@@ -240,18 +265,26 @@ pub fn create_intermediate(
         }
     }
     let root = ca.load(&CaName::Root, &CaUnlock(secrets))?;
+    // A new token key with no module of its own: the root's, when the root is in a token.
+    let root_files = ca.root_files();
+    let uri = match uri {
+        Some(u) if u.module_path.is_none() && root_files.key_file() == root_files.key_uri => {
+            Some(KeyUri { module_path: crate::store::read_uri(&root_files.key_uri)?.module_path, ..u })
+        }
+        u => u,
+    };
     if root.path_len == Some(0) {
         return Err(Error::RootPathLenZero);
     }
-    let passphrase = secrets.new_key_passphrase()?;
-    let key = plan.key_type.generate()?;
+    let key = super::keygen::NewCaKey::make(plan.key_type, uri.as_ref(), secrets, plan.force, now)?;
     let decided =
         ValidityRequest { days: plan.days, not_before: None, not_after: None }.decide(now, Some(root.not_after))?;
-    let mut warnings = Vec::new();
+    let mut warnings = key.notes();
     if let Some(t) = decided.clamped_to {
         warnings.push(format!("validity cut to end with the root's, at {}", rfc3339(t)));
     }
-    let key_pem = keys::encode_private_key(&key, passphrase.as_ref())?;
+    let stored = key.stored()?;
+    let new_key = stored.as_new_key();
 
     // Begin the ledger session (taking the CA lock) before creating anything, so a
     // damaged ledger leaves no trace.
@@ -263,19 +296,21 @@ pub fn create_intermediate(
     if let Some(nc) = &plan.constraints {
         params.custom_extensions.push(nc.to_extension()?);
     }
-    let der = sign(&params, &key, &root, "signing the intermediate")?;
+    let der = key.sign_by(&params, &root)?;
     let cert_pem = super::pem_cert(&der);
     // The key first, the certificate last: a certificate on disk always has its key.
     let staged = stage_files(
         &[
-            (&files.key, key_pem.as_bytes(), fsutil::SECRET_MODE),
+            (new_key.path(&files), new_key.bytes(), new_key.mode()),
             (&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE),
         ],
         fsutil::Durability::Synced,
     )?;
+    // A replaced intermediate's key of the other kind goes once the new one is in place.
+    let other = if new_key.path(&files) == files.key { files.key_uri.clone() } else { files.key.clone() };
     let new = NewCert {
+        key_path: Some(new_key.path(&files).to_path_buf()),
         cert_path: files.cert,
-        key_path: Some(files.key),
         chain_path: None,
         serial,
         subject: subject_of(&der)?,
@@ -283,7 +318,7 @@ pub fn create_intermediate(
         validity: decided.validity,
         fingerprint_sha256: sha256_hex(&der),
         key_type: Some(plan.key_type),
-        key_encrypted: passphrase.is_some(),
+        key_encrypted: key.encrypted(),
         profile: Profile::Intermediate,
         issuer: root.name.label().to_string(),
         warnings,
@@ -291,5 +326,8 @@ pub fn create_intermediate(
     };
     // Recorded first, as leaves are: an intermediate on disk is always in the ledger.
     record_then_commit(session, &[new.event(now)], staged, plan.force)?;
+    if plan.force {
+        fsutil::remove_file_synced(&other)?;
+    }
     Ok(new)
 }

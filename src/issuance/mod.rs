@@ -9,6 +9,7 @@
 //! recorded as superseding it under one lock. The CAs themselves (ca.rs) are made here too.
 
 pub mod ca;
+mod keygen;
 mod leaf;
 pub mod plan;
 pub mod renew;
@@ -50,6 +51,16 @@ pub trait Secrets {
     fn new_key_passphrase(&self) -> Result<Option<Passphrase>> {
         Ok(None)
     }
+
+    /// The user PIN of a PKCS#11 token (see [`Unlock::token_pin`]).
+    fn token_pin(&self, token: &str) -> Result<Passphrase> {
+        Err(crate::error::TokenError::PinNeeded { token: token.to_string() }.into())
+    }
+
+    /// The PKCS#11 module the user named (see [`Unlock::pkcs11_module`]).
+    fn pkcs11_module(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// [`Secrets::ca_passphrase`] as an [`Unlock`].
@@ -62,6 +73,14 @@ impl Unlock for CaUnlock<'_> {
 
     fn not_encrypted(&self, key_file: &Path) {
         self.0.ca_key_not_encrypted(key_file);
+    }
+
+    fn token_pin(&self, token: &str) -> Result<Passphrase> {
+        self.0.token_pin(token)
+    }
+
+    fn pkcs11_module(&self) -> Option<PathBuf> {
+        self.0.pkcs11_module()
     }
 }
 
@@ -265,6 +284,7 @@ mod tests {
             path_len: None,
             constraints: None,
             force: false,
+            key_uri: None,
         };
         ca::init_root(&ca, &plan, &Counting { new_key: pass, ..Default::default() }, now()).unwrap();
         ca

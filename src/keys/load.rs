@@ -22,6 +22,18 @@ pub trait Unlock {
     /// Told that `key_file` turned out not to be encrypted, so that a source that was
     /// given a passphrase for it can say it went unused (a warning, never an error).
     fn not_encrypted(&self, _key_file: &Path) {}
+
+    /// The user PIN of the PKCS#11 token labelled `token`: asked only when a CA key is in
+    /// a token and the token is not logged in yet (so once per token and process).
+    fn token_pin(&self, token: &str) -> Result<Passphrase> {
+        Err(crate::error::TokenError::PinNeeded { token: token.to_string() }.into())
+    }
+
+    /// The PKCS#11 module the user named (a flag, a variable), which wins over the one a
+    /// CA directory recorded. None: the recorded one, else p11-kit's proxy.
+    fn pkcs11_module(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// A private key read from a file. The DER is kept as read (PKCS#8, SEC1 or PKCS#1).

@@ -4,15 +4,18 @@
 //! ```text
 //! CA_DIR/                     0700
 //!   ca.pem                    the root certificate
-//!   ca-key.pem                its key (0600, maybe encrypted)
+//!   ca-key.pem                its key (0600, maybe encrypted), or
+//!   ca-key.uri                the pkcs11: URI of its key in a token (no PIN, ever)
 //!   ledger.jsonl              every issued certificate (append-only, see ledger/file.rs)
 //!   .lock                     flock target for writers
-//!   intermediates/NAME/ca.pem, ca-key.pem
+//!   intermediates/NAME/ca.pem, ca-key.pem or ca-key.uri
 //! ```
 
+mod cakey;
 pub mod fsutil;
 pub mod ledger;
 pub mod lock;
+mod names;
 
 use std::path::{Path, PathBuf};
 
@@ -21,12 +24,17 @@ use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 use crate::keys::Unlock;
-use crate::signer::{CaKey, FileKey};
+use crate::signer::CaKey;
+
+pub use cakey::{NewKey, read_uri};
+pub use names::{safe_file_stem, validate_file_stem, validate_intermediate_name};
 
 /// The root's (and each intermediate's) certificate file name.
 const CERT_FILE: &str = "ca.pem";
 /// The root's (and each intermediate's) key file name.
 const KEY_FILE: &str = "ca-key.pem";
+/// The file that names the root's (and each intermediate's) key in a PKCS#11 token.
+const KEY_URI_FILE: &str = "ca-key.uri";
 /// The directory of the intermediates.
 const INTERMEDIATES: &str = "intermediates";
 /// A CA's CRL file name, beside its certificate.
@@ -84,6 +92,19 @@ pub struct CaFiles {
     pub cert: PathBuf,
     /// `ca-key.pem`.
     pub key: PathBuf,
+    /// `ca-key.uri` (a key in a token).
+    pub key_uri: PathBuf,
+}
+
+impl CaFiles {
+    fn in_dir(d: &Path) -> CaFiles {
+        CaFiles { cert: d.join(CERT_FILE), key: d.join(KEY_FILE), key_uri: d.join(KEY_URI_FILE) }
+    }
+
+    /// The key's file, whichever is there: `ca-key.uri` if present, else `ca-key.pem`.
+    pub fn key_file(&self) -> &Path {
+        if std::fs::symlink_metadata(&self.key_uri).is_ok() { &self.key_uri } else { &self.key }
+    }
 }
 
 /// A CA loaded and ready to sign.
@@ -117,7 +138,7 @@ impl CaDir {
 
     /// The root's files, `ca.pem` and `ca-key.pem`.
     pub fn root_files(&self) -> CaFiles {
-        CaFiles { cert: self.dir.join(CERT_FILE), key: self.dir.join(KEY_FILE) }
+        CaFiles::in_dir(&self.dir)
     }
 
     /// `ca.pem`.
@@ -145,8 +166,7 @@ impl CaDir {
         match name {
             CaName::Root => self.root_files(),
             CaName::Intermediate(n) => {
-                let d = self.intermediate_dir(n);
-                CaFiles { cert: d.join(CERT_FILE), key: d.join(KEY_FILE) }
+                CaFiles::in_dir(&self.intermediate_dir(n))
             }
         }
     }
@@ -169,12 +189,12 @@ impl CaDir {
 
     /// Create the CA directory, which does not exist or is empty, with a new root's key
     /// and certificate and an empty ledger, all at once (see [`fsutil::publish_new_dir`]).
-    pub fn create_fresh(&self, key_pem: &str, cert_pem: &str) -> Result<()> {
+    pub fn create_fresh(&self, key: NewKey<'_>, cert_pem: &str) -> Result<()> {
         remove_stale_new_dirs(fsutil::parent_dir(&self.dir));
         fsutil::publish_new_dir(
             &self.dir,
             &[
-                (KEY_FILE, key_pem.as_bytes(), fsutil::SECRET_MODE),
+                (key.file_name(), key.bytes(), key.mode()),
                 (CERT_FILE, cert_pem.as_bytes(), fsutil::PUBLIC_MODE),
                 (ledger::FILE_NAME, ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE),
             ],
@@ -192,7 +212,7 @@ impl CaDir {
     /// `ca.pem` is removed first and put back last, so it is always absent or matches
     /// `ca-key.pem`. A copy interrupted before its rename is named `TIMESTAMP-interrupted`
     /// by the next replacement.
-    pub fn replace_root(&self, key_pem: &str, cert_pem: &str, now: OffsetDateTime) -> Result<PathBuf> {
+    pub fn replace_root(&self, key: NewKey<'_>, cert_pem: &str, now: OffsetDateTime) -> Result<PathBuf> {
         let retired = self.dir.join(RETIRED);
         fsutil::create_private_dir(&retired)?;
         name_interrupted_retirements(&retired);
@@ -207,12 +227,16 @@ impl CaDir {
             dest = retired.join(format!("{stamp}-{n}"));
         }
         // Staged first: a failure here changes nothing.
-        let key = fsutil::stage(&self.key_path(), key_pem.as_bytes(), fsutil::SECRET_MODE)?;
+        let (key_path, other_key) = match key {
+            NewKey::Pem(_) => (self.key_path(), self.dir.join(KEY_URI_FILE)),
+            NewKey::Uri(_) => (self.dir.join(KEY_URI_FILE), self.key_path()),
+        };
+        let staged_key = fsutil::stage(&key_path, key.bytes(), key.mode())?;
         let ledger = fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?;
         let cert = fsutil::stage(&self.cert_path(), cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
 
         let tmp = fsutil::private_temp_dir(&retired, RETIRING_PREFIX)?;
-        for name in [CERT_FILE, KEY_FILE, ledger::FILE_NAME, CRL_FILE] {
+        for name in [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, CRL_FILE] {
             let from = self.dir.join(name);
             if from.exists() {
                 fsutil::link_or_copy(&from, &tmp.path().join(name))?;
@@ -230,7 +254,9 @@ impl CaDir {
         fsutil::sync_dir(&self.dir);
 
         fsutil::remove_file_synced(&self.cert_path())?;
-        key.commit(true)?;
+        staged_key.commit(true)?;
+        // The old CA's key of the other kind (a file for a token, or back) is in retired/.
+        fsutil::remove_file_synced(&other_key)?;
         ledger.commit(true)?;
         fsutil::remove_file_synced(&self.crl_path(&CaName::Root))?;
         cert.commit(true)?;
@@ -262,7 +288,7 @@ impl CaDir {
     /// ledger, intermediates, the CRL): `ca init` adds to such a directory, and refuses
     /// any other non-empty one (`--ca-dir /tmp` must not become a CA, nor lose its mode).
     pub fn holds_ca_files(&self) -> bool {
-        [CERT_FILE, KEY_FILE, ledger::FILE_NAME, INTERMEDIATES, CRL_FILE]
+        [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, INTERMEDIATES, CRL_FILE]
             .iter()
             .any(|name| std::fs::symlink_metadata(self.dir.join(name)).is_ok())
     }
@@ -284,13 +310,12 @@ impl CaDir {
         Ok(self.files(name))
     }
 
-    /// Load an issuer: its certificate, its key (through `unlock` if the key file is
-    /// encrypted), and the chain up to the root. Checks that the certificate is a CA's
-    /// and that the key belongs to it.
+    /// Load an issuer: its certificate, its key (a file, unlocked through `unlock` if it
+    /// is encrypted; or a token key, logged in with the PIN `unlock` gives), and the chain
+    /// up to the root. Checks that the certificate is a CA's and that the key belongs to it.
     pub fn load(&self, name: &CaName, unlock: &dyn Unlock) -> Result<LoadedCa> {
         let files = self.issuer_files(name)?;
         let cert = read_first_cert(&files.cert)?;
-        let key = crate::keys::load_key(&files.key, unlock)?.key_pair()?;
         let info = crate::certinfo::CertInfo::parse(&cert)
             .map_err(|e| Error::BadCertificate { path: files.cert.clone(), reason: e.to_string() })?;
         if !info.is_ca {
@@ -299,11 +324,7 @@ impl CaDir {
                 reason: "it is not a CA certificate (basicConstraints CA:TRUE is missing)".into(),
             });
         }
-        // The CA key is checked through the key pair already parsed for signing, not by
-        // parsing the key a second time (as keys::load_pair would).
-        if info.public_key != key.public_key_raw() {
-            return Err(Error::KeyMismatch { key: files.key, cert: files.cert });
-        }
+        let key = cakey::load(&files, &info.public_key, unlock)?;
         let chain = match name {
             CaName::Root => Vec::new(),
             CaName::Intermediate(_) => vec![cert.clone()],
@@ -311,7 +332,7 @@ impl CaDir {
         Ok(LoadedCa {
             name: name.clone(),
             cert,
-            key: Box::new(FileKey::new(key)),
+            key,
             not_after: info.not_after,
             subject: info.subject,
             path_len: info.path_len,
@@ -323,50 +344,6 @@ impl CaDir {
 /// The first certificate of a PEM file.
 pub fn read_first_cert(path: &Path) -> Result<CertificateDer<'static>> {
     Ok(crate::input::read_certs(path)?.remove(0))
-}
-
-/// Check an intermediate's name: letters, digits, '.', '_' and '-', not starting with '.'.
-pub fn validate_intermediate_name(name: &str, flag: &'static str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && !name.starts_with('.')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::InvalidValue {
-            flag,
-            value: name.to_string(),
-            reason: "an intermediate's name is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'".into(),
-            hint: None,
-        })
-    }
-}
-
-/// A file-name stem from a SAN or CN: `*` becomes `_wildcard`, anything unsafe `_`.
-pub fn safe_file_stem(s: &str) -> String {
-    let s = s.replace('*', "_wildcard");
-    let mut out: String = s
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+') { c } else { '_' })
-        .collect();
-    if out.starts_with('.') || out.starts_with('-') {
-        out.replace_range(..1, "_");
-    }
-    if out.is_empty() { "cert".into() } else { out }
-}
-
-/// Check a user-given `--name`: a plain file-name stem.
-pub fn validate_file_stem(name: &str) -> Result<()> {
-    if name.is_empty() || name == "." || name == ".." || name.contains('/') || name.contains('\0') {
-        return Err(Error::InvalidValue {
-            flag: "--name",
-            value: name.to_string(),
-            reason: "must be a plain file name without '/'".into(),
-            hint: Some("use --out-dir for the directory".into()),
-        });
-    }
-    Ok(())
 }
 
 /// Remove the temporary files a killed `pki` left in the CA directory `dir` and in its
@@ -389,11 +366,11 @@ fn remove_stale_new_dirs(parent: &Path) {
     for e in entries.flatten() {
         let ours = e.file_name().to_string_lossy().starts_with(fsutil::NEW_DIR_PREFIX)
             && e.file_type().is_ok_and(|t| t.is_dir())
-            && (e.path().join(KEY_FILE).exists() || e.path().join(CERT_FILE).exists())
+            && [KEY_FILE, KEY_URI_FILE, CERT_FILE].iter().any(|f| e.path().join(f).exists())
             && std::fs::read_dir(e.path()).is_ok_and(|files| {
                 files.flatten().all(|f| {
                     let n = f.file_name();
-                    [CERT_FILE, KEY_FILE, ledger::FILE_NAME, ".lock"].iter().any(|k| n == *k)
+                    [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, ".lock"].iter().any(|k| n == *k)
                 })
             });
         if ours && let Ok(Some(_held)) = lock::CaLock::try_exclusive(&e.path()) {
@@ -410,29 +387,6 @@ fn name_interrupted_retirements(retired: &Path) {
         let name = e.file_name().to_string_lossy().into_owned();
         if let Some(rest) = name.strip_prefix(RETIRING_PREFIX) {
             let _ = std::fs::rename(e.path(), retired.join(format!("interrupted-{rest}")));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_stems() {
-        assert_eq!(safe_file_stem("*.example.com"), "_wildcard.example.com");
-        assert_eq!(safe_file_stem("::1"), "__1");
-        assert_eq!(safe_file_stem("alice smith/x"), "alice_smith_x");
-        assert_eq!(safe_file_stem(".hidden"), "_hidden");
-        assert_eq!(safe_file_stem("spiffe://a/b"), "spiffe___a_b");
-    }
-
-    #[test]
-    fn intermediate_names() {
-        assert!(validate_intermediate_name("web", "--name").is_ok());
-        assert!(validate_intermediate_name("web-2.prod_x", "--name").is_ok());
-        for bad in ["", "../x", ".x", "a b", "a/b"] {
-            assert!(validate_intermediate_name(bad, "--name").is_err(), "{bad}");
         }
     }
 }

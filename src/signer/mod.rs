@@ -1,9 +1,17 @@
 //! The issuing CA's private key behind one trait, so that nothing above it knows where
-//! the key lives: a key file today ([`FileKey`]), a PKCS#11 token next.
+//! the key lives: a key file ([`FileKey`]) or a PKCS#11 token ([`TokenKey`], pkcs11.rs;
+//! made in the token by keygen.rs, named by an RFC 7512 URI, uri.rs).
+
+pub mod keygen;
+mod pkcs11;
+pub mod uri;
 
 use rcgen::{KeyPair, SignatureAlgorithm};
 
 use crate::error::{Error, Result};
+
+pub use pkcs11::{TokenKey, module_for};
+pub use uri::KeyUri;
 
 /// A CA's private key: it can say what it is and sign, and nothing more.
 pub trait CaKey: Send + Sync {
