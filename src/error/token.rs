@@ -102,7 +102,8 @@ impl TokenError {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             TokenError::BadUri { .. } => {
-                "write it as 'pkcs11:token=TOKEN;object=LABEL' (RFC 7512; percent-encode ';', '?', '%' and spaces)".into()
+                "write it as 'pkcs11:token=TOKEN;object=LABEL' (RFC 7512; percent-encode ';', '?', '%' and spaces)"
+                    .into()
             }
             TokenError::PinInUri { .. } => {
                 "remove it from the URI: pass --pin-file FILE or set PKI_PKCS11_PIN (a PIN is never stored)".into()

@@ -11,8 +11,8 @@ use crate::error::{ConstraintViolation, Error, Result};
 use crate::keys::{self, KeyType};
 use crate::profile::{self, Profile, Subject};
 use crate::serial::Serial;
-use crate::store::ledger::LedgerStore;
 use crate::signer::KeyUri;
+use crate::store::ledger::LedgerStore;
 use crate::store::{CaDir, CaName, fsutil, validate_intermediate_name};
 use crate::validity::{ValidityRequest, rfc3339};
 
@@ -136,9 +136,9 @@ pub fn existing_root(ca: &CaDir, secrets: &dyn Secrets) -> Result<Option<NewCert
             path.display()
         )),
         // The passphrase given is at fault, not the CA.
-        Err(Error::Token(t)) if matches!(*t, crate::error::TokenError::PinNeeded { .. }) => warnings.push(format!(
-            "{t}, so whether the token holds the root's key was not checked"
-        )),
+        Err(Error::Token(t)) if matches!(*t, crate::error::TokenError::PinNeeded { .. }) => {
+            warnings.push(format!("{t}, so whether the token holds the root's key was not checked"))
+        }
         // The passphrase or PIN given is at fault, or the token cannot be reached: not the CA.
         Err(e @ (Error::WrongPassphrase { .. } | Error::BadPassphrase { .. } | Error::Token(_))) => return Err(e),
         Err(e) => return Err(unusable(e)),

@@ -1,5 +1,6 @@
 //! Making a CA key inside a token (`ca init --key-uri`, `ca intermediate --key-uri`): a
-//! token key pair whose private half is sensitive and never extractable, one label and a
+//! token key pair whose private half is sensitive, never extractable and signs only (no
+//! decrypt, unwrap or derive), one label and a
 //! fresh CKA_ID on both halves. A label already in the token is refused, or with `force`
 //! the objects that carry it are relabelled `LABEL.retired-TIMESTAMP`: a CA key is never
 //! destroyed.
@@ -46,7 +47,8 @@ pub fn generate(
 
     let session = &opened.session;
     let label = Attribute::Label(uri.object.clone().into_bytes());
-    let same_label = session.find_objects(std::slice::from_ref(&label)).map_err(|e| failed("finding keys", &token, e))?;
+    let same_label =
+        session.find_objects(std::slice::from_ref(&label)).map_err(|e| failed("finding keys", &token, e))?;
     let relabelled = match (same_label.is_empty(), force) {
         (true, _) => None,
         (false, false) => return Err(TokenError::LabelExists { token, label: uri.object.clone() }.into()),
@@ -77,6 +79,8 @@ pub fn generate(
         Attribute::Token(true),
         Attribute::Private(false),
         Attribute::Verify(true),
+        Attribute::Encrypt(false),
+        Attribute::Wrap(false),
         label.clone(),
         Attribute::Id(id.clone()),
     ];
@@ -99,6 +103,9 @@ pub fn generate(
         Attribute::Sensitive(true),
         Attribute::Extractable(false),
         Attribute::Sign(true),
+        Attribute::Decrypt(false),
+        Attribute::Unwrap(false),
+        Attribute::Derive(false),
         label,
         Attribute::Id(id.clone()),
     ];

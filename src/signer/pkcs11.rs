@@ -177,7 +177,8 @@ impl TokenKey {
     /// given) and the matching public key.
     pub fn open(uri: &KeyUri, unlock: &dyn Unlock) -> Result<TokenKey> {
         let opened = open_session(uri, unlock)?;
-        let mut template = vec![Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Label(uri.object.clone().into())];
+        let mut template =
+            vec![Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Label(uri.object.clone().into())];
         if let Some(id) = &uri.id {
             template.push(Attribute::Id(id.clone()));
         }
@@ -231,8 +232,7 @@ impl TokenKey {
 
 /// Whether `params` name the curve Ed25519 by its PrintableString name (PKCS#11 3.0).
 fn edwards_name(kind: Kind, params: &[u8]) -> bool {
-    kind == Kind::Ed25519
-        && der::asn1::PrintableStringRef::from_der(params).is_ok_and(|s| s.as_str() == "edwards25519")
+    kind == Kind::Ed25519 && der::asn1::PrintableStringRef::from_der(params).is_ok_and(|s| s.as_str() == "edwards25519")
 }
 
 pub(super) fn unsupported(token: &str, what: &str) -> Error {
@@ -301,7 +301,8 @@ impl CaKey for TokenKey {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         use aws_lc_rs::digest::{SHA256, SHA384, digest};
         let session = self.session.lock().unwrap_or_else(PoisonError::into_inner);
-        let sign = |m: &Mechanism, data: &[u8]| session.sign(m, self.key, data).map_err(|e| failed("signing", &self.token, e));
+        let sign =
+            |m: &Mechanism, data: &[u8]| session.sign(m, self.key, data).map_err(|e| failed("signing", &self.token, e));
         let (raw, half) = match self.kind {
             Kind::Rsa => return sign(&Mechanism::Sha256RsaPkcs, message),
             Kind::Ed25519 => return sign(&Mechanism::Eddsa(EddsaParams::new(EddsaSignatureScheme::Pure)), message),

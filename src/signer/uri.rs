@@ -70,10 +70,13 @@ impl KeyUri {
                 "pin-value" | "pin-source" => return Err(TokenError::PinInUri { attribute: name.into() }.into()),
                 "module-path" => {
                     let p = String::from_utf8(value).map_err(|_| bad("module-path is not UTF-8".into()))?;
-                    set(&mut uri.module_path, PathBuf::from(p)).map_err(|()| bad("module-path is given twice".into()))?
+                    set(&mut uri.module_path, PathBuf::from(p))
+                        .map_err(|()| bad("module-path is given twice".into()))?
                 }
                 other => {
-                    return Err(bad(format!("pki does not read the query attribute '{other}' (use module-path)")).into());
+                    return Err(
+                        bad(format!("pki does not read the query attribute '{other}' (use module-path)")).into()
+                    );
                 }
             }
         }
@@ -81,8 +84,10 @@ impl KeyUri {
             None | Some("private") => {}
             Some(t) => return Err(bad(format!("type={t}: a CA key is type=private")).into()),
         }
-        uri.token = token.filter(|t| !t.is_empty()).ok_or_else(|| bad("token= (the token's label) is missing".into()))?;
-        uri.object = object.filter(|o| !o.is_empty()).ok_or_else(|| bad("object= (the key's label) is missing".into()))?;
+        uri.token =
+            token.filter(|t| !t.is_empty()).ok_or_else(|| bad("token= (the token's label) is missing".into()))?;
+        uri.object =
+            object.filter(|o| !o.is_empty()).ok_or_else(|| bad("object= (the key's label) is missing".into()))?;
         if uri.id.as_ref().is_some_and(Vec::is_empty) {
             return Err(bad("id= is empty".into()).into());
         }

@@ -165,9 +165,7 @@ impl CaDir {
     pub fn files(&self, name: &CaName) -> CaFiles {
         match name {
             CaName::Root => self.root_files(),
-            CaName::Intermediate(n) => {
-                CaFiles::in_dir(&self.intermediate_dir(n))
-            }
+            CaName::Intermediate(n) => CaFiles::in_dir(&self.intermediate_dir(n)),
         }
     }
 

@@ -351,6 +351,8 @@ pub fn install_hint(tool: &str) -> &'static str {
         "java" | "javac" => "apt-get install default-jdk-headless",
         "chromium" => "apt-get install chromium",
         "setpriv" => "apt-get install util-linux",
+        "softhsm2-util" => "apt-get install softhsm2",
+        "pkcs11-tool" => "apt-get install opensc",
         _ => "install it (.ci/run lists every judge)",
     }
 }

@@ -490,7 +490,7 @@ pub(crate) fn pkilint(pki: &Pki, cert: &Path) -> Vec<Finding> {
 }
 
 /// No ERROR or FATAL finding in `cert` except the codes in `allowed`.
-fn assert_lint_clean(pki: &Pki, what: &str, cert: &Path, allowed: &[&str]) {
+pub(crate) fn assert_lint_clean(pki: &Pki, what: &str, cert: &Path, allowed: &[&str]) {
     let findings = pkilint(pki, cert);
     let bad: Vec<&Finding> = findings
         .iter()
@@ -614,10 +614,10 @@ fn free_port() -> u16 {
 /// An `openssl s_server -naccept 1` on 127.0.0.1, killed when dropped. Its stdin stays
 /// open (on EOF s_server would drop the connection before the client has read its reply);
 /// its output is collected for assertions.
-struct SServer {
+pub(crate) struct SServer {
     child: Child,
     stdin: Option<ChildStdin>,
-    port: u16,
+    pub(crate) port: u16,
     log: Arc<Mutex<String>>,
     readers: Vec<std::thread::JoinHandle<()>>,
 }
@@ -627,7 +627,7 @@ impl SServer {
     /// 15 s) until it says ACCEPT. A probing connect() would use up its one accept, so
     /// readiness is read from its output instead. Retries on another port if the chosen
     /// one was taken in the meantime.
-    fn start(dir: &Path, args: &[&str]) -> SServer {
+    pub(crate) fn start(dir: &Path, args: &[&str]) -> SServer {
         let mut last = String::new();
         for _ in 0..3 {
             let port = free_port();
@@ -687,7 +687,7 @@ impl SServer {
     }
 
     /// Wait (at most 20 s) for s_server to finish its one connection; return its output.
-    fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if self.child.try_wait().expect("try_wait").is_some() {
@@ -726,7 +726,7 @@ impl Drop for SServer {
 
 /// `openssl s_client -connect 127.0.0.1:PORT ARGS...`, stdin closed, bounded by
 /// `timeout 20`. Returns (exit 0, output).
-fn s_client(dir: &Path, port: u16, args: &[&str]) -> (bool, String) {
+pub(crate) fn s_client(dir: &Path, port: u16, args: &[&str]) -> (bool, String) {
     let connect = format!("127.0.0.1:{port}");
     let argv = [&["s_client", "-connect", connect.as_str()][..], args].concat();
     let out = tool_within("openssl", &argv, dir, b"", Duration::from_secs(20));
@@ -751,7 +751,7 @@ fn mtls_server_args(ca: &str) -> Vec<&str> {
 
 /// s_client arguments: ask for `name` and verify it against the root `ca`, failing on a
 /// verification error; then `extra` (a client certificate, a TLS version).
-fn client_args<'a>(ca: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+pub(crate) fn client_args<'a>(ca: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["-servername", name, "-CAfile", ca, "-verify_return_error", "-verify_hostname", name];
     args.extend_from_slice(extra);
     args
