@@ -75,6 +75,9 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l permit -d 'Permit only these names to the certificates this CA signs (comma-separated, repeatable)' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l exclude -d 'Forbid these names to the certificates this CA signs (comma-separated, repeatable)' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l key-uri -d 'Make the root\'s key in a PKCS#11 token: \'pkcs11:token=TOKEN;object=LABEL\'' -r
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -98,6 +101,9 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l exclude -d 'Forbid these names to the certificates this CA signs (comma-separated, repeatable)' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l key-uri -d 'Make the intermediate\'s key in a PKCS#11 token: \'pkcs11:token=TOKEN;object=LABEL\'' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -141,6 +147,8 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s q -l quiet -d 'Print nothing on success'
@@ -165,6 +173,8 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s q -l quiet -d 'Print nothing on success'
@@ -189,6 +199,8 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -s q -l quiet -d 'Print nothing on success'
@@ -279,6 +291,8 @@ complete -c pki -n "__fish_pki_using_subcommand sign" -l issuer -d 'Sign with th
 complete -c pki -n "__fish_pki_using_subcommand sign" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand sign" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand sign" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand sign" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand sign" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand sign" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand sign" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -302,6 +316,8 @@ complete -c pki -n "__fish_pki_using_subcommand crl" -l issuer -d 'Sign with the
 complete -c pki -n "__fish_pki_using_subcommand crl" -l days -d 'Days until nextUpdate' -r
 complete -c pki -n "__fish_pki_using_subcommand crl" -s o -l out -d 'Where to write the CRL' -r -F
 complete -c pki -n "__fish_pki_using_subcommand crl" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand crl" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand crl" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand crl" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand crl" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand crl" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -347,6 +363,8 @@ complete -c pki -n "__fish_pki_using_subcommand renew" -l key -d 'The old key, f
 complete -c pki -n "__fish_pki_using_subcommand renew" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand renew" -l name -d 'Base name of the files: NAME.pem, NAME-key.pem, NAME-chain.pem' -r
 complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand renew" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand renew" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand renew" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand renew" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand renew" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
