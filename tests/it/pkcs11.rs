@@ -313,8 +313,70 @@ fn a_pin_file_with_a_trailing_newline_works_and_the_pin_is_never_written() {
     .ok();
     hsm.pki_no_pin(&pki, &["issue", "server", "-q", "--san", "p.test", "--issuer", "i", "--pin-file", s(&pin)]).ok();
     hsm.pki_no_pin(&pki, &["crl", "-q", "--pin-file", s(&pin)]).ok();
+    let old = pki.path("p.test.pem");
+    hsm.pki_no_pin(&pki, &["renew", "-q", s(&old), "--name", "p2", "--pin-file", s(&pin)]).ok();
+    assert!(pki.path("p2.pem").is_file());
     assert_no_secret_on_disk(&pki);
     std::fs::write(&pin, "0000\n").unwrap();
     let wrong = hsm.pki_no_pin(&pki, &["crl", "-q", "--pin-file", s(&pin)]).fails(1);
     assert!(wrong.contains("CKR_PIN_INCORRECT"), "{wrong}");
+}
+
+#[test]
+fn without_a_module_pki_goes_through_p11_kit_and_records_it() {
+    let Some(hsm) = SoftHsm::new("proxy") else { return };
+    let proxy = format!("/usr/lib/{}-linux-gnu/p11-kit-proxy.so", std::env::consts::ARCH);
+    if !require_file(Path::new(&proxy), "apt-get install p11-kit-modules") {
+        return;
+    }
+    let pki = Pki::new();
+    // SoftHSM2's Debian package registers it with p11-kit, so the proxy reaches the token.
+    hsm.pki(&pki, &["ca", "init", "-q", "--key-uri", &hsm.uri("root")]).env_remove("PKI_PKCS11_MODULE").ok();
+    let uri = std::fs::read_to_string(pki.ca_dir().join("ca-key.uri")).unwrap();
+    assert!(uri.trim_end().ends_with(&format!("?module-path={proxy}")), "{uri}");
+    hsm.pki(&pki, &["issue", "server", "-q", "--san", "proxied.test"]).env_remove("PKI_PKCS11_MODULE").ok();
+    // --exist-ok checks the token root with a PIN, and says it could not without one.
+    let again = hsm.pki(&pki, &["ca", "init", "--exist-ok", "--json"]).output();
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert!(!text(&again.stderr).contains("warning"), "{}", text(&again.stderr));
+    let unchecked = hsm.pki_no_pin(&pki, &["ca", "init", "--exist-ok"]).output();
+    assert_eq!(unchecked.status.code(), Some(0), "{}", text(&unchecked.stderr));
+    assert!(
+        text(&unchecked.stderr).contains(
+            "needs its user PIN and none was given, so whether the token holds the root's key was not checked"
+        ),
+        "{}",
+        text(&unchecked.stderr)
+    );
+}
+
+#[test]
+fn a_file_ca_replaced_by_a_token_ca_is_retired_and_a_wrong_key_is_refused() {
+    let Some(hsm) = SoftHsm::new("swap") else { return };
+    if !require("openssl") {
+        return;
+    }
+    let pki = Pki::new();
+    pki.init(&[]);
+    hsm.pki(&pki, &["ca", "init", "-q", "--force", "--key-type", "ed25519", "--key-uri", &hsm.uri("root")]).ok();
+    assert!(!pki.ca_dir().join("ca-key.pem").exists());
+    let retired: Vec<PathBuf> =
+        std::fs::read_dir(pki.ca_dir().join("retired")).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(retired.len(), 1);
+    assert!(retired[0].join("ca-key.pem").is_file() && !retired[0].join("ca-key.uri").exists());
+    hsm.pki(&pki, &["issue", "server", "-q", "--san", "ed.test"]).ok();
+    let ca = pki.ca_dir().join("ca.pem");
+    assert!(openssl_ok(&pki.work(), &["verify", "-x509_strict", "-CAfile", s(&ca), "ed.test.pem"]).contains(": OK"));
+    assert!(openssl_ok(&pki.work(), &["x509", "-in", s(&ca), "-noout", "-text"]).contains("ED25519"));
+
+    // An intermediate's URI in the root's place: the token's key is not the root's.
+    hsm.pki(&pki, &["ca", "intermediate", "-q", "--name", "i", "--key-uri", &hsm.uri("i")]).ok();
+    let inter_uri = std::fs::read(pki.ca_dir().join("intermediates/i/ca-key.uri")).unwrap();
+    std::fs::write(pki.ca_dir().join("ca-key.uri"), inter_uri).unwrap();
+    let err = hsm.pki(&pki, &["crl", "-q"]).fails(1);
+    assert!(
+        err.contains("the token key 'pkcs11:token=swap;object=i;")
+            && err.contains("does not belong to the certificate"),
+        "{err}"
+    );
 }
