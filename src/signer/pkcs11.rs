@@ -109,10 +109,6 @@ fn context(path: &Path) -> Result<Pkcs11> {
     if !path.is_file() {
         return Err(fail("no such file".into()));
     }
-    // aws-lc makes its one thread-local key on first use of its RNG; some modules
-    // (SoftHSM with OpenSSL 3) use up the process's pthread keys, so that later first use
-    // would abort. Use it once before loading the module.
-    crate::keys::fill_random(&mut [0u8; 1])?;
     let ctx = Pkcs11::new(path).map_err(|e| fail(e.to_string()))?;
     match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
         Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
