@@ -71,7 +71,8 @@ docs/name-constraints.md.",
 pki ca init --cn 'Acme Dev Root' --org Acme --permit acme.test,10.0.0.0/8 --exclude prod.acme.test\n  \
 PKI_CA_PASSPHRASE=\"$CA_SECRET\" pki ca init --exist-ok\n  \
 pki --ca-dir ./ci-ca ca init --key-type rsa-4096 --path-len 1\n  \
-pki ca init --passphrase-file ca-pass.txt\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
+pki ca init --passphrase-file ca-pass.txt\n  \
+PGPASSWORD=\"$DB_SECRET\" pki ca init --ledger postgres://pki@db.internal/pki\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
 1 error (a CA exists: pass --exist-ok or --force; an unusable CA with --exist-ok; bad passphrase source; I/O)   2 usage error"
 )]
 pub struct InitArgs {
@@ -121,6 +122,16 @@ pub struct InitArgs {
     /// CA is created.
     #[arg(long, conflicts_with = "force")]
     pub exist_ok: bool,
+
+    /// Keep the ledger in PostgreSQL: postgres://USER@HOST[:PORT]/DB
+    ///
+    /// The CA directory records the URL (ledger.url) instead of a ledger.jsonl, and every
+    /// command that reads or writes the ledger uses the database; its tables are created
+    /// now if missing. Never a password in the URL: --ledger-password-file, $PGPASSWORD or
+    /// ~/.pgpass. No TLS in this build (sslmode=disable). With --force and no --ledger, the
+    /// new root keeps the directory's ledger backend. See docs/team.md.
+    #[arg(long, value_name = "URL")]
+    pub ledger: Option<String>,
 }
 
 /// `--permit` and `--exclude`, shared by `ca init` and `ca intermediate`.
@@ -268,6 +279,7 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         path_len: a.path_len,
         constraints: a.names.constraints(),
         force: a.force,
+        ledger: a.ledger.clone(),
     };
     let dir = global.ca();
     let ca_dir = dir.path().display().to_string();
@@ -275,7 +287,7 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         // The existing key is a CA key: unlocked, to check it, by the new key's sources
         // and $PKI_CA_PASSPHRASE, never by a prompt.
         let secrets = ExistingRoot(&a.new_key);
-        if let Some(root) = ca::existing_root(&dir, &secrets)? {
+        if let Some(root) = ca::existing_root(&dir, &secrets, a.ledger.as_deref())? {
             return Ok(Outcome::new(CaInitReport { root: IssuedReport::from(root), created: false, ca_dir }));
         }
     }

@@ -4,11 +4,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 mod constraint;
+mod db;
 mod ledger;
 mod net;
 pub use constraint::{ConstraintViolation, Refusal};
+pub use db::{DbError, DbErrorKind};
 pub use ledger::LedgerProblem;
 pub use net::NetError;
+use net::strip_os_error;
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
@@ -118,6 +121,8 @@ pub enum Error {
         /// What is wrong.
         problem: LedgerProblem,
     },
+    /// The ledger database (PostgreSQL) failed; names the server.
+    Db(Box<DbError>),
     /// An input file that is not usable (empty, malformed, unrecognised).
     BadInput {
         /// The file, as the user named it (`-` for stdin).
@@ -287,6 +292,7 @@ impl Error {
             Error::Ledger { .. } => Some(
                 "the ledger is damaged; restore it from a backup, or move it aside to start a new one".into(),
             ),
+            Error::Db(e) => Some(e.hint()),
             Error::BadInput { .. } => Some(
                 "pki reads PEM (CERTIFICATE, PRIVATE KEY, CERTIFICATE REQUEST, X509 CRL, PUBLIC KEY, ...) or one DER object"
                     .into(),
@@ -368,6 +374,7 @@ impl fmt::Display for Error {
             Error::Ledger { path, problem } => {
                 write!(f, "cannot use ledger '{}': {problem}", path.display())
             }
+            Error::Db(e) => write!(f, "{e}"),
             Error::BadInput { path, reason } => {
                 write!(f, "cannot read '{}': {reason}", path.display())
             }
@@ -428,18 +435,4 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
-}
-
-/// "Read-only file system (os error 30)" -> "read-only file system".
-fn strip_os_error(s: &str) -> String {
-    let base = match s.find(" (os error") {
-        Some(i) => &s[..i],
-        None => s,
-    };
-    let mut out = base.to_string();
-    if let Some(first) = out.get(..1) {
-        let lower = first.to_lowercase();
-        out.replace_range(..1, &lower);
-    }
-    out
 }

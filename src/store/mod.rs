@@ -6,6 +6,7 @@
 //!   ca.pem                    the root certificate
 //!   ca-key.pem                its key (0600, maybe encrypted)
 //!   ledger.jsonl              every issued certificate (append-only, see ledger/file.rs)
+//!   ledger.url                or: the PostgreSQL ledger's URL (ledger/postgres.rs)
 //!   .lock                     flock target for writers
 //!   intermediates/NAME/ca.pem, ca-key.pem
 //! ```
@@ -13,6 +14,9 @@
 pub mod fsutil;
 pub mod ledger;
 pub mod lock;
+mod names;
+
+pub use names::{safe_file_stem, validate_file_stem, validate_intermediate_name};
 
 use std::path::{Path, PathBuf};
 
@@ -35,11 +39,15 @@ const CRL_FILE: &str = "crl.pem";
 const RETIRED: &str = "retired";
 /// The prefix of a retired CA's directory while it is being built.
 const RETIRING_PREFIX: &str = ".pki-retiring-";
+/// The PostgreSQL ledger's URL, one line, in place of `ledger.jsonl`.
+pub const LEDGER_URL_FILE: &str = "ledger.url";
 
 /// A CA directory (which may not exist yet). The only code that knows its layout.
 #[derive(Clone, Debug)]
 pub struct CaDir {
     dir: PathBuf,
+    /// Where a PostgreSQL ledger's password comes from.
+    ledger_password: Option<std::sync::Arc<dyn ledger::PasswordSource>>,
 }
 
 /// Which CA of the directory: the root, or a named intermediate.
@@ -107,7 +115,13 @@ pub struct LoadedCa {
 impl CaDir {
     /// A CA directory at `dir`.
     pub fn new(dir: impl Into<PathBuf>) -> CaDir {
-        CaDir { dir: dir.into() }
+        CaDir { dir: dir.into(), ledger_password: None }
+    }
+
+    /// The same directory, with where a PostgreSQL ledger's password comes from.
+    pub fn with_ledger_password(mut self, source: std::sync::Arc<dyn ledger::PasswordSource>) -> CaDir {
+        self.ledger_password = Some(source);
+        self
     }
 
     /// The directory.
@@ -169,14 +183,20 @@ impl CaDir {
 
     /// Create the CA directory, which does not exist or is empty, with a new root's key
     /// and certificate and an empty ledger, all at once (see [`fsutil::publish_new_dir`]).
-    pub fn create_fresh(&self, key_pem: &str, cert_pem: &str) -> Result<()> {
+    /// With `ledger_url`, the directory records it (`ledger.url`) instead of a ledger file.
+    pub fn create_fresh(&self, key_pem: &str, cert_pem: &str, ledger_url: Option<&str>) -> Result<()> {
         remove_stale_new_dirs(fsutil::parent_dir(&self.dir));
+        let url_line = ledger_url.map(|u| format!("{u}\n"));
+        let ledger_file = match &url_line {
+            Some(line) => (LEDGER_URL_FILE, line.as_bytes(), fsutil::PUBLIC_MODE),
+            None => (ledger::FILE_NAME, ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE),
+        };
         fsutil::publish_new_dir(
             &self.dir,
             &[
                 (KEY_FILE, key_pem.as_bytes(), fsutil::SECRET_MODE),
                 (CERT_FILE, cert_pem.as_bytes(), fsutil::PUBLIC_MODE),
-                (ledger::FILE_NAME, ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE),
+                ledger_file,
             ],
             lock::CaLock::exclusive,
         )
@@ -192,7 +212,19 @@ impl CaDir {
     /// `ca.pem` is removed first and put back last, so it is always absent or matches
     /// `ca-key.pem`. A copy interrupted before its rename is named `TIMESTAMP-interrupted`
     /// by the next replacement.
-    pub fn replace_root(&self, key_pem: &str, cert_pem: &str, now: OffsetDateTime) -> Result<PathBuf> {
+    /// The new root's ledger: `ledger_url` when given, else the one the directory has (a
+    /// PostgreSQL ledger goes on in the same database, under the new root's fingerprint).
+    pub fn replace_root(
+        &self,
+        key_pem: &str,
+        cert_pem: &str,
+        ledger_url: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<PathBuf> {
+        let ledger_url = match ledger_url {
+            Some(u) => Some(u.to_string()),
+            None => self.ledger_url()?,
+        };
         let retired = self.dir.join(RETIRED);
         fsutil::create_private_dir(&retired)?;
         name_interrupted_retirements(&retired);
@@ -208,11 +240,14 @@ impl CaDir {
         }
         // Staged first: a failure here changes nothing.
         let key = fsutil::stage(&self.key_path(), key_pem.as_bytes(), fsutil::SECRET_MODE)?;
-        let ledger = fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?;
+        let ledger = match &ledger_url {
+            Some(u) => fsutil::stage(&self.dir.join(LEDGER_URL_FILE), format!("{u}\n").as_bytes(), fsutil::PUBLIC_MODE)?,
+            None => fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?,
+        };
         let cert = fsutil::stage(&self.cert_path(), cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
 
         let tmp = fsutil::private_temp_dir(&retired, RETIRING_PREFIX)?;
-        for name in [CERT_FILE, KEY_FILE, ledger::FILE_NAME, CRL_FILE] {
+        for name in [CERT_FILE, KEY_FILE, ledger::FILE_NAME, LEDGER_URL_FILE, CRL_FILE] {
             let from = self.dir.join(name);
             if from.exists() {
                 fsutil::link_or_copy(&from, &tmp.path().join(name))?;
@@ -232,14 +267,41 @@ impl CaDir {
         fsutil::remove_file_synced(&self.cert_path())?;
         key.commit(true)?;
         ledger.commit(true)?;
+        // The other kind of ledger, if the directory had it, stays in the retired copy only.
+        let other = if ledger_url.is_some() { ledger::FILE_NAME } else { LEDGER_URL_FILE };
+        fsutil::remove_file_synced(&self.dir.join(other))?;
         fsutil::remove_file_synced(&self.crl_path(&CaName::Root))?;
         cert.commit(true)?;
         Ok(dest)
     }
 
-    /// The CA's ledger (`ledger.jsonl`), read and written through [`ledger::LedgerStore`].
-    pub fn ledger(&self) -> impl ledger::LedgerStore + use<> {
-        ledger::FileLedger::new(&self.dir)
+    /// The CA's ledger, read and written through [`ledger::LedgerStore`]: PostgreSQL
+    /// when the directory records a URL (`ledger.url`), else the file `ledger.jsonl`.
+    pub fn ledger(&self) -> Result<Box<dyn ledger::LedgerStore>> {
+        let Some(url) = self.ledger_url()? else { return Ok(Box::new(ledger::FileLedger::new(&self.dir))) };
+        let target = ledger::PgTarget::parse(&url)?;
+        self.require_root()?;
+        let root = read_first_cert(&self.cert_path())?;
+        let ca = crate::certinfo::sha256_hex(&root);
+        Ok(Box::new(ledger::PgLedger::new(&self.dir, target, ca, self.ledger_password.clone())))
+    }
+
+    /// The PostgreSQL ledger URL the directory records, if any.
+    pub fn ledger_url(&self) -> Result<Option<String>> {
+        let path = self.dir.join(LEDGER_URL_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text.lines().next().unwrap_or_default().trim().to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, "read", e)),
+        }
+    }
+
+    /// The PostgreSQL ledger at `url` for the root `root_der` (which may not be in place
+    /// yet: `ca init --ledger` creates the schema before it publishes the CA).
+    pub fn pg_ledger(&self, url: &str, root_der: &[u8]) -> Result<ledger::PgLedger> {
+        let target = ledger::PgTarget::parse(url)?;
+        let ca = crate::certinfo::sha256_hex(root_der);
+        Ok(ledger::PgLedger::new(&self.dir, target, ca, self.ledger_password.clone()))
     }
 
     /// Take the CA directory's writer lock (creating the directory if needed). Ledger
@@ -262,7 +324,7 @@ impl CaDir {
     /// ledger, intermediates, the CRL): `ca init` adds to such a directory, and refuses
     /// any other non-empty one (`--ca-dir /tmp` must not become a CA, nor lose its mode).
     pub fn holds_ca_files(&self) -> bool {
-        [CERT_FILE, KEY_FILE, ledger::FILE_NAME, INTERMEDIATES, CRL_FILE]
+        [CERT_FILE, KEY_FILE, ledger::FILE_NAME, LEDGER_URL_FILE, INTERMEDIATES, CRL_FILE]
             .iter()
             .any(|name| std::fs::symlink_metadata(self.dir.join(name)).is_ok())
     }
@@ -325,50 +387,6 @@ pub fn read_first_cert(path: &Path) -> Result<CertificateDer<'static>> {
     Ok(crate::input::read_certs(path)?.remove(0))
 }
 
-/// Check an intermediate's name: letters, digits, '.', '_' and '-', not starting with '.'.
-pub fn validate_intermediate_name(name: &str, flag: &'static str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && !name.starts_with('.')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::InvalidValue {
-            flag,
-            value: name.to_string(),
-            reason: "an intermediate's name is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'".into(),
-            hint: None,
-        })
-    }
-}
-
-/// A file-name stem from a SAN or CN: `*` becomes `_wildcard`, anything unsafe `_`.
-pub fn safe_file_stem(s: &str) -> String {
-    let s = s.replace('*', "_wildcard");
-    let mut out: String = s
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+') { c } else { '_' })
-        .collect();
-    if out.starts_with('.') || out.starts_with('-') {
-        out.replace_range(..1, "_");
-    }
-    if out.is_empty() { "cert".into() } else { out }
-}
-
-/// Check a user-given `--name`: a plain file-name stem.
-pub fn validate_file_stem(name: &str) -> Result<()> {
-    if name.is_empty() || name == "." || name == ".." || name.contains('/') || name.contains('\0') {
-        return Err(Error::InvalidValue {
-            flag: "--name",
-            value: name.to_string(),
-            reason: "must be a plain file name without '/'".into(),
-            hint: Some("use --out-dir for the directory".into()),
-        });
-    }
-    Ok(())
-}
-
 /// Remove the temporary files a killed `pki` left in the CA directory `dir` and in its
 /// intermediates' directories. Only for a caller that holds the CA lock: then no other
 /// writer is alive to be using them.
@@ -393,7 +411,7 @@ fn remove_stale_new_dirs(parent: &Path) {
             && std::fs::read_dir(e.path()).is_ok_and(|files| {
                 files.flatten().all(|f| {
                     let n = f.file_name();
-                    [CERT_FILE, KEY_FILE, ledger::FILE_NAME, ".lock"].iter().any(|k| n == *k)
+                    [CERT_FILE, KEY_FILE, ledger::FILE_NAME, LEDGER_URL_FILE, ".lock"].iter().any(|k| n == *k)
                 })
             });
         if ours && let Ok(Some(_held)) = lock::CaLock::try_exclusive(&e.path()) {
@@ -410,29 +428,6 @@ fn name_interrupted_retirements(retired: &Path) {
         let name = e.file_name().to_string_lossy().into_owned();
         if let Some(rest) = name.strip_prefix(RETIRING_PREFIX) {
             let _ = std::fs::rename(e.path(), retired.join(format!("interrupted-{rest}")));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_stems() {
-        assert_eq!(safe_file_stem("*.example.com"), "_wildcard.example.com");
-        assert_eq!(safe_file_stem("::1"), "__1");
-        assert_eq!(safe_file_stem("alice smith/x"), "alice_smith_x");
-        assert_eq!(safe_file_stem(".hidden"), "_hidden");
-        assert_eq!(safe_file_stem("spiffe://a/b"), "spiffe___a_b");
-    }
-
-    #[test]
-    fn intermediate_names() {
-        assert!(validate_intermediate_name("web", "--name").is_ok());
-        assert!(validate_intermediate_name("web-2.prod_x", "--name").is_ok());
-        for bad in ["", "../x", ".x", "a b", "a/b"] {
-            assert!(validate_intermediate_name(bad, "--name").is_err(), "{bad}");
         }
     }
 }
