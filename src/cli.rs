@@ -10,8 +10,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueHint};
 use time::OffsetDateTime;
 
 use crate::commands::{
-    Global, bundle, ca, completions, csr, export, fixtures, inspect, issue, ledger, list, probe, renew, revoke, serve, trust,
-    verify,
+    Global, bundle, ca, completions, csr, export, fixtures, inspect, issue, ledger, list, probe, renew, revoke, serve,
+    trust, verify,
 };
 use crate::error::{Error, Result};
 use crate::render::Outcome;

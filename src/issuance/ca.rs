@@ -84,7 +84,11 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
             let k = fsutil::stage(&files.key, key_pem.as_bytes(), fsutil::SECRET_MODE)?;
             let c = fsutil::stage(&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
             let url = match &plan.ledger {
-                Some(u) => Some(fsutil::stage(&ca.path().join(crate::store::LEDGER_URL_FILE), format!("{u}\n").as_bytes(), fsutil::PUBLIC_MODE)?),
+                Some(u) => Some(fsutil::stage(
+                    &ca.path().join(crate::store::LEDGER_URL_FILE),
+                    format!("{u}\n").as_bytes(),
+                    fsutil::PUBLIC_MODE,
+                )?),
                 None => None,
             };
             k.commit(false)?;

@@ -241,7 +241,9 @@ impl CaDir {
         // Staged first: a failure here changes nothing.
         let key = fsutil::stage(&self.key_path(), key_pem.as_bytes(), fsutil::SECRET_MODE)?;
         let ledger = match &ledger_url {
-            Some(u) => fsutil::stage(&self.dir.join(LEDGER_URL_FILE), format!("{u}\n").as_bytes(), fsutil::PUBLIC_MODE)?,
+            Some(u) => {
+                fsutil::stage(&self.dir.join(LEDGER_URL_FILE), format!("{u}\n").as_bytes(), fsutil::PUBLIC_MODE)?
+            }
             None => fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?,
         };
         let cert = fsutil::stage(&self.cert_path(), cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;

@@ -351,6 +351,7 @@ pub fn install_hint(tool: &str) -> &'static str {
         "java" | "javac" => "apt-get install default-jdk-headless",
         "chromium" => "apt-get install chromium",
         "setpriv" => "apt-get install util-linux",
+        "initdb" | "pg_ctl" => "apt-get install postgresql (its bin directory, /usr/lib/postgresql/15/bin, on PATH)",
         _ => "install it (.ci/run lists every judge)",
     }
 }

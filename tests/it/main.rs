@@ -22,6 +22,7 @@ mod lifecycle;
 mod limbo;
 mod name_constraints;
 mod net_limits;
+mod postgres;
 mod recipes;
 mod red_team;
 mod secrets;

@@ -28,9 +28,9 @@ use crate::profile::Profile;
 
 pub use crate::error::LedgerProblem;
 pub use file::FileLedger;
+pub(crate) use file::{FILE_NAME, HEADER};
 pub use pgurl::pgpass_lookup;
 pub use postgres::{PasswordSource, PgLedger, PgTarget};
-pub(crate) use file::{FILE_NAME, HEADER};
 
 /// Where a CA's ledger lives, and how to read it and write to it.
 pub trait LedgerStore {

@@ -61,9 +61,12 @@ impl PgTarget {
         if config.get_password().is_some() {
             return Err(db_error(authority, DbErrorKind::PasswordInUrl));
         }
-        let user = config.get_user().filter(|u| !u.is_empty()).ok_or_else(|| bad("no user (postgres://USER@HOST/DB)"))?;
-        let dbname =
-            config.get_dbname().filter(|d| !d.is_empty()).ok_or_else(|| bad("no database (postgres://USER@HOST/DB)"))?;
+        let user =
+            config.get_user().filter(|u| !u.is_empty()).ok_or_else(|| bad("no user (postgres://USER@HOST/DB)"))?;
+        let dbname = config
+            .get_dbname()
+            .filter(|d| !d.is_empty())
+            .ok_or_else(|| bad("no database (postgres://USER@HOST/DB)"))?;
         let host = match config.get_hosts() {
             [postgres::config::Host::Tcp(h)] => h.clone(),
             [postgres::config::Host::Unix(p)] => p.display().to_string(),
@@ -82,7 +85,11 @@ impl PgTarget {
 
     /// `HOST:PORT`, as messages name the server.
     pub fn server(&self) -> String {
-        if self.host.contains(':') { format!("[{}]:{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 
     /// A [`DbError`] about this server.
@@ -113,7 +120,11 @@ pub fn pgpass_lookup(text: &str, host: &str, port: u16, dbname: &str, user: &str
             continue;
         }
         let matches = |f: &str, v: &str| f == "*" || f == v;
-        if matches(&fields[0], host) && matches(&fields[1], &port) && matches(&fields[2], dbname) && matches(&fields[3], user) {
+        if matches(&fields[0], host)
+            && matches(&fields[1], &port)
+            && matches(&fields[2], dbname)
+            && matches(&fields[3], user)
+        {
             return Some(fields[4].clone());
         }
     }
@@ -161,7 +172,10 @@ mod tests {
     #[test]
     fn urls() {
         let t = PgTarget::parse("postgres://pki@db.example:6543/ledger").unwrap();
-        assert_eq!((t.host.as_str(), t.port, t.dbname.as_str(), t.user.as_str()), ("db.example", 6543, "ledger", "pki"));
+        assert_eq!(
+            (t.host.as_str(), t.port, t.dbname.as_str(), t.user.as_str()),
+            ("db.example", 6543, "ledger", "pki")
+        );
         assert_eq!(t.server(), "db.example:6543");
         let t = PgTarget::parse("postgresql://pki@127.0.0.1/ledger?sslmode=disable&connect_timeout=3").unwrap();
         assert_eq!((t.port, t.server()), (5432, "127.0.0.1:5432".to_string()));

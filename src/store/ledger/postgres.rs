@@ -136,7 +136,7 @@ impl PgLedger {
                 config.password(pw.as_bytes());
                 source.clone()
             }
-            None => "nowhere: none was given".to_string(),
+            None => "no source: no --ledger-password-file, PGPASSWORD or ~/.pgpass entry".to_string(),
         };
         config
             .connect_timeout(CONNECT_LIMIT)
@@ -244,8 +244,8 @@ impl PgLedger {
         for (seq, text) in lines {
             let line = usize::try_from(seq).unwrap_or(usize::MAX);
             let bad = |problem| Error::Ledger { path: location.clone(), problem };
-            let event: Event = serde_json::from_str(&text)
-                .map_err(|source| bad(super::LedgerProblem::BadLine { line, source }))?;
+            let event: Event =
+                serde_json::from_str(&text).map_err(|source| bad(super::LedgerProblem::BadLine { line, source }))?;
             ledger.apply(event, line).map_err(bad)?;
         }
         Ok(ledger)
