@@ -31,16 +31,21 @@ pub struct LedgerArgs {
     pub command: LedgerCommand,
 }
 
+/// The one-line description of `ExportArgs`.
+pub const EXPORT_ABOUT: &str = "Write the ledger as JSON Lines, in ledger.jsonl's own format";
+
 /// `pki ledger` subcommands.
+#[allow(missing_docs)] // about here
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
-    /// Write the ledger as JSON Lines, in ledger.jsonl's own format
+    #[command(about = EXPORT_ABOUT)]
     Export(ExportArgs),
 }
 
 /// `pki ledger export`.
 #[derive(Debug, Args)]
 #[command(
+    about = EXPORT_ABOUT,
     long_about = "Write the ledger as JSON Lines in the file ledger's own format: the header line \
 {\"pki_ledger\":2}, then one event per line (\"event\": \"issued\", \"revoked\", \"superseded\" or \
 \"crl-number\"), oldest first, byte for byte as ledger.jsonl holds them. From a PostgreSQL \
