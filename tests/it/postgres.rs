@@ -189,6 +189,17 @@ fn issue_list_revoke_crl_export_through_the_database() {
         let bytes = std::fs::read(&e).unwrap();
         assert!(!String::from_utf8_lossy(&bytes).contains(&pg.password), "{}", e.display());
     }
+    // The database itself refuses a serial recorded twice for an issuer, and a CRL number.
+    let mut config: postgres::Config = pg.url.parse().unwrap();
+    let mut db = config.password(&pg.password).connect(postgres::NoTls).unwrap();
+    for kind in ["issued", "crl-number"] {
+        let copy = format!(
+            "INSERT INTO pki_ledger (ca, kind, issuer, serial, crl_number, event) \
+             SELECT ca, kind, issuer, serial, crl_number, event FROM pki_ledger WHERE kind = '{kind}' LIMIT 1"
+        );
+        let e = db.batch_execute(&copy).expect_err(kind);
+        assert_eq!(e.code(), Some(&postgres::error::SqlState::UNIQUE_VIOLATION), "{kind}: {e}");
+    }
     // Idempotent re-init; a different URL is refused.
     pg.pki(&pki, &["ca", "init", "-q", "--exist-ok", "--ledger", &pg.url]).ok();
     let other = format!("{}x", pg.url);
