@@ -36,8 +36,17 @@ struct Cluster {
 impl Postgres {
     /// A fresh database, or None when the tools are missing and that is allowed.
     pub(crate) fn new() -> Option<Postgres> {
+        Postgres::start_with(true)
+    }
+
+    /// A fresh database on a cluster of the test's own (to stop and start it).
+    pub(crate) fn own() -> Option<Postgres> {
+        Postgres::start_with(false)
+    }
+
+    fn start_with(shared: bool) -> Option<Postgres> {
         let db = format!("pki_test_{}_{}", std::process::id(), rand_suffix());
-        if let Ok(admin) = std::env::var("PKI_TEST_POSTGRES_URL") {
+        if shared && let Ok(admin) = std::env::var("PKI_TEST_POSTGRES_URL") {
             let password = std::env::var("PKI_TEST_POSTGRES_PASSWORD")
                 .or_else(|_| std::env::var("PGPASSWORD"))
                 .unwrap_or_default();
@@ -285,10 +294,7 @@ fn concurrent_writers_lose_nothing_and_reuse_no_serial() {
 
 #[test]
 fn database_stopped_mid_run_loses_nothing_reported() {
-    let Some(pg) = Postgres::new() else { return };
-    if !pg.own_cluster() {
-        return; // A shared server is not ours to stop; the own-cluster run covers this.
-    }
+    let Some(pg) = Postgres::own() else { return };
     let pki = Pki::new();
     ca_init(&pki, &pg);
     let mut results = Vec::new();
