@@ -52,6 +52,9 @@ _pki() {
             pki,issue)
                 cmd="pki__subcmd__issue"
                 ;;
+            pki,ledger)
+                cmd="pki__subcmd__ledger"
+                ;;
             pki,list)
                 cmd="pki__subcmd__list"
                 ;;
@@ -151,6 +154,9 @@ _pki() {
             pki__subcmd__help,issue)
                 cmd="pki__subcmd__help__subcmd__issue"
                 ;;
+            pki__subcmd__help,ledger)
+                cmd="pki__subcmd__help__subcmd__ledger"
+                ;;
             pki__subcmd__help,list)
                 cmd="pki__subcmd__help__subcmd__list"
                 ;;
@@ -202,6 +208,18 @@ _pki() {
             pki__subcmd__issue__subcmd__help,server)
                 cmd="pki__subcmd__issue__subcmd__help__subcmd__server"
                 ;;
+            pki__subcmd__ledger,export)
+                cmd="pki__subcmd__ledger__subcmd__export"
+                ;;
+            pki__subcmd__ledger,help)
+                cmd="pki__subcmd__ledger__subcmd__help"
+                ;;
+            pki__subcmd__ledger__subcmd__help,export)
+                cmd="pki__subcmd__ledger__subcmd__help__subcmd__export"
+                ;;
+            pki__subcmd__ledger__subcmd__help,help)
+                cmd="pki__subcmd__ledger__subcmd__help__subcmd__help"
+                ;;
             pki__subcmd__trust,env)
                 cmd="pki__subcmd__trust__subcmd__env"
                 ;;
@@ -239,7 +257,7 @@ _pki() {
 
     case "${cmd}" in
         pki)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,6 +270,21 @@ _pki() {
                     fi
                     return 0
                     ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -260,7 +293,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__bundle)
-            opts="-q -o -h -V --ca-dir --json --quiet --no-color --include-root --out --force --help --version"
+            opts="-q -o -h -V --ca-dir --json --quiet --no-color --ledger-password-file --include-root --out --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,6 +303,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -311,7 +359,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version init intermediate path help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version init intermediate path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,6 +369,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -402,7 +465,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca__subcmd__init)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --org --key-type --days --path-len --permit --exclude --encrypt-key --passphrase-file --key-uri --pin-file --pkcs11-module --force --exist-ok --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --cn --org --key-type --days --path-len --permit --exclude --encrypt-key --passphrase-file --key-uri --pin-file --pkcs11-module --force --exist-ok --ledger --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,6 +475,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -492,6 +570,10 @@ _pki() {
                     fi
                     return 0
                     ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -500,7 +582,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca__subcmd__intermediate)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --name --cn --key-type --days --path-len --permit --exclude --encrypt-key --passphrase-file --ca-passphrase-file --pin-file --pkcs11-module --key-uri --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --name --cn --key-type --days --path-len --permit --exclude --encrypt-key --passphrase-file --ca-passphrase-file --pin-file --pkcs11-module --key-uri --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +592,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -613,7 +710,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__ca__subcmd__path)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,6 +723,21 @@ _pki() {
                     fi
                     return 0
                     ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -634,7 +746,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__check__subcmd__renewal)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --within --at --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --within --at --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,6 +756,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -663,7 +790,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__completions)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version bash elvish fish powershell zsh"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -676,6 +803,21 @@ _pki() {
                     fi
                     return 0
                     ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -684,7 +826,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__convert)
-            opts="-q -o -h -V --ca-dir --json --quiet --no-color --to --out --force --help --version"
+            opts="-q -o -h -V --ca-dir --json --quiet --no-color --ledger-password-file --to --out --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,6 +836,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -739,7 +896,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__crl)
-            opts="-q -o -h -V --ca-dir --json --quiet --no-color --issuer --days --out --ca-passphrase-file --pin-file --pkcs11-module --help --version"
+            opts="-q -o -h -V --ca-dir --json --quiet --no-color --ledger-password-file --issuer --days --out --ca-passphrase-file --pin-file --pkcs11-module --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +906,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -843,7 +1015,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__csr)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --san --key-type --key --out-dir --name --encrypt-key --passphrase-file --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --cn --san --key-type --key --out-dir --name --encrypt-key --passphrase-file --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -853,6 +1025,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -917,7 +1104,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__export)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version p12 help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version p12 help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,6 +1114,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -980,7 +1182,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__export__subcmd__p12)
-            opts="-q -o -h -V --ca-dir --json --quiet --no-color --cert --key --chain --out --passphrase-file --legacy --name --force --help --version"
+            opts="-q -o -h -V --ca-dir --json --quiet --no-color --ledger-password-file --cert --key --chain --out --passphrase-file --legacy --name --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -990,6 +1192,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1095,7 +1312,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__fixtures)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --host --key-type --force --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --host --key-type --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1105,6 +1322,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1124,7 +1356,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__help)
-            opts="ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help"
+            opts="ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1305,6 +1537,20 @@ _pki() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pki__subcmd__help__subcmd__ledger)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pki__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1432,7 +1678,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__inspect)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --at --passphrase-file --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --at --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1442,6 +1688,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1472,7 +1733,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version server client peer help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version server client peer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,6 +1746,21 @@ _pki() {
                     fi
                     return 0
                     ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1493,7 +1769,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__client)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --cn --san --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --encrypt-key --passphrase-file --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --cn --san --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --encrypt-key --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1503,6 +1779,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1683,7 +1974,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__peer)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --encrypt-key --passphrase-file --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --encrypt-key --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1693,6 +1984,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1803,7 +2109,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__server)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --encrypt-key --passphrase-file --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --san --cn --key-type --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --encrypt-key --passphrase-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1813,6 +2119,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1922,8 +2243,8 @@ _pki() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pki__subcmd__list)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --status --expiring --help --version"
+        pki__subcmd__ledger)
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1933,6 +2254,165 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__ledger__subcmd__export)
+            opts="-o -q -h -V --out --force --ca-dir --json --quiet --no-color --ledger-password-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -o)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__ledger__subcmd__help)
+            opts="export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__ledger__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__ledger__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__list)
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --status --expiring --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1952,7 +2432,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__man)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --out-dir --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --out-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1962,6 +2442,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1980,7 +2475,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__probe)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --servername --ca --cert --key --timeout --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --servername --ca --cert --key --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,6 +2485,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -2054,7 +2564,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__renew)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --days --reuse-key --key --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --days --reuse-key --key --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2064,6 +2574,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -2150,7 +2675,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__revoke)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --reason --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --reason --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2160,6 +2685,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -2175,7 +2715,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__serve)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --cert --key --chain --listen --client-ca --require-client-cert --watch --once --fixtures --listen-ip --port --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --cert --key --chain --listen --client-ca --require-client-cert --watch --once --fixtures --listen-ip --port --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2185,6 +2725,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -2275,7 +2830,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__sign)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --profile --san --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --profile --san --days --not-before --not-after --issuer --out-dir --name --force --ca-passphrase-file --pin-file --pkcs11-module --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2285,6 +2840,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -2376,7 +2946,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__trust)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version install uninstall status env help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version install uninstall status env help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2389,6 +2959,21 @@ _pki() {
                     fi
                     return 0
                     ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2397,7 +2982,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__trust__subcmd__env)
-            opts="-q -h -V --shell --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --shell --ca-dir --json --quiet --no-color --ledger-password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2411,6 +2996,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -2506,7 +3106,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__trust__subcmd__install)
-            opts="-q -h -V --store --nss-db --dry-run --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --store --nss-db --dry-run --ca-dir --json --quiet --no-color --ledger-password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2527,6 +3127,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -2538,7 +3153,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__trust__subcmd__status)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2551,6 +3166,21 @@ _pki() {
                     fi
                     return 0
                     ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2559,7 +3189,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__trust__subcmd__uninstall)
-            opts="-q -h -V --store --nss-db --dry-run --ca-dir --json --quiet --no-color --help --version"
+            opts="-q -h -V --store --nss-db --dry-run --ca-dir --json --quiet --no-color --ledger-password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2583,6 +3213,21 @@ _pki() {
                     fi
                     return 0
                     ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2591,7 +3236,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__verify)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --ca --untrusted --host --ip --purpose --at --key --crl --profile --help --version"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --ledger-password-file --ca --untrusted --host --ip --purpose --at --key --crl --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2601,6 +3246,21 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ledger-password-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pki_global_optspecs
-    string join \n ca-dir= json q/quiet no-color h/help V/version
+    string join \n ca-dir= json q/quiet no-color ledger-password-file= h/help V/version
 end
 
 function __fish_pki_needs_command
@@ -25,6 +25,7 @@ function __fish_pki_using_subcommand
 end
 
 complete -c pki -n "__fish_pki_needs_command" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_needs_command" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_needs_command" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_needs_command" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -33,6 +34,7 @@ complete -c pki -n "__fish_pki_needs_command" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_needs_command" -f -a "ca" -d 'Create and manage the certificate authority'
 complete -c pki -n "__fish_pki_needs_command" -f -a "issue" -d 'Issue a TLS server, client or peer certificate'
 complete -c pki -n "__fish_pki_needs_command" -f -a "list" -d 'List the certificates this CA issued'
+complete -c pki -n "__fish_pki_needs_command" -f -a "ledger" -d 'Read the CA\'s ledger, whichever its backend'
 complete -c pki -n "__fish_pki_needs_command" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
 complete -c pki -n "__fish_pki_needs_command" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
 complete -c pki -n "__fish_pki_needs_command" -f -a "bundle" -d 'Order and complete a certificate chain'
@@ -52,6 +54,7 @@ complete -c pki -n "__fish_pki_needs_command" -f -a "completions" -d 'Print a sh
 complete -c pki -n "__fish_pki_needs_command" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
 complete -c pki -n "__fish_pki_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -62,6 +65,7 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcomma
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -f -a "path" -d 'Print the CA directory and the root certificate\'s path'
 complete -c pki -n "__fish_pki_using_subcommand ca; and not __fish_seen_subcommand_from init intermediate path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l cn -d 'The root\'s common name' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l org -d 'The root\'s organisation name (O=)' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -78,6 +82,7 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l key-uri -d 'Make the root\'s key in a PKCS#11 token: \'pkcs11:token=TOKEN;object=LABEL\'' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l ledger -d 'Keep the ledger in PostgreSQL: postgres://USER@HOST[:PORT]/DB' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -87,6 +92,7 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l name -d 'The intermediate\'s name: its directory under intermediates/ and its --issuer name' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l cn -d 'The intermediate\'s common name' -r
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -112,6 +118,7 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from intermediate" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from path" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -122,6 +129,7 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the CA directory and the root certificate\'s path'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -132,6 +140,7 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subco
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l san -d 'Subject alternative names: the names and addresses clients connect to' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l cn -d 'The subject common name (default: the first SAN)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -158,6 +167,7 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l cn -d 'The subject common name: who the client is' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l san -d 'Subject alternative names (optional for clients)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -184,6 +194,7 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from client" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l san -d 'Subject alternative names: the names and addresses clients connect to' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l cn -d 'The subject common name (default: the first SAN)' -r
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l key-type -d 'The key type' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -214,6 +225,7 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand list" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand list" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand list" -l status -d 'Only certificates with this status (repeatable)' -r -f -a "valid\t'Within its validity period, not revoked, not superseded'
 expired\t'Past its notAfter'
 revoked\t'Revoked'
@@ -224,7 +236,28 @@ complete -c pki -n "__fish_pki_using_subcommand list" -s q -l quiet -d 'Print no
 complete -c pki -n "__fish_pki_using_subcommand list" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand list" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -f -a "export" -d 'Write the ledger as JSON Lines, in ledger.jsonl\'s own format'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and not __fish_seen_subcommand_from export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -s o -l out -d 'Write to FILE (atomically: a whole file or none) instead of standard output' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -l force -d 'Replace FILE if it exists'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the ledger as JSON Lines, in ledger.jsonl\'s own format'
+complete -c pki -n "__fish_pki_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand inspect" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l at -d 'Judge validity at TIME instead of now (RFC 3339 or a date)' -r
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l passphrase-file -d 'Read the passphrase of PKCS#12 files from FILE (else $PKI_PASSPHRASE)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
@@ -233,6 +266,7 @@ complete -c pki -n "__fish_pki_using_subcommand inspect" -l no-color -d 'Never u
 complete -c pki -n "__fish_pki_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand verify" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand verify" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand verify" -l ca -d 'Trust anchors (repeatable; default: the CA directory\'s root)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand verify" -l untrusted -d 'Untrusted intermediates to build the chain with (repeatable)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand verify" -l host -d 'The host name the certificate must be valid for (DNS SANs, wildcards allowed)' -r
@@ -251,6 +285,7 @@ complete -c pki -n "__fish_pki_using_subcommand verify" -l no-color -d 'Never us
 complete -c pki -n "__fish_pki_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand bundle" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s o -l out -d 'Write the chain to OUT instead of stdout' -r -F
 complete -c pki -n "__fish_pki_using_subcommand bundle" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s q -l quiet -d 'Print nothing on success'
@@ -260,6 +295,7 @@ complete -c pki -n "__fish_pki_using_subcommand bundle" -l force -d 'Replace OUT
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand bundle" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand csr" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand csr" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand csr" -l cn -d 'The requested common name' -r
 complete -c pki -n "__fish_pki_using_subcommand csr" -l san -d 'Requested subject alternative names (comma-separated, repeatable; as for `issue`)' -r
 complete -c pki -n "__fish_pki_using_subcommand csr" -l key-type -d 'The type of the new key' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
@@ -280,6 +316,7 @@ complete -c pki -n "__fish_pki_using_subcommand csr" -l force -d 'Replace existi
 complete -c pki -n "__fish_pki_using_subcommand csr" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand csr" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand sign" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand sign" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand sign" -l profile -d 'What the certificate is for' -r -f -a "server\t'A TLS server leaf (EKU serverAuth)'
 client\t'A TLS client leaf (EKU clientAuth)'
 peer\t'A cluster member\'s leaf, presented both as server and as client (EKU serverAuth and clientAuth), as etcd, Consul and Kafka use'"
@@ -300,6 +337,7 @@ complete -c pki -n "__fish_pki_using_subcommand sign" -l force -d 'Replace exist
 complete -c pki -n "__fish_pki_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand revoke" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand revoke" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand revoke" -l reason -d 'Why' -r -f -a "unspecified\t'No reason given'
 key-compromise\t'The certificate\'s private key was compromised'
 ca-compromise\t'The CA\'s key was compromised'
@@ -312,6 +350,7 @@ complete -c pki -n "__fish_pki_using_subcommand revoke" -l no-color -d 'Never us
 complete -c pki -n "__fish_pki_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand crl" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand crl" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand crl" -l issuer -d 'Sign with the intermediate NAME instead of the root' -r
 complete -c pki -n "__fish_pki_using_subcommand crl" -l days -d 'Days until nextUpdate' -r
 complete -c pki -n "__fish_pki_using_subcommand crl" -s o -l out -d 'Where to write the CRL' -r -F
@@ -324,6 +363,7 @@ complete -c pki -n "__fish_pki_using_subcommand crl" -l no-color -d 'Never use c
 complete -c pki -n "__fish_pki_using_subcommand crl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand crl" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -332,6 +372,7 @@ complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subc
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'
 complete -c pki -n "__fish_pki_using_subcommand export; and not __fish_seen_subcommand_from p12 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l cert -d 'The certificate (a NAME-chain.pem works: the certificates after it are its chain)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l key -d 'Its private key (PEM)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from p12" -l chain -d 'Intermediates to add after the certificate (a NAME-chain.pem works: the leaf in it is skipped)' -r -F
@@ -348,6 +389,7 @@ complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcomma
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "p12" -d 'Write a PKCS#12 (.p12/.pfx) file with a key, its certificate and its chain'
 complete -c pki -n "__fish_pki_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand convert" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand convert" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand convert" -l to -d 'The output format' -r -f -a "pem\t'PEM text'
 der\t'Binary DER'"
 complete -c pki -n "__fish_pki_using_subcommand convert" -s o -l out -d 'Output file (default: stdout)' -r -F
@@ -358,6 +400,7 @@ complete -c pki -n "__fish_pki_using_subcommand convert" -l force -d 'Replace th
 complete -c pki -n "__fish_pki_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand convert" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand renew" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand renew" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand renew" -l days -d 'Days the new certificate is valid (default: as long as CERTFILE was)' -r
 complete -c pki -n "__fish_pki_using_subcommand renew" -l key -d 'The old key, for --reuse-key' -r -F
 complete -c pki -n "__fish_pki_using_subcommand renew" -l out-dir -d 'Directory to write the files to' -r -f -a "(__fish_complete_directories)"
@@ -373,6 +416,7 @@ complete -c pki -n "__fish_pki_using_subcommand renew" -l force -d 'Replace exis
 complete -c pki -n "__fish_pki_using_subcommand renew" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand renew" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l within -d 'How far ahead to look: 12h, 30d, 8w' -r
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l at -d 'Judge at TIME instead of now (RFC 3339 or a date)' -r
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l json -d 'Print one JSON document on stdout instead of text'
@@ -381,6 +425,7 @@ complete -c pki -n "__fish_pki_using_subcommand check-renewal" -l no-color -d 'N
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand check-renewal" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand serve" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand serve" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand serve" -l cert -d 'The certificate (a NAME-chain.pem works: the certificates after it are its chain)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand serve" -l key -d 'Its private key (PEM)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand serve" -l chain -d 'Intermediates to add after the certificate (a NAME-chain.pem works: the leaf in it is skipped)' -r -F
@@ -398,6 +443,7 @@ complete -c pki -n "__fish_pki_using_subcommand serve" -l once -d 'Exit after on
 complete -c pki -n "__fish_pki_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand probe" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand probe" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l servername -d 'The name to ask for (SNI) and to verify (default: HOST)' -r
 complete -c pki -n "__fish_pki_using_subcommand probe" -l ca -d 'Trust anchors (repeatable; default: the system\'s roots and the CA directory\'s root)' -r -F
 complete -c pki -n "__fish_pki_using_subcommand probe" -l cert -d 'A client certificate to present (with --key)' -r -F
@@ -409,6 +455,7 @@ complete -c pki -n "__fish_pki_using_subcommand probe" -l no-color -d 'Never use
 complete -c pki -n "__fish_pki_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status env help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status env help" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status env help" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status env help" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status env help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -424,6 +471,7 @@ nss\t'NSS databases (Chromium, Chrome, Firefox)'
 java\t'The JDK\'s `cacerts`'"
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from install" -l nss-db -d 'Also this NSS database directory (repeatable; cert9.db: sql:, cert8.db: dbm:)' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from install" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from install" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from install" -l dry-run -d 'Print what would be done; change nothing'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from install" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print nothing on success'
@@ -435,6 +483,7 @@ nss\t'NSS databases (Chromium, Chrome, Firefox)'
 java\t'The JDK\'s `cacerts`'"
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l nss-db -d 'Also this NSS database directory (repeatable; cert9.db: sql:, cert8.db: dbm:)' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l dry-run -d 'Print what would be done; change nothing'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s q -l quiet -d 'Print nothing on success'
@@ -442,6 +491,7 @@ complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from status" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from status" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from status" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -450,6 +500,7 @@ complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from env" -l shell -d 'The shell to print for: sh (also bash, zsh) or fish' -r -f -a "sh\t'POSIX sh, bash, zsh: `export NAME=\'VALUE\'`'
 fish\t'fish: `set -gx NAME \'VALUE\'`'"
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from env" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from env" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from env" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from env" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from env" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
@@ -461,6 +512,7 @@ complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "env" -d 'Print shell lines that trust the root without any rights'
 complete -c pki -n "__fish_pki_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand fixtures" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand fixtures" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand fixtures" -l host -d 'The host name the good cases are valid for' -r
 complete -c pki -n "__fish_pki_using_subcommand fixtures" -l key-type -d 'The type of every key of the set (roots, intermediates, leaves)' -r -f -a "ecdsa-p256\t'ECDSA on NIST P-256, signing with SHA-256 (the default)'
 ecdsa-p384\t'ECDSA on NIST P-384, signing with SHA-384'
@@ -475,36 +527,39 @@ complete -c pki -n "__fish_pki_using_subcommand fixtures" -l force -d 'Replace t
 complete -c pki -n "__fish_pki_using_subcommand fixtures" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand fixtures" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand completions" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand completions" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand completions" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand man" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand man" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand man" -l out-dir -d 'Where to write the pages' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand man" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c pki -n "__fish_pki_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
 complete -c pki -n "__fish_pki_using_subcommand man" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
 complete -c pki -n "__fish_pki_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand man" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "ca" -d 'Create and manage the certificate authority'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "issue" -d 'Issue a TLS server, client or peer certificate'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "list" -d 'List the certificates this CA issued'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "bundle" -d 'Order and complete a certificate chain'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "csr" -d 'Make a key and a certificate signing request'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "sign" -d 'Sign a certificate signing request with the CA'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "revoke" -d 'Mark a certificate of this CA revoked'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "crl" -d 'Write a certificate revocation list'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "export" -d 'Export a key and its certificates in another container format'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "convert" -d 'Convert one PEM object to DER, or one DER object to PEM'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "renew" -d 'Issue a fresh certificate like an existing one'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "check-renewal" -d 'Exit 3 when a certificate expires soon: a cron or CI guard'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "serve" -d 'Run a TLS test endpoint that reports each handshake'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "probe" -d 'Connect to a TLS server, show its chain and say whether it verifies'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "trust" -d 'Make this machine\'s TLS clients trust the CA root (or stop)'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "fixtures" -d 'Write a set of broken TLS certificates for testing clients (a local badssl.com)'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
-complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "ca" -d 'Create and manage the certificate authority'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "issue" -d 'Issue a TLS server, client or peer certificate'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "list" -d 'List the certificates this CA issued'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "ledger" -d 'Read the CA\'s ledger, whichever its backend'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "inspect" -d 'Explain certificates, keys, CSRs and CRLs in PEM or DER files'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "verify" -d 'Validate a certificate for a host, an IP and a purpose, and say why not'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "bundle" -d 'Order and complete a certificate chain'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "csr" -d 'Make a key and a certificate signing request'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "sign" -d 'Sign a certificate signing request with the CA'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "revoke" -d 'Mark a certificate of this CA revoked'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "crl" -d 'Write a certificate revocation list'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "export" -d 'Export a key and its certificates in another container format'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "convert" -d 'Convert one PEM object to DER, or one DER object to PEM'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "renew" -d 'Issue a fresh certificate like an existing one'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "check-renewal" -d 'Exit 3 when a certificate expires soon: a cron or CI guard'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "serve" -d 'Run a TLS test endpoint that reports each handshake'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "probe" -d 'Connect to a TLS server, show its chain and say whether it verifies'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "trust" -d 'Make this machine\'s TLS clients trust the CA root (or stop)'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "fixtures" -d 'Write a set of broken TLS certificates for testing clients (a local badssl.com)'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "man" -d 'Write man pages (pki.1 and one per subcommand) to a directory'
+complete -c pki -n "__fish_pki_using_subcommand help; and not __fish_seen_subcommand_from ca issue list ledger inspect verify bundle csr sign revoke crl export convert renew check-renewal serve probe trust fixtures completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -10,8 +10,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueHint};
 use time::OffsetDateTime;
 
 use crate::commands::{
-    Global, bundle, ca, completions, csr, export, fixtures, inspect, issue, list, probe, renew, revoke, serve, trust,
-    verify,
+    Global, bundle, ca, completions, csr, export, fixtures, inspect, issue, ledger, list, probe, renew, revoke, serve,
+    trust, verify,
 };
 use crate::error::{Error, Result};
 use crate::render::Outcome;
@@ -79,6 +79,14 @@ pub struct GlobalArgs {
     /// Never use colour (also when NO_COLOR is set or output is not a terminal)
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// Read the PostgreSQL ledger's password from FILE
+    ///
+    /// Only for a CA whose ledger is in PostgreSQL (ca init --ledger URL). Else
+    /// $PGPASSWORD, else the libpq password file ($PGPASSFILE, else ~/.pgpass, mode 0600).
+    /// One trailing newline is not part of the password. Never stored.
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub ledger_password_file: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -92,6 +100,8 @@ pub enum Command {
     Issue(issue::IssueArgs),
     #[command(about = list::LIST_ABOUT)]
     List(list::ListArgs),
+    #[command(about = ledger::LEDGER_ABOUT)]
+    Ledger(ledger::LedgerArgs),
     #[command(about = inspect::INSPECT_ABOUT)]
     Inspect(inspect::InspectArgs),
     #[command(about = verify::VERIFY_ABOUT)]
@@ -140,7 +150,14 @@ impl GlobalArgs {
         let no_color = self.no_color
             || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
             || !std::io::stdout().is_terminal();
-        Ok(Global { ca_dir, json: self.json, quiet: self.quiet, no_color, now: OffsetDateTime::now_utc() })
+        Ok(Global {
+            ca_dir,
+            json: self.json,
+            quiet: self.quiet,
+            no_color,
+            now: OffsetDateTime::now_utc(),
+            ledger_password_file: self.ledger_password_file.clone(),
+        })
     }
 }
 
@@ -170,6 +187,7 @@ impl Command {
             Command::Ca(a) => ca::run(a, global),
             Command::Issue(a) => issue::run(a, global),
             Command::List(a) => list::run(a, global),
+            Command::Ledger(a) => ledger::run(a, global),
             Command::Inspect(a) => inspect::run(a, global),
             Command::Verify(a) => verify::run(a, global),
             Command::Bundle(a) => bundle::run(a, global),

@@ -9,7 +9,7 @@ use rcgen::{CertificateRevocationListParams, Issuer, KeyIdMethod, RevokedCertPar
 use time::{Duration, OffsetDateTime};
 
 use crate::error::{Error, Result};
-use crate::store::ledger::{Event, Ledger, LedgerEntry, LedgerProblem, LedgerStore, Revocation};
+use crate::store::ledger::{Event, Ledger, LedgerEntry, LedgerProblem, Revocation};
 use crate::store::{CaDir, LoadedCa, fsutil};
 use crate::validity::rfc3339;
 
@@ -17,7 +17,7 @@ use crate::validity::rfc3339;
 /// it now stands. An unknown serial or one already revoked is an error.
 pub fn revoke(ca: &CaDir, target: &Target, reason: Reason, now: OffsetDateTime) -> Result<LedgerEntry> {
     ca.require_root()?;
-    let store = ca.ledger();
+    let store = ca.ledger()?;
     let mut session = store.begin()?;
     let entry = match target {
         Target::Serial(serial) => {
@@ -73,7 +73,7 @@ pub fn issue_crl(ca: &CaDir, issuer: &LoadedCa, days: u32, out: &Path, now: Offs
     if days == 0 {
         return Err(Error::invalid("--days", "0", "nextUpdate must be after thisUpdate"));
     }
-    let store = ca.ledger();
+    let store = ca.ledger()?;
     let mut session = store.begin()?;
     let ledger = session.load()?;
     let label = issuer.name.label().to_string();

@@ -78,9 +78,10 @@ PKI_CA_PASSPHRASE=\"$CA_SECRET\" pki ca init --exist-ok\n  \
 pki --ca-dir ./ci-ca ca init --key-type rsa-4096 --path-len 1\n  \
 pki ca init --passphrase-file ca-pass.txt\n  \
 PKI_PKCS11_PIN=1234 pki ca init --key-uri 'pkcs11:token=ca;object=root' --pkcs11-module /usr/lib/softhsm/libsofthsm2.so\n  \
-pki ca init --key-uri 'pkcs11:token=ca;object=root' --key-type ecdsa-p384 --pin-file pin.txt\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
+pki ca init --key-uri 'pkcs11:token=ca;object=root' --key-type ecdsa-p384 --pin-file pin.txt\n  \
+PGPASSWORD=\"$DB_SECRET\" pki ca init --ledger postgres://pki@db.internal/pki\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
 1 error (a CA exists: pass --exist-ok or --force; an unusable CA with --exist-ok; bad passphrase source; \
-token: no module, no token, wrong PIN, label exists; I/O)   2 usage error"
+token: no module, no token, wrong PIN, label exists; ledger database unreachable; I/O)   2 usage error"
 )]
 pub struct InitArgs {
     /// The root's common name
@@ -142,6 +143,16 @@ pub struct InitArgs {
     /// CA is created.
     #[arg(long, conflicts_with = "force")]
     pub exist_ok: bool,
+
+    /// Keep the ledger in PostgreSQL: postgres://USER@HOST[:PORT]/DB
+    ///
+    /// The CA directory records the URL (ledger.url) instead of a ledger.jsonl, and every
+    /// command that reads or writes the ledger uses the database; its tables are created
+    /// now if missing. Never a password in the URL: --ledger-password-file, $PGPASSWORD or
+    /// ~/.pgpass. No TLS in this build (sslmode=disable). With --force and no --ledger, the
+    /// new root keeps the directory's ledger backend. See docs/team.md.
+    #[arg(long, value_name = "URL")]
+    pub ledger: Option<String>,
 }
 
 /// `--permit` and `--exclude`, shared by `ca init` and `ca intermediate`.
@@ -300,6 +311,7 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         constraints: a.names.constraints(),
         force: a.force,
         key_uri: a.key_uri,
+        ledger: a.ledger.clone(),
     };
     let dir = global.ca();
     let ca_dir = dir.path().display().to_string();
@@ -307,7 +319,7 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         // The existing key is a CA key: unlocked, to check it, by the new key's sources
         // and $PKI_CA_PASSPHRASE, never by a prompt.
         let secrets = ExistingRoot(&a.new_key, &a.token);
-        if let Some(root) = ca::existing_root(&dir, &secrets)? {
+        if let Some(root) = ca::existing_root(&dir, &secrets, a.ledger.as_deref())? {
             return Ok(Outcome::new(CaInitReport { root: IssuedReport::from(root), created: false, ca_dir }));
         }
     }

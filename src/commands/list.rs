@@ -8,7 +8,7 @@ use crate::commands::renew::parse_duration;
 use crate::error::Result;
 use crate::render::Outcome;
 use crate::report::{ListReport, ListRow};
-use crate::store::ledger::{LedgerStore, Status};
+use crate::store::ledger::Status;
 use crate::validity::parse_time;
 
 /// The one-line description of `ListArgs` (also shown in its parent's list).
@@ -49,7 +49,7 @@ pub fn run(args: ListArgs, global: &Global) -> Result<Outcome> {
         None => true,
     };
     let rows: Vec<ListRow> = ca
-        .ledger()
+        .ledger()?
         .load()?
         .into_certificates()
         .into_iter()

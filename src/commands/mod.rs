@@ -12,6 +12,7 @@ pub mod export;
 pub mod fixtures;
 pub mod inspect;
 pub mod issue;
+pub mod ledger;
 pub mod list;
 pub mod passphrase;
 pub mod probe;
@@ -41,12 +42,15 @@ pub struct Global {
     pub no_color: bool,
     /// The time "now" for this run.
     pub now: OffsetDateTime,
+    /// `--ledger-password-file`: a PostgreSQL ledger's password.
+    pub ledger_password_file: Option<PathBuf>,
 }
 
 impl Global {
     /// The CA directory as a store.
     pub fn ca(&self) -> CaDir {
-        CaDir::new(&self.ca_dir)
+        let passwords = ledger::LedgerPasswords { file: self.ledger_password_file.clone() };
+        CaDir::new(&self.ca_dir).with_ledger_password(std::sync::Arc::new(passwords))
     }
 }
 

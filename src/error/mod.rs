@@ -4,13 +4,16 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 mod constraint;
+mod db;
 mod ledger;
 mod net;
 mod token;
 pub use constraint::{ConstraintViolation, Refusal};
+pub use db::{DbError, DbErrorKind};
 pub use ledger::LedgerProblem;
 pub use net::NetError;
 pub use token::TokenError;
+use net::strip_os_error;
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
@@ -120,6 +123,8 @@ pub enum Error {
         /// What is wrong.
         problem: LedgerProblem,
     },
+    /// The ledger database (PostgreSQL) failed; names the server.
+    Db(Box<DbError>),
     /// An input file that is not usable (empty, malformed, unrecognised).
     BadInput {
         /// The file, as the user named it (`-` for stdin).
@@ -291,6 +296,7 @@ impl Error {
             Error::Ledger { .. } => Some(
                 "the ledger is damaged; restore it from a backup, or move it aside to start a new one".into(),
             ),
+            Error::Db(e) => Some(e.hint()),
             Error::BadInput { .. } => Some(
                 "pki reads PEM (CERTIFICATE, PRIVATE KEY, CERTIFICATE REQUEST, X509 CRL, PUBLIC KEY, ...) or one DER object"
                     .into(),
@@ -369,6 +375,7 @@ impl fmt::Display for Error {
             Error::Ledger { path, problem } => {
                 write!(f, "cannot use ledger '{}': {problem}", path.display())
             }
+            Error::Db(e) => write!(f, "{e}"),
             Error::BadInput { path, reason } => {
                 write!(f, "cannot read '{}': {reason}", path.display())
             }
@@ -430,18 +437,4 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
-}
-
-/// "Read-only file system (os error 30)" -> "read-only file system".
-fn strip_os_error(s: &str) -> String {
-    let base = match s.find(" (os error") {
-        Some(i) => &s[..i],
-        None => s,
-    };
-    let mut out = base.to_string();
-    if let Some(first) = out.get(..1) {
-        let lower = first.to_lowercase();
-        out.replace_range(..1, &lower);
-    }
-    out
 }

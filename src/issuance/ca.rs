@@ -12,7 +12,6 @@ use crate::keys::{self, KeyType};
 use crate::profile::{self, Profile, Subject};
 use crate::serial::Serial;
 use crate::signer::KeyUri;
-use crate::store::ledger::LedgerStore;
 use crate::store::{CaDir, CaName, fsutil, validate_intermediate_name};
 use crate::validity::{ValidityRequest, rfc3339};
 
@@ -33,6 +32,9 @@ pub struct RootPlan {
     pub force: bool,
     /// Make the key in a PKCS#11 token at this `pkcs11:` URI instead of a file.
     pub key_uri: Option<String>,
+    /// `--ledger URL`: the ledger in PostgreSQL (else a file, or with `force` the
+    /// directory's current ledger).
+    pub ledger: Option<String>,
 }
 
 /// Create a self-signed root in `ca`. A fresh directory is built beside its final
@@ -53,6 +55,9 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
         return Err(Error::NotACaDir { dir: ca.path().to_path_buf() });
     }
     plan.subject.validate()?;
+    if let Some(url) = &plan.ledger {
+        crate::store::ledger::PgTarget::parse(url)?;
+    }
     let uri = plan.key_uri.as_deref().map(KeyUri::parse).transpose()?;
     let key = super::keygen::NewCaKey::make(plan.key_type, uri.as_ref(), secrets, plan.force, now)?;
     let serial = Serial::random()?;
@@ -66,22 +71,37 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     let new_key = stored.as_new_key();
     let cert_pem = cert.pem();
 
+    // The database first: unreachable, it leaves nothing behind.
+    if let Some(url) = &plan.ledger {
+        ca.pg_ledger(url, cert.der())?.create_schema()?;
+    }
     let mut retired = None;
     if fresh {
-        ca.create_fresh(new_key, &cert_pem)?;
+        ca.create_fresh(new_key, &cert_pem, plan.ledger.as_deref())?;
     } else {
         // A directory pki did not create keeps its mode.
         let _lock = ca.lock()?;
         refuse_existing_root(&files, plan.force)?;
         if plan.force {
-            retired = Some(ca.replace_root(new_key, &cert_pem, now)?);
+            retired = Some(ca.replace_root(new_key, &cert_pem, plan.ledger.as_deref(), now)?);
         } else {
             // Files of a CA but no root and no key (an empty ledger, say): start the root here.
             let k = fsutil::stage(new_key.path(&files), new_key.bytes(), new_key.mode())?;
             let c = fsutil::stage(&files.cert, cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
+            let url = match &plan.ledger {
+                Some(u) => Some(fsutil::stage(
+                    &ca.path().join(crate::store::LEDGER_URL_FILE),
+                    format!("{u}\n").as_bytes(),
+                    fsutil::PUBLIC_MODE,
+                )?),
+                None => None,
+            };
             k.commit(false)?;
             c.commit(false)?;
-            ca.ledger().ensure_exists()?;
+            if let Some(u) = url {
+                u.commit(false)?;
+            }
+            ca.ledger()?.ensure_exists()?;
         }
     }
 
@@ -111,7 +131,8 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
 /// The key is unlocked through `secrets` only if it is encrypted; with no passphrase for
 /// it, the root is reported with a warning that the key could not be checked. Nothing is
 /// written, created or locked.
-pub fn existing_root(ca: &CaDir, secrets: &dyn Secrets) -> Result<Option<NewCert>> {
+/// With `ledger` (`--ledger URL`), the directory must record that very URL.
+pub fn existing_root(ca: &CaDir, secrets: &dyn Secrets, ledger: Option<&str>) -> Result<Option<NewCert>> {
     let files = ca.root_files();
     let present = |p: &std::path::Path| std::fs::symlink_metadata(p).is_ok();
     if !present(&files.cert) && !present(&files.key) && !present(&files.key_uri) {
@@ -143,7 +164,17 @@ pub fn existing_root(ca: &CaDir, secrets: &dyn Secrets) -> Result<Option<NewCert
         Err(e @ (Error::WrongPassphrase { .. } | Error::BadPassphrase { .. } | Error::Token(_))) => return Err(e),
         Err(e) => return Err(unusable(e)),
     }
-    ca.ledger().load().map_err(unusable)?;
+    if let Some(given) = ledger {
+        crate::store::ledger::PgTarget::parse(given)?;
+        let recorded = ca.ledger_url()?;
+        if recorded.as_deref() != Some(given.trim()) {
+            let recorded = recorded.unwrap_or_else(|| crate::store::ledger::FILE_NAME.to_string());
+            let kind = crate::error::DbErrorKind::UrlMismatch { recorded, given: given.to_string() };
+            return Err(Error::Db(Box::new(crate::error::DbError { target: given.to_string(), kind })));
+        }
+    }
+    // An unreachable database is not an unusable CA.
+    ca.ledger().and_then(|l| l.load()).map_err(|e| if matches!(e, Error::Db(_)) { e } else { unusable(e) })?;
     let key_file = files.key_file().to_path_buf();
     let key_encrypted = key_file == files.key
         && crate::input::read_secret(&files.key, "read").map(|pem| keys::is_encrypted(&pem)).map_err(unusable)?;
@@ -288,7 +319,7 @@ pub fn create_intermediate(
 
     // Begin the ledger session (taking the CA lock) before creating anything, so a
     // damaged ledger leaves no trace.
-    let ledger = ca.ledger();
+    let ledger = ca.ledger()?;
     let session = ledger.begin()?;
     fsutil::create_private_dir(fsutil::parent_dir(&files.cert))?;
     let serial = Serial::random()?;

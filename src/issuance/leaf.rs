@@ -12,7 +12,7 @@ use crate::keys::{self, KeyType};
 use crate::profile::{self, Profile};
 use crate::san::SanEntry;
 use crate::serial::Serial;
-use crate::store::ledger::{Event, LedgerStore};
+use crate::store::ledger::Event;
 use crate::store::{CaDir, LoadedCa, fsutil};
 use crate::validity::{APPLE_MAX_DAYS, Decided, rfc3339};
 
@@ -54,7 +54,7 @@ pub fn issue(ca: &CaDir, plan: &LeafPlan, secrets: &dyn Secrets, now: OffsetDate
         None => None,
     };
     // Check the ledger before creating anything, so a damaged one leaves no trace.
-    let ledger = ca.ledger();
+    let ledger = ca.ledger()?;
     ledger.precheck()?;
     fsutil::create_dir(&plan.out_dir)?;
 

@@ -285,6 +285,7 @@ mod tests {
             constraints: None,
             force: false,
             key_uri: None,
+            ledger: None,
         };
         ca::init_root(&ca, &plan, &Counting { new_key: pass, ..Default::default() }, now()).unwrap();
         ca
@@ -361,8 +362,7 @@ mod tests {
         let new = renew::renew(&ca, &r, &Counting::default(), now()).unwrap();
         assert_eq!(new.sans, old.sans);
         assert!(new.key_path.is_none(), "a reused key is not written again");
-        use crate::store::ledger::LedgerStore;
-        let ledger = ca.ledger().load().unwrap();
+        let ledger = ca.ledger().unwrap().load().unwrap();
         let entry = ledger.find(&old.serial.to_hex()).unwrap();
         assert_eq!(entry.superseded_by.as_deref(), Some(new.serial.to_hex().as_str()));
         assert!(ledger.find(&new.serial.to_hex()).is_some());

@@ -13,7 +13,6 @@ use super::{FileName, KeySource, KeyUnlock, LeafPlan, NewCert, Secrets};
 use crate::error::{Error, Result};
 use crate::keys::KeyType;
 use crate::profile::{Profile, Subject};
-use crate::store::ledger::LedgerStore;
 use crate::store::{CaDir, CaName, fsutil};
 use crate::validity::ValidityRequest;
 
@@ -45,7 +44,7 @@ pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime
     let serial_hex = info.serial_hex;
     ca.require_root()?;
     // The serial alone is not enough: another CA's certificate can carry the same one.
-    let entry = match ca.ledger().find(&serial_hex)? {
+    let entry = match ca.ledger()?.find(&serial_hex)? {
         Some(e) if e.records(&der) => e,
         other => {
             return Err(Error::NotIssuedHere {

@@ -4,7 +4,7 @@
 use super::sanitize::field;
 use super::{Report, Style, json_of};
 use crate::error::{EXIT_CHECK_FAILED, EXIT_OK};
-use crate::report::{ConvertReport, CrlReport, CsrReport, P12Report, RenewalReport, RevokeReport};
+use crate::report::{ConvertReport, CrlReport, CsrReport, LedgerExportReport, P12Report, RenewalReport, RevokeReport};
 
 fn rows(st: &Style, title: &str, rows: &[(&str, String)]) -> String {
     let mut s = format!("{} {}\n", st.ok("✓"), st.bold(title));
@@ -96,6 +96,21 @@ impl Report for ConvertReport {
     fn human(&self, st: &Style) -> String {
         match &self.out {
             Some(o) => format!("{} wrote {} as {} to {}\n", st.ok("✓"), self.kind, self.format, o),
+            None => String::new(),
+        }
+    }
+}
+
+impl Report for LedgerExportReport {
+    fn to_json(&self) -> serde_json::Value {
+        json_of(self)
+    }
+    fn raw_stdout(&self) -> Option<&[u8]> {
+        self.bytes.as_deref()
+    }
+    fn human(&self, st: &Style) -> String {
+        match &self.out {
+            Some(o) => format!("{} wrote {} ledger events to {}\n", st.ok("✓"), self.events, o),
             None => String::new(),
         }
     }

@@ -104,3 +104,15 @@ pub struct RenewalReport {
     #[serde(skip)]
     pub skipped: Vec<String>,
 }
+
+/// What `pki ledger export` did.
+#[derive(Debug, Serialize)]
+pub struct LedgerExportReport {
+    /// Where it was written (null: stdout).
+    pub out: Option<String>,
+    /// How many events.
+    pub events: usize,
+    /// The ledger's bytes, for stdout.
+    #[serde(skip)]
+    pub bytes: Option<Vec<u8>>,
+}

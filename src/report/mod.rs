@@ -21,7 +21,9 @@ pub use fixtures::FixturesReport;
 pub use generated::{ManReport, ScriptReport};
 pub use inspect::{InspectReport, MALFORMED_SHOWN};
 pub use issue::IssuedReport;
-pub use lifecycle::{ConvertReport, CrlReport, CsrReport, P12Report, RenewalReport, RenewalRow, RevokeReport};
+pub use lifecycle::{
+    ConvertReport, CrlReport, CsrReport, LedgerExportReport, P12Report, RenewalReport, RenewalRow, RevokeReport,
+};
 pub use list::{ListReport, ListRow};
 pub use tls::{ProbeReport, ServeReport};
 pub use trust::{EnvVar, TrustChangeReport, TrustEnvReport, TrustLine, TrustStatusReport, TrustStoreRow};

@@ -7,6 +7,7 @@
 //!   ca-key.pem                its key (0600, maybe encrypted), or
 //!   ca-key.uri                the pkcs11: URI of its key in a token (no PIN, ever)
 //!   ledger.jsonl              every issued certificate (append-only, see ledger/file.rs)
+//!   ledger.url                or: the PostgreSQL ledger's URL (ledger/postgres.rs)
 //!   .lock                     flock target for writers
 //!   intermediates/NAME/ca.pem, ca-key.pem or ca-key.uri
 //! ```
@@ -16,7 +17,6 @@ pub mod fsutil;
 pub mod ledger;
 pub mod lock;
 mod names;
-
 use std::path::{Path, PathBuf};
 
 use rustls_pki_types::CertificateDer;
@@ -43,11 +43,15 @@ const CRL_FILE: &str = "crl.pem";
 const RETIRED: &str = "retired";
 /// The prefix of a retired CA's directory while it is being built.
 const RETIRING_PREFIX: &str = ".pki-retiring-";
+/// The PostgreSQL ledger's URL, one line, in place of `ledger.jsonl`.
+pub const LEDGER_URL_FILE: &str = "ledger.url";
 
 /// A CA directory (which may not exist yet). The only code that knows its layout.
 #[derive(Clone, Debug)]
 pub struct CaDir {
     dir: PathBuf,
+    /// Where a PostgreSQL ledger's password comes from.
+    ledger_password: Option<std::sync::Arc<dyn ledger::PasswordSource>>,
 }
 
 /// Which CA of the directory: the root, or a named intermediate.
@@ -128,7 +132,13 @@ pub struct LoadedCa {
 impl CaDir {
     /// A CA directory at `dir`.
     pub fn new(dir: impl Into<PathBuf>) -> CaDir {
-        CaDir { dir: dir.into() }
+        CaDir { dir: dir.into(), ledger_password: None }
+    }
+
+    /// The same directory, with where a PostgreSQL ledger's password comes from.
+    pub fn with_ledger_password(mut self, source: std::sync::Arc<dyn ledger::PasswordSource>) -> CaDir {
+        self.ledger_password = Some(source);
+        self
     }
 
     /// The directory.
@@ -187,14 +197,20 @@ impl CaDir {
 
     /// Create the CA directory, which does not exist or is empty, with a new root's key
     /// and certificate and an empty ledger, all at once (see [`fsutil::publish_new_dir`]).
-    pub fn create_fresh(&self, key: NewKey<'_>, cert_pem: &str) -> Result<()> {
+    /// With `ledger_url`, the directory records it (`ledger.url`) instead of a ledger file.
+    pub fn create_fresh(&self, key: NewKey<'_>, cert_pem: &str, ledger_url: Option<&str>) -> Result<()> {
         remove_stale_new_dirs(fsutil::parent_dir(&self.dir));
+        let url_line = ledger_url.map(|u| format!("{u}\n"));
+        let ledger_file = match &url_line {
+            Some(line) => (LEDGER_URL_FILE, line.as_bytes(), fsutil::PUBLIC_MODE),
+            None => (ledger::FILE_NAME, ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE),
+        };
         fsutil::publish_new_dir(
             &self.dir,
             &[
                 (key.file_name(), key.bytes(), key.mode()),
                 (CERT_FILE, cert_pem.as_bytes(), fsutil::PUBLIC_MODE),
-                (ledger::FILE_NAME, ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE),
+                ledger_file,
             ],
             lock::CaLock::exclusive,
         )
@@ -210,7 +226,19 @@ impl CaDir {
     /// `ca.pem` is removed first and put back last, so it is always absent or matches
     /// `ca-key.pem`. A copy interrupted before its rename is named `TIMESTAMP-interrupted`
     /// by the next replacement.
-    pub fn replace_root(&self, key: NewKey<'_>, cert_pem: &str, now: OffsetDateTime) -> Result<PathBuf> {
+    /// The new root's ledger: `ledger_url` when given, else the one the directory has (a
+    /// PostgreSQL ledger goes on in the same database, under the new root's fingerprint).
+    pub fn replace_root(
+        &self,
+        key: NewKey<'_>,
+        cert_pem: &str,
+        ledger_url: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<PathBuf> {
+        let ledger_url = match ledger_url {
+            Some(u) => Some(u.to_string()),
+            None => self.ledger_url()?,
+        };
         let retired = self.dir.join(RETIRED);
         fsutil::create_private_dir(&retired)?;
         name_interrupted_retirements(&retired);
@@ -230,11 +258,16 @@ impl CaDir {
             NewKey::Uri(_) => (self.dir.join(KEY_URI_FILE), self.key_path()),
         };
         let staged_key = fsutil::stage(&key_path, key.bytes(), key.mode())?;
-        let ledger = fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?;
+        let ledger = match &ledger_url {
+            Some(u) => {
+                fsutil::stage(&self.dir.join(LEDGER_URL_FILE), format!("{u}\n").as_bytes(), fsutil::PUBLIC_MODE)?
+            }
+            None => fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?,
+        };
         let cert = fsutil::stage(&self.cert_path(), cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
 
         let tmp = fsutil::private_temp_dir(&retired, RETIRING_PREFIX)?;
-        for name in [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, CRL_FILE] {
+        for name in [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, LEDGER_URL_FILE, CRL_FILE] {
             let from = self.dir.join(name);
             if from.exists() {
                 fsutil::link_or_copy(&from, &tmp.path().join(name))?;
@@ -256,14 +289,41 @@ impl CaDir {
         // The old CA's key of the other kind (a file for a token, or back) is in retired/.
         fsutil::remove_file_synced(&other_key)?;
         ledger.commit(true)?;
+        // The other kind of ledger, if the directory had it, stays in the retired copy only.
+        let other = if ledger_url.is_some() { ledger::FILE_NAME } else { LEDGER_URL_FILE };
+        fsutil::remove_file_synced(&self.dir.join(other))?;
         fsutil::remove_file_synced(&self.crl_path(&CaName::Root))?;
         cert.commit(true)?;
         Ok(dest)
     }
 
-    /// The CA's ledger (`ledger.jsonl`), read and written through [`ledger::LedgerStore`].
-    pub fn ledger(&self) -> impl ledger::LedgerStore + use<> {
-        ledger::FileLedger::new(&self.dir)
+    /// The CA's ledger, read and written through [`ledger::LedgerStore`]: PostgreSQL
+    /// when the directory records a URL (`ledger.url`), else the file `ledger.jsonl`.
+    pub fn ledger(&self) -> Result<Box<dyn ledger::LedgerStore>> {
+        let Some(url) = self.ledger_url()? else { return Ok(Box::new(ledger::FileLedger::new(&self.dir))) };
+        let target = ledger::PgTarget::parse(&url)?;
+        self.require_root()?;
+        let root = read_first_cert(&self.cert_path())?;
+        let ca = crate::certinfo::sha256_hex(&root);
+        Ok(Box::new(ledger::PgLedger::new(&self.dir, target, ca, self.ledger_password.clone())))
+    }
+
+    /// The PostgreSQL ledger URL the directory records, if any.
+    pub fn ledger_url(&self) -> Result<Option<String>> {
+        let path = self.dir.join(LEDGER_URL_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text.lines().next().unwrap_or_default().trim().to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, "read", e)),
+        }
+    }
+
+    /// The PostgreSQL ledger at `url` for the root `root_der` (which may not be in place
+    /// yet: `ca init --ledger` creates the schema before it publishes the CA).
+    pub fn pg_ledger(&self, url: &str, root_der: &[u8]) -> Result<ledger::PgLedger> {
+        let target = ledger::PgTarget::parse(url)?;
+        let ca = crate::certinfo::sha256_hex(root_der);
+        Ok(ledger::PgLedger::new(&self.dir, target, ca, self.ledger_password.clone()))
     }
 
     /// Take the CA directory's writer lock (creating the directory if needed). Ledger
@@ -286,7 +346,7 @@ impl CaDir {
     /// ledger, intermediates, the CRL): `ca init` adds to such a directory, and refuses
     /// any other non-empty one (`--ca-dir /tmp` must not become a CA, nor lose its mode).
     pub fn holds_ca_files(&self) -> bool {
-        [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, INTERMEDIATES, CRL_FILE]
+        [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, LEDGER_URL_FILE, INTERMEDIATES, CRL_FILE]
             .iter()
             .any(|name| std::fs::symlink_metadata(self.dir.join(name)).is_ok())
     }
@@ -368,7 +428,7 @@ fn remove_stale_new_dirs(parent: &Path) {
             && std::fs::read_dir(e.path()).is_ok_and(|files| {
                 files.flatten().all(|f| {
                     let n = f.file_name();
-                    [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, ".lock"].iter().any(|k| n == *k)
+                    [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, LEDGER_URL_FILE, ".lock"].iter().any(|k| n == *k)
                 })
             });
         if ours && let Ok(Some(_held)) = lock::CaLock::try_exclusive(&e.path()) {

@@ -353,6 +353,7 @@ pub fn install_hint(tool: &str) -> &'static str {
         "setpriv" => "apt-get install util-linux",
         "softhsm2-util" => "apt-get install softhsm2",
         "pkcs11-tool" => "apt-get install opensc",
+        "initdb" | "pg_ctl" => "apt-get install postgresql (its bin directory, /usr/lib/postgresql/15/bin, on PATH)",
         _ => "install it (.ci/run lists every judge)",
     }
 }

@@ -23,6 +23,7 @@ mod limbo;
 mod name_constraints;
 mod net_limits;
 mod pkcs11;
+mod postgres;
 mod recipes;
 mod red_team;
 mod secrets;

@@ -102,6 +102,14 @@ impl LedgerStore for FileLedger {
             None => Ok(self.load()?.find(serial).cloned()),
         }
     }
+
+    fn export(&self) -> Result<Vec<u8>> {
+        let Some(bytes) = self.read()? else { return Ok(HEADER.as_bytes().to_vec()) };
+        check_header(&self.path, &bytes)?;
+        let mut out = HEADER.as_bytes().to_vec();
+        out.extend_from_slice(whole_body(&bytes));
+        Ok(out)
+    }
 }
 
 /// Write a new, empty ledger at `path` (which must not exist).

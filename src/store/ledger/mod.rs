@@ -7,10 +7,13 @@
 //! holding the CA's lock for its whole life, so that an issuance (allocate a serial,
 //! append, put the files in place, commit) or a renewal (issue and supersede) happens
 //! under one lock; a session dropped before [`LedgerSession::commit`] takes back what it
-//! appended. The JSON Lines file `ledger.jsonl` (file.rs) is the one store today; a
-//! database will be the next.
+//! appended. Two stores: the JSON Lines file `ledger.jsonl` (file.rs), and PostgreSQL
+//! (postgres.rs, its URL and password file in pgurl.rs), for a CA shared by several
+//! machines.
 
 mod file;
+mod pgurl;
+pub mod postgres;
 #[cfg(test)]
 mod tests;
 
@@ -26,6 +29,8 @@ use crate::profile::Profile;
 pub use crate::error::LedgerProblem;
 pub use file::FileLedger;
 pub(crate) use file::{FILE_NAME, HEADER};
+pub use pgurl::pgpass_lookup;
+pub use postgres::{PasswordSource, PgLedger, PgTarget};
 
 /// Where a CA's ledger lives, and how to read it and write to it.
 pub trait LedgerStore {
@@ -48,6 +53,10 @@ pub trait LedgerStore {
     /// The certificate with this serial (any case, colons and leading zeros ignored), as
     /// its events leave it, without folding the whole ledger.
     fn find(&self, serial: &str) -> Result<Option<LedgerEntry>>;
+
+    /// The whole ledger in the file ledger's format: the header line, then one event per
+    /// line (`pki ledger export`).
+    fn export(&self) -> Result<Vec<u8>>;
 }
 
 /// One writer's turn at the ledger, holding the CA's lock. Dropping it without
