@@ -3,12 +3,16 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod batch;
 mod constraint;
 mod ledger;
 mod net;
+mod os;
+pub use batch::{LineError, LineProblem};
 pub use constraint::{ConstraintViolation, Refusal};
 pub use ledger::LedgerProblem;
 pub use net::NetError;
+use os::strip_os_error;
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
@@ -221,6 +225,8 @@ pub enum Error {
     },
     /// A name that an issuing CA's name constraints forbid.
     NameConstraint(Box<ConstraintViolation>),
+    /// A bad line of a batch (`issue batch`): `line N: ...`.
+    Line(Box<LineError>),
     /// A failure of the certificate or key machinery (rcgen, aws-lc).
     Crypto {
         /// What was being done.
@@ -319,6 +325,7 @@ impl Error {
             Error::Network { .. } | Error::NoPeerCertificate { .. } => None,
             Error::Stdout { .. } => Some("write to a file or pipe with room (or use -o FILE where the command has it)".into()),
             Error::NameConstraint(v) => Some(v.hint()),
+            Error::Line(l) => l.hint(),
             Error::Crypto { .. } => None,
         }
     }
@@ -415,6 +422,7 @@ impl fmt::Display for Error {
             Error::Network { target, source } => write!(f, "no TLS connection to '{target}': {source}"),
             Error::NoPeerCertificate { target } => write!(f, "'{target}' presented no certificate"),
             Error::NameConstraint(v) => write!(f, "{v}; nothing was written"),
+            Error::Line(l) => write!(f, "{l}"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }
     }
@@ -428,18 +436,4 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
-}
-
-/// "Read-only file system (os error 30)" -> "read-only file system".
-fn strip_os_error(s: &str) -> String {
-    let base = match s.find(" (os error") {
-        Some(i) => &s[..i],
-        None => s,
-    };
-    let mut out = base.to_string();
-    if let Some(first) = out.get(..1) {
-        let lower = first.to_lowercase();
-        out.replace_range(..1, &lower);
-    }
-    out
 }

@@ -34,7 +34,13 @@ pub struct RootPlan {
 
 /// Create a self-signed root in `ca`. A fresh directory is built beside its final
 /// place and renamed into it, so a crash leaves either a whole CA or none.
-pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: OffsetDateTime) -> Result<NewCert> {
+pub fn init_root(
+    ca: &CaDir,
+    plan: &RootPlan,
+    secrets: &dyn Secrets,
+    progress: &dyn super::Progress,
+    now: OffsetDateTime,
+) -> Result<NewCert> {
     let files = ca.root_files();
     // Refuse before asking for a passphrase that would not be used.
     // The key first: a first init publishes both at once, so a key seen means its
@@ -50,7 +56,7 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
     plan.subject.validate()?;
     let passphrase = secrets.new_key_passphrase()?;
 
-    let key = plan.key_type.generate()?;
+    let key = super::make_key(plan.key_type, progress)?;
     let serial = Serial::random()?;
     let decided = ValidityRequest { days: plan.days, not_before: None, not_after: None }.decide(now, None)?;
     let mut params = profile::root(&plan.subject, decided.validity, &serial, plan.path_len);
