@@ -54,7 +54,11 @@ pub fn plans(input: &[u8], out_dir: &Path) -> Result<Vec<LeafPlan>> {
         if text.is_empty() {
             continue;
         }
-        let line: Line = serde_json::from_str(text).map_err(|e| json_error(n, without_position(&e)))?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(n, without_position(&e)))?;
+        if !value.is_object() {
+            return Err(json_error(n, "not a JSON object".into()));
+        }
+        let line: Line = serde_json::from_value(value).map_err(|e| json_error(n, e.to_string()))?;
         plans.push(plan(line, out_dir).map_err(|e| e.at_line(n))?.at_line(n));
     }
     Ok(plans)
@@ -65,7 +69,8 @@ fn json_error(line: usize, reason: String) -> Error {
     Error::Line(Box::new(LineError { line, problem: LineProblem::Json(reason) }))
 }
 
-/// serde_json's message with "at line 1 column N" (the line of one line) as "(column N)".
+/// serde_json's message with "at line 1 column N" (the line of one line) as "(column N)"
+/// (a message about a value parsed from the line has no position).
 fn without_position(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let message = match text.rfind(" at line ") {

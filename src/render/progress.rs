@@ -66,6 +66,7 @@ impl Progress for Terminal {
         }
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
         bar.set_style(style("{spinner} issuing {pos}/{len} [{bar:30}] {elapsed} {msg}").progress_chars("=> "));
+        bar.tick();
         bar.enable_steady_tick(TICK);
         *self.bar.borrow_mut() = Some(bar);
     }
@@ -82,6 +83,7 @@ impl Progress for Terminal {
         let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         spinner.set_style(style("{spinner} {msg} {elapsed}"));
         spinner.set_message(what);
+        spinner.tick();
         spinner.enable_steady_tick(TICK);
         *self.spinner.borrow_mut() = Some(spinner);
     }
