@@ -1,7 +1,8 @@
 //! [`issue`] and [`issue_all`]: the one pipeline that turns [`LeafPlan`]s into signed,
 //! recorded leaves and their files, one at a time or a batch at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
@@ -69,13 +70,14 @@ pub fn issue_all(
     };
 
     progress.start(plans.len());
-    let mut made = Vec::with_capacity(plans.len());
-    for plan in plans {
-        let at = issuers.iter().position(|c| c.name == plan.issuer).unwrap_or_default();
-        let leaf = Leaf { plan, issuer: &issuers[at], signer: &signers[at], passphrase: passphrase.as_ref() };
-        made.push(plan.blame(leaf.make(progress, now))?);
-        progress.made();
-    }
+    let leaves: Vec<Leaf<'_>> = plans
+        .iter()
+        .map(|plan| {
+            let at = issuers.iter().position(|c| c.name == plan.issuer).unwrap_or_default();
+            Leaf { plan, issuer: &issuers[at], signer: &signers[at], passphrase: passphrase.as_ref() }
+        })
+        .collect();
+    let made = make_all(&leaves, progress, now)?;
 
     // Check the ledger before creating anything, so a damaged one leaves no trace.
     let ledger = ca.ledger();
@@ -106,6 +108,39 @@ pub fn issue_all(
     Ok(made.into_iter().map(|m| m.new).collect())
 }
 
+/// From how many leaves the making is spread over the CPUs.
+const PARALLEL_FROM: usize = 64;
+
+/// Make every leaf in memory, in order, spread over the CPUs for a large batch (each key
+/// and signature is independent). The error of the earliest failing leaf is returned.
+fn make_all(leaves: &[Leaf<'_>], progress: &dyn Progress, now: OffsetDateTime) -> Result<Vec<Made>> {
+    let make = |chunk: &[Leaf<'_>]| -> Result<Vec<Made>> {
+        let mut made = Vec::with_capacity(chunk.len());
+        for leaf in chunk {
+            made.push(leaf.plan.blame(leaf.make(progress, now))?);
+            progress.made();
+        }
+        Ok(made)
+    };
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    if cpus < 2 || leaves.len() < PARALLEL_FROM {
+        return make(leaves);
+    }
+    let chunks: Vec<Result<Vec<Made>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            leaves.chunks(leaves.len().div_ceil(cpus)).map(|chunk| scope.spawn(move || make(chunk))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error::crypto("issuing", "a worker thread failed"))))
+            .collect()
+    });
+    let mut made = Vec::with_capacity(leaves.len());
+    for chunk in chunks {
+        made.extend(chunk?);
+    }
+    Ok(made)
+}
+
 /// What the checks of [`issue_all`] remember from one plan to the next.
 #[derive(Default)]
 struct Checks {
@@ -113,7 +148,13 @@ struct Checks {
     outputs: HashMap<PathBuf, usize>,
     /// The name constraints of each issuer, read once.
     constraints: Vec<(CaName, Vec<(String, NameConstraints)>)>,
+    /// The names in each output directory, listed once for a batch (None: not listable).
+    listings: HashMap<PathBuf, Option<HashSet<OsString>>>,
 }
+
+/// From how many plans the output directories are listed once instead of each output
+/// looked up (one `pki issue` into a large directory stays three lookups).
+const LIST_FROM: usize = 8;
 
 impl Checks {
     /// Check plan `i` of `plans` before anything is made: its outputs, that no earlier
@@ -122,8 +163,7 @@ impl Checks {
         let plan = &plans[i];
         let outputs = plan.outputs();
         let outputs: Vec<&Path> = outputs.iter().map(PathBuf::as_path).collect();
-        fsutil::refuse_existing(&outputs, plan.force)?;
-        fsutil::refuse_non_files(&outputs)?;
+        self.refuse_existing(plan, &outputs, plans.len() >= LIST_FROM)?;
         for path in &outputs {
             if let Some(&other) = self.outputs.get(*path) {
                 let by = match plans[other].line {
@@ -147,6 +187,34 @@ impl Checks {
             }
         };
         crate::constraints::check::check_leaf(&self.constraints[at].1, &plan.sans, plan.subject.cn.as_deref())
+    }
+
+    /// Refuse outputs that exist (unless `--force`, which refuses only directories in the
+    /// way). With `list`, each output directory is read once rather than every output
+    /// looked up: a batch's files all go into one.
+    fn refuse_existing(&mut self, plan: &LeafPlan, outputs: &[&Path], list: bool) -> Result<()> {
+        let listing = match (list && !plan.force, self.listings.get(&plan.out_dir)) {
+            (false, _) => None,
+            (true, Some(listing)) => listing.as_ref(),
+            (true, None) => {
+                let listed = match std::fs::read_dir(&plan.out_dir) {
+                    Ok(entries) => entries.map(|e| e.map(|e| e.file_name())).collect::<std::io::Result<_>>().ok(),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(HashSet::new()),
+                    Err(_) => None,
+                };
+                self.listings.entry(plan.out_dir.clone()).or_insert(listed).as_ref()
+            }
+        };
+        match listing {
+            Some(names) => match outputs.iter().find(|p| p.file_name().is_some_and(|n| names.contains(n))) {
+                Some(p) => Err(Error::Exists { path: p.to_path_buf() }),
+                None => Ok(()),
+            },
+            None => {
+                fsutil::refuse_existing(outputs, plan.force)?;
+                fsutil::refuse_non_files(outputs)
+            }
+        }
     }
 }
 

@@ -59,7 +59,7 @@ pub trait Secrets {
 /// What an issuance tells as it goes, for a progress bar or a spinner on a terminal:
 /// `commands/` hands in one (render/progress.rs draws it). Every method does nothing by
 /// default, as [`Silent`] does.
-pub trait Progress {
+pub trait Progress: Sync {
     /// About to make `total` keys and certificates.
     fn start(&self, _total: usize) {}
     /// A key of this type is being generated (seconds for RSA-3072 and RSA-4096).

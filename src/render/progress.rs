@@ -4,8 +4,8 @@
 //! output. The bar or spinner is taken off the screen when the work ends, before the
 //! result is printed.
 
-use std::cell::RefCell;
 use std::io::IsTerminal;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -24,9 +24,9 @@ pub struct Terminal {
     /// Whether a run of many certificates gets a bar.
     batch: bool,
     /// The batch's bar.
-    bar: RefCell<Option<ProgressBar>>,
+    bar: Mutex<Option<ProgressBar>>,
     /// The spinner of a slow key outside a batch.
-    spinner: RefCell<Option<ProgressBar>>,
+    spinner: Mutex<Option<ProgressBar>>,
 }
 
 impl Terminal {
@@ -44,8 +44,8 @@ impl Terminal {
         Terminal {
             shown: !o.json && !o.quiet && std::io::stderr().is_terminal(),
             batch: false,
-            bar: RefCell::new(None),
-            spinner: RefCell::new(None),
+            bar: Mutex::new(None),
+            spinner: Mutex::new(None),
         }
     }
 }
@@ -53,6 +53,11 @@ impl Terminal {
 /// Whether generating a key of this type takes long enough to show (about a second or more).
 fn slow(t: KeyType) -> bool {
     matches!(t, KeyType::Rsa3072 | KeyType::Rsa4096)
+}
+
+/// The bar or spinner, even after a thread that held it panicked.
+fn held(p: &Mutex<Option<ProgressBar>>) -> MutexGuard<'_, Option<ProgressBar>> {
+    p.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn style(template: &str) -> ProgressStyle {
@@ -68,7 +73,7 @@ impl Progress for Terminal {
         bar.set_style(style("{spinner} issuing {pos}/{len} [{bar:30}] {elapsed} {msg}").progress_chars("=> "));
         bar.tick();
         bar.enable_steady_tick(TICK);
-        *self.bar.borrow_mut() = Some(bar);
+        *held(&self.bar) = Some(bar);
     }
 
     fn generating(&self, key_type: KeyType) {
@@ -76,7 +81,7 @@ impl Progress for Terminal {
             return;
         }
         let what = format!("generating an {key_type} key");
-        if let Some(bar) = self.bar.borrow().as_ref() {
+        if let Some(bar) = held(&self.bar).as_ref() {
             bar.set_message(what);
             return;
         }
@@ -85,20 +90,20 @@ impl Progress for Terminal {
         spinner.set_message(what);
         spinner.tick();
         spinner.enable_steady_tick(TICK);
-        *self.spinner.borrow_mut() = Some(spinner);
+        *held(&self.spinner) = Some(spinner);
     }
 
     fn generated(&self) {
-        if let Some(bar) = self.bar.borrow().as_ref() {
+        if let Some(bar) = held(&self.bar).as_ref() {
             bar.set_message("");
         }
-        if let Some(spinner) = self.spinner.borrow_mut().take() {
+        if let Some(spinner) = held(&self.spinner).take() {
             spinner.finish_and_clear();
         }
     }
 
     fn made(&self) {
-        if let Some(bar) = self.bar.borrow().as_ref() {
+        if let Some(bar) = held(&self.bar).as_ref() {
             bar.inc(1);
         }
     }
@@ -106,7 +111,7 @@ impl Progress for Terminal {
 
 impl Drop for Terminal {
     fn drop(&mut self) {
-        for p in [self.bar.get_mut().take(), self.spinner.get_mut().take()].into_iter().flatten() {
+        for p in [held(&self.bar).take(), held(&self.spinner).take()].into_iter().flatten() {
             p.finish_and_clear();
         }
     }
