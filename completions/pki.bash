@@ -178,6 +178,9 @@ _pki() {
             pki__subcmd__help,verify)
                 cmd="pki__subcmd__help__subcmd__verify"
                 ;;
+            pki__subcmd__issue,batch)
+                cmd="pki__subcmd__issue__subcmd__batch"
+                ;;
             pki__subcmd__issue,client)
                 cmd="pki__subcmd__issue__subcmd__client"
                 ;;
@@ -189,6 +192,9 @@ _pki() {
                 ;;
             pki__subcmd__issue,server)
                 cmd="pki__subcmd__issue__subcmd__server"
+                ;;
+            pki__subcmd__issue__subcmd__help,batch)
+                cmd="pki__subcmd__issue__subcmd__help__subcmd__batch"
                 ;;
             pki__subcmd__issue__subcmd__help,client)
                 cmd="pki__subcmd__issue__subcmd__help__subcmd__client"
@@ -1374,7 +1380,7 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue)
-            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version server client peer help"
+            opts="-q -h -V --ca-dir --json --quiet --no-color --help --version server client peer batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1384,6 +1390,64 @@ _pki() {
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__issue__subcmd__batch)
+            opts="-q -h -V --ca-dir --json --quiet --no-color --out-dir --ca-passphrase-file --encrypt-key --passphrase-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ca-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --ca-passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
                     fi
                     return 0
                     ;;
@@ -1485,8 +1549,22 @@ _pki() {
             return 0
             ;;
         pki__subcmd__issue__subcmd__help)
-            opts="server client peer help"
+            opts="server client peer batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pki__subcmd__issue__subcmd__help__subcmd__batch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -33,10 +33,11 @@ and certificate is made, then all are recorded and written at once. A bad line s
 batch with 'line N: ...' and nothing is written: no file, no ledger entry. On a terminal a \
 progress bar shows on stderr (never with --json or -q, never on a pipe).",
     after_help = "EXAMPLES:\n  \
-printf '%s\\n' '{\"profile\":\"client\",\"cn\":\"alice\"}' '{\"profile\":\"server\",\"san\":[\"api.internal\"]}' > certs.jsonl\n  \
+echo '{\"profile\":\"client\",\"cn\":\"alice\"}' >> certs.jsonl\n  \
+echo '{\"profile\":\"server\",\"san\":[\"api.internal,10.0.0.5\"]}' >> certs.jsonl\n  \
 pki issue batch certs.jsonl --out-dir certs\n  \
-pki issue batch certs.jsonl --json | jq -r .serial\n  \
-for i in $(seq 100); do echo \"{\\\"profile\\\":\\\"client\\\",\\\"cn\\\":\\\"ci-$i\\\"}\"; done | pki issue batch - --out-dir clients\n\n\
+pki issue batch certs.jsonl --out-dir more --json | jq -r .serial\n  \
+seq 100 | sed 's/.*/{\"profile\":\"client\",\"cn\":\"ci-&\"}/' | pki issue batch - --out-dir ci\n\n\
 EXIT CODES:\n  0 all issued   1 error (a bad line: 'line N: ...', nothing written; no CA; wrong passphrase)   2 usage error"
 )]
 pub struct BatchArgs {
