@@ -128,17 +128,18 @@ complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_f
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "intermediate" -d 'Create an intermediate CA signed by the root'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the CA directory and the root certificate\'s path'
 complete -c pki -n "__fish_pki_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l json -d 'Print one JSON document on stdout instead of text'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -s q -l quiet -d 'Print nothing on success'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -s V -l version -d 'Print version'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
-complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -f -a "batch" -d 'Issue many certificates from a JSON Lines file, all or nothing'
+complete -c pki -n "__fish_pki_using_subcommand issue; and not __fish_seen_subcommand_from server client peer batch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from server" -l san -d 'Subject alternative names: the names and addresses clients connect to' -r
@@ -220,9 +221,23 @@ complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcomman
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from peer" -s V -l version -d 'Print version'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l out-dir -d 'Directory to write the files to (default: the current directory)' -r -f -a "(__fish_complete_directories)"
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l ca-passphrase-file -d 'Read the issuing CA key\'s passphrase from FILE' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l pin-file -d 'Read the PKCS#11 token\'s user PIN from FILE (a CA key in a token)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l pkcs11-module -d 'The PKCS#11 module (shared library) of the token holding the CA key' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l passphrase-file -d 'Read the new key\'s passphrase from FILE (implies --encrypt-key)' -r -F
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -s q -l quiet -d 'Print nothing on success'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l no-color -d 'Never use colour (also when NO_COLOR is set or output is not a terminal)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -l encrypt-key -d 'Encrypt the new private key with a passphrase'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from batch" -s V -l version -d 'Print version'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "server" -d 'Issue a TLS server certificate (EKU serverAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "client" -d 'Issue a TLS client certificate (EKU clientAuth)'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "peer" -d 'Issue a peer certificate, both server and client (EKU serverAuth and clientAuth)'
+complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "batch" -d 'Issue many certificates from a JSON Lines file, all or nothing'
 complete -c pki -n "__fish_pki_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pki -n "__fish_pki_using_subcommand list" -l ca-dir -d 'The CA directory' -r -f -a "(__fish_complete_directories)"
 complete -c pki -n "__fish_pki_using_subcommand list" -l ledger-password-file -d 'Read the PostgreSQL ledger\'s password from FILE' -r -F

@@ -11,6 +11,7 @@ use crate::issuance::ca::{self, IntermediatePlan, RootPlan};
 use crate::keys::KeyType;
 use crate::profile::{MAX_CN_LEN, Subject};
 use crate::render::Outcome;
+use crate::render::progress::Terminal;
 use crate::report::{CaInitReport, CaPathReport, IssuedReport};
 
 /// The one-line description of `CaArgs` (also shown in its parent's list).
@@ -329,7 +330,7 @@ fn init(a: InitArgs, global: &Global) -> Result<Outcome> {
         token: Some(&a.token),
         ..Default::default()
     };
-    let new = ca::init_root(&dir, &plan, &secrets, global.now)?;
+    let new = ca::init_root(&dir, &plan, &secrets, &Terminal::keys(global), global.now)?;
     Ok(Outcome::new(CaInitReport { root: IssuedReport::from(new), created: true, ca_dir }))
 }
 

@@ -166,6 +166,6 @@ pub fn run_sign(a: SignArgs, global: &Global) -> Result<Outcome> {
         .output(out_dir, &leaf.output.file_name(FileName::SafeFrom(stem)), leaf.output.force)?
         .validity(leaf.validity.request(global.now)?);
     let secrets = Passphrases { ca: Some(&leaf.ca_key), ..Default::default() };
-    let new = issuance::issue(&global.ca(), &plan, &secrets, global.now)?;
+    let new = issuance::issue(&global.ca(), &plan, &secrets, &issuance::Silent, global.now)?;
     Ok(Outcome::new(IssuedReport::from(new)))
 }

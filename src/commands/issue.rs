@@ -5,14 +5,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::commands::Global;
 use crate::commands::args::LeafArgs;
 use crate::commands::passphrase::{NewKeyArgs, Passphrases};
+use crate::commands::{Global, batch};
 use crate::error::Result;
 use crate::issuance::{self, FileName, KeySource, LeafPlan};
 use crate::keys::KeyType;
 use crate::profile::{Profile, Subject};
 use crate::render::Outcome;
+use crate::render::progress::Terminal;
 use crate::report::IssuedReport;
 use crate::san::parse_san_lists;
 
@@ -27,7 +28,8 @@ pub const ISSUE_ABOUT: &str = "Issue a TLS server, client or peer certificate";
 --issuer), with a fresh key, and write NAME.pem, NAME-key.pem and NAME-chain.pem.",
     after_help = "EXAMPLES:\n  pki issue server --san localhost,127.0.0.1,::1\n  pki issue client --cn alice\n  \
 pki issue peer --san etcd-1.internal,10.0.0.11\n  \
-pki issue server --issuer web --san api.internal --out-dir certs"
+pki issue server --issuer web --san api.internal --out-dir certs\n  \
+pki issue batch certs.jsonl --json"
 )]
 pub struct IssueArgs {
     /// Which kind of certificate.
@@ -46,6 +48,8 @@ pub enum IssueCommand {
     Client(ClientArgs),
     #[command(about = PEER_ABOUT)]
     Peer(PeerArgs),
+    #[command(about = batch::BATCH_ABOUT)]
+    Batch(batch::BatchArgs),
 }
 
 const SAN_HELP: &str = "Comma-separated list; repeatable. Each entry is typed by its form: an \
@@ -179,6 +183,7 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
         IssueCommand::Server(a) => (Profile::Server, a.names.cn, parse_san_lists(&a.names.san)?, a.common),
         IssueCommand::Client(a) => (Profile::Client, Some(a.cn), parse_san_lists(&a.san)?, a.common),
         IssueCommand::Peer(a) => (Profile::Peer, a.names.cn, parse_san_lists(&a.names.san)?, a.common),
+        IssueCommand::Batch(a) => return batch::run(a, global),
     };
     let subject = Subject { cn, ..Default::default() };
     let plan = LeafPlan::new(profile, subject, sans, common.leaf.issuer.name())?
@@ -190,6 +195,6 @@ pub fn run(args: IssueArgs, global: &Global) -> Result<Outcome> {
         )?
         .validity(common.leaf.validity.request(global.now)?);
     let secrets = Passphrases { ca: Some(&common.leaf.ca_key), new_key: Some(&common.new_key), ..Default::default() };
-    let new = issuance::issue(&global.ca(), &plan, &secrets, global.now)?;
+    let new = issuance::issue(&global.ca(), &plan, &secrets, &Terminal::keys(global), global.now)?;
     Ok(Outcome::new(IssuedReport::from(new)))
 }

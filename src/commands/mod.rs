@@ -4,6 +4,7 @@
 //! values to the domain. Nothing here imports `cli`: `cli` dispatches to these files.
 
 pub mod args;
+pub mod batch;
 pub mod bundle;
 pub mod ca;
 pub mod completions;

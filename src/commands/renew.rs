@@ -72,7 +72,7 @@ pub fn run_renew(a: RenewArgs, global: &Global) -> Result<Outcome> {
         existing_key_how: Some("an unencrypted key (pki renew --reuse-key cannot open an encrypted one yet)"),
         ..Default::default()
     };
-    let new = renew(&global.ca(), &renewal, &secrets, global.now)?;
+    let new = renew(&global.ca(), &renewal, &secrets, &crate::render::progress::Terminal::keys(global), global.now)?;
     Ok(Outcome::new(IssuedReport::from(new)))
 }
 

@@ -3,17 +3,20 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod batch;
 mod constraint;
 mod db;
 mod ledger;
 mod net;
 mod token;
+mod os;
+pub use batch::{LineError, LineProblem};
 pub use constraint::{ConstraintViolation, Refusal};
 pub use db::{DbError, DbErrorKind};
 pub use ledger::LedgerProblem;
 pub use net::NetError;
 pub use token::TokenError;
-use net::strip_os_error;
+use os::strip_os_error;
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
@@ -230,6 +233,8 @@ pub enum Error {
     NameConstraint(Box<ConstraintViolation>),
     /// A CA key in a PKCS#11 token that cannot be used (module, token, PIN, key object).
     Token(Box<TokenError>),
+    /// A bad line of a batch (`issue batch`): `line N: ...`.
+    Line(Box<LineError>),
     /// A failure of the certificate or key machinery (rcgen, aws-lc).
     Crypto {
         /// What was being done.
@@ -330,6 +335,7 @@ impl Error {
             Error::Stdout { .. } => Some("write to a file or pipe with room (or use -o FILE where the command has it)".into()),
             Error::NameConstraint(v) => Some(v.hint()),
             Error::Token(t) => t.hint(),
+            Error::Line(l) => l.hint(),
             Error::Crypto { .. } => None,
         }
     }
@@ -424,6 +430,7 @@ impl fmt::Display for Error {
             Error::NoPeerCertificate { target } => write!(f, "'{target}' presented no certificate"),
             Error::NameConstraint(v) => write!(f, "{v}; nothing was written"),
             Error::Token(t) => write!(f, "{t}"),
+            Error::Line(l) => write!(f, "{l}"),
             Error::Crypto { what, reason } => write!(f, "{what} failed: {reason}"),
         }
     }

@@ -39,7 +39,13 @@ pub struct RootPlan {
 
 /// Create a self-signed root in `ca`. A fresh directory is built beside its final
 /// place and renamed into it, so a crash leaves either a whole CA or none.
-pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: OffsetDateTime) -> Result<NewCert> {
+pub fn init_root(
+    ca: &CaDir,
+    plan: &RootPlan,
+    secrets: &dyn Secrets,
+    progress: &dyn super::Progress,
+    now: OffsetDateTime,
+) -> Result<NewCert> {
     let files = ca.root_files();
     // Refuse before asking for a passphrase that would not be used.
     // The key first: a first init publishes both at once, so a key seen means its
@@ -59,7 +65,7 @@ pub fn init_root(ca: &CaDir, plan: &RootPlan, secrets: &dyn Secrets, now: Offset
         crate::store::ledger::PgTarget::parse(url)?;
     }
     let uri = plan.key_uri.as_deref().map(KeyUri::parse).transpose()?;
-    let key = super::keygen::NewCaKey::make(plan.key_type, uri.as_ref(), secrets, plan.force, now)?;
+    let key = super::keygen::NewCaKey::make(plan.key_type, uri.as_ref(), secrets, plan.force, progress, now)?;
     let serial = Serial::random()?;
     let decided = ValidityRequest { days: plan.days, not_before: None, not_after: None }.decide(now, None)?;
     let mut params = profile::root(&plan.subject, decided.validity, &serial, plan.path_len);
@@ -307,7 +313,7 @@ pub fn create_intermediate(
     if root.path_len == Some(0) {
         return Err(Error::RootPathLenZero);
     }
-    let key = super::keygen::NewCaKey::make(plan.key_type, uri.as_ref(), secrets, plan.force, now)?;
+    let key = super::keygen::NewCaKey::make(plan.key_type, uri.as_ref(), secrets, plan.force, &super::Silent, now)?;
     let decided =
         ValidityRequest { days: plan.days, not_before: None, not_after: None }.decide(now, Some(root.not_after))?;
     let mut warnings = key.notes();

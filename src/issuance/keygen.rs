@@ -54,13 +54,14 @@ impl NewCaKey {
         uri: Option<&KeyUri>,
         secrets: &dyn Secrets,
         force: bool,
+        progress: &dyn super::Progress,
         now: OffsetDateTime,
     ) -> Result<NewCaKey> {
         match uri {
             Some(uri) => Ok(NewCaKey::Token(Box::new(generate(uri, key_type, &CaUnlock(secrets), force, now)?))),
             None => {
                 let passphrase = secrets.new_key_passphrase()?;
-                Ok(NewCaKey::File { key: key_type.generate()?, passphrase })
+                Ok(NewCaKey::File { key: super::make_key(key_type, progress)?, passphrase })
             }
         }
     }

@@ -6,8 +6,12 @@
 //! (unlocking its key through [`Secrets`] only if it is encrypted), decide the validity,
 //! make the key, record the certificate in the ledger and only then put the files in
 //! place. `renew` (renew.rs) is a plan like the certificate it replaces, issued and
-//! recorded as superseding it under one lock. The CAs themselves (ca.rs) are made here too.
+//! recorded as superseding it under one lock. [`issue_all`] is the same pipeline for many
+//! plans at once (`issue batch`): every plan checked, then every key and certificate made
+//! in memory, then one ledger session records them all and places every file, or none.
+//! The CAs themselves (ca.rs) are made here too.
 
+pub mod batch;
 pub mod ca;
 mod keygen;
 mod leaf;
@@ -27,7 +31,7 @@ use crate::store::fsutil::{self, Staged};
 use crate::store::ledger::{Event, LedgerEntry, LedgerSession};
 use crate::validity::{Validity, rfc3339};
 
-pub use leaf::issue;
+pub use leaf::{issue, issue_all};
 pub use plan::{FileName, KeySource, LeafPlan};
 
 /// Where the secrets an issuance may need come from. `commands/` implements it (flags,
@@ -61,6 +65,33 @@ pub trait Secrets {
     fn pkcs11_module(&self) -> Option<PathBuf> {
         None
     }
+}
+
+/// What an issuance tells as it goes, for a progress bar or a spinner on a terminal:
+/// `commands/` hands in one (render/progress.rs draws it). Every method does nothing by
+/// default, as [`Silent`] does.
+pub trait Progress: Sync {
+    /// About to make `total` keys and certificates.
+    fn start(&self, _total: usize) {}
+    /// A key of this type is being generated (seconds for RSA-3072 and RSA-4096).
+    fn generating(&self, _key_type: KeyType) {}
+    /// The key is made.
+    fn generated(&self) {}
+    /// One more certificate is signed.
+    fn made(&self) {}
+}
+
+/// No progress shown.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// A fresh key of type `t`, telling `progress`.
+pub(crate) fn make_key(t: KeyType, progress: &dyn Progress) -> Result<rcgen::KeyPair> {
+    progress.generating(t);
+    let key = t.generate();
+    progress.generated();
+    key
 }
 
 /// [`Secrets::ca_passphrase`] as an [`Unlock`].
@@ -153,24 +184,44 @@ impl NewCert {
 /// files already placed and the ledger lines are taken back, so no half set is left
 /// behind. (Returning early drops the session, which takes its lines back.)
 fn record_then_commit(
-    mut session: Box<dyn LedgerSession + '_>,
+    session: Box<dyn LedgerSession + '_>,
     events: &[Event],
     staged: Vec<Staged>,
     overwrite: bool,
 ) -> Result<()> {
+    record_then_commit_all(session, events, vec![(staged, overwrite)])
+}
+
+/// [`record_then_commit`] for several sets of files (one per certificate, each placed by
+/// [`fsutil::place_all`] with its own `overwrite`): all are placed and kept, or none.
+fn record_then_commit_all(
+    mut session: Box<dyn LedgerSession + '_>,
+    events: &[Event],
+    sets: Vec<(Vec<Staged>, bool)>,
+) -> Result<()> {
     for e in events {
         session.append(e)?;
     }
-    // On a failure here the files are already taken back, and the session dropped on
-    // return takes back its lines.
-    let placed = fsutil::place_all(staged, overwrite)?;
+    let mut placed = Vec::with_capacity(sets.len());
+    let undo = |placed: Vec<fsutil::Placed>| placed.into_iter().rev().for_each(fsutil::Placed::undo);
+    for (staged, overwrite) in sets {
+        // On a failure here this set's files are already taken back, the earlier sets
+        // are undone, and the session dropped on return takes back its lines.
+        match fsutil::place_all(staged, overwrite) {
+            Ok(p) => placed.push(p),
+            Err(e) => {
+                undo(placed);
+                return Err(e);
+            }
+        }
+    }
     match session.commit() {
         Ok(()) => {
-            placed.keep();
+            placed.into_iter().for_each(fsutil::Placed::keep);
             Ok(())
         }
         Err(e) => {
-            placed.undo();
+            undo(placed);
             Err(e)
         }
     }
@@ -190,9 +241,26 @@ pub fn sign(
     issuer: &crate::store::LoadedCa,
     what: &'static str,
 ) -> Result<rustls_pki_types::CertificateDer<'static>> {
+    sign_with(params, key, &signing_issuer(issuer, what)?, what)
+}
+
+/// The CA `issuer` as rcgen signs with it: made once for many certificates.
+fn signing_issuer<'a>(
+    issuer: &'a crate::store::LoadedCa,
+    what: &'static str,
+) -> Result<rcgen::Issuer<'a, crate::signer::Rcgen<'a>>> {
     let signer = crate::signer::Rcgen(issuer.key.as_ref());
-    let rc_issuer = rcgen::Issuer::from_ca_cert_der(&issuer.cert, signer).map_err(|e| Error::crypto(what, e))?;
-    let cert = params.signed_by(key, &rc_issuer).map_err(|e| Error::crypto(what, e))?;
+    rcgen::Issuer::from_ca_cert_der(&issuer.cert, signer).map_err(|e| Error::crypto(what, e))
+}
+
+/// [`sign`] with an issuer already made by [`signing_issuer`].
+fn sign_with(
+    params: &rcgen::CertificateParams,
+    key: &impl rcgen::PublicKeyData,
+    issuer: &rcgen::Issuer<'_, crate::signer::Rcgen<'_>>,
+    what: &'static str,
+) -> Result<rustls_pki_types::CertificateDer<'static>> {
+    let cert = params.signed_by(key, issuer).map_err(|e| Error::crypto(what, e))?;
     if cert.der().len() > MAX_CERT_BYTES {
         return Err(Error::CertificateTooLarge { bytes: cert.der().len(), limit: MAX_CERT_BYTES });
     }
@@ -287,7 +355,7 @@ mod tests {
             key_uri: None,
             ledger: None,
         };
-        ca::init_root(&ca, &plan, &Counting { new_key: pass, ..Default::default() }, now()).unwrap();
+        ca::init_root(&ca, &plan, &Counting { new_key: pass, ..Default::default() }, &Silent, now()).unwrap();
         ca
     }
 
@@ -304,14 +372,14 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let ca = root(d.path(), Some("root-pw"));
         let secrets = Counting { ca: Some("root-pw"), ..Default::default() };
-        let new = issue(&ca, &server(d.path(), "a"), &secrets, now()).unwrap();
+        let new = issue(&ca, &server(d.path(), "a"), &secrets, &Silent, now()).unwrap();
         assert_eq!((secrets.ca_asked.get(), secrets.new_asked.get()), (1, 1));
         assert_eq!(new.subject, "CN=a.test", "a server without a CN gets its first SAN");
         assert!(d.path().join("a.test.pem").exists() && d.path().join("a.test-key.pem").exists());
 
         let plain = root(&d.path().join("plain"), None);
         let secrets = Counting::default();
-        issue(&plain, &server(&d.path().join("plain"), "b"), &secrets, now()).unwrap();
+        issue(&plain, &server(&d.path().join("plain"), "b"), &secrets, &Silent, now()).unwrap();
         assert_eq!(secrets.ca_asked.get(), 0);
     }
 
@@ -321,9 +389,9 @@ mod tests {
         let ca = root(d.path(), Some("root-pw"));
         std::fs::write(d.path().join("a.test.pem"), "x").unwrap();
         let secrets = Counting { ca: Some("root-pw"), ..Default::default() };
-        assert!(matches!(issue(&ca, &server(d.path(), "a"), &secrets, now()), Err(Error::Exists { .. })));
+        assert!(matches!(issue(&ca, &server(d.path(), "a"), &secrets, &Silent, now()), Err(Error::Exists { .. })));
         let none = CaDir::new(d.path().join("none"));
-        assert!(matches!(issue(&none, &server(d.path(), "b"), &secrets, now()), Err(Error::NoCa { .. })));
+        assert!(matches!(issue(&none, &server(d.path(), "b"), &secrets, &Silent, now()), Err(Error::NoCa { .. })));
         assert_eq!((secrets.ca_asked.get(), secrets.new_asked.get()), (0, 0));
     }
 
@@ -350,7 +418,7 @@ mod tests {
     fn renewal_records_the_supersession_with_the_new_certificate() {
         let d = tempfile::tempdir().unwrap();
         let ca = root(d.path(), None);
-        let old = issue(&ca, &server(d.path(), "r"), &Counting::default(), now()).unwrap();
+        let old = issue(&ca, &server(d.path(), "r"), &Counting::default(), &Silent, now()).unwrap();
         let r = renew::Renewal {
             cert: old.cert_path.clone(),
             days: Some(30),
@@ -359,7 +427,7 @@ mod tests {
             name: Some("r2".into()),
             force: false,
         };
-        let new = renew::renew(&ca, &r, &Counting::default(), now()).unwrap();
+        let new = renew::renew(&ca, &r, &Counting::default(), &Silent, now()).unwrap();
         assert_eq!(new.sans, old.sans);
         assert!(new.key_path.is_none(), "a reused key is not written again");
         let ledger = ca.ledger().unwrap().load().unwrap();

@@ -74,6 +74,7 @@ pub struct LeafPlan {
     pub(super) name: String,
     pub(super) force: bool,
     pub(super) supersedes: Option<String>,
+    pub(super) line: Option<usize>,
 }
 
 impl LeafPlan {
@@ -106,6 +107,7 @@ impl LeafPlan {
             name: String::new(),
             force: false,
             supersedes: None,
+            line: None,
         }
         .named(&FileName::Default)
     }
@@ -135,6 +137,24 @@ impl LeafPlan {
     /// Record the new certificate as superseding the one with this serial (renewal).
     pub fn supersedes(self, serial: String) -> LeafPlan {
         LeafPlan { supersedes: Some(serial), ..self }
+    }
+
+    /// This plan is line `line` of a batch: its errors say so (`line N: ...`).
+    pub fn at_line(self, line: usize) -> LeafPlan {
+        LeafPlan { line: Some(line), ..self }
+    }
+
+    /// The batch line this plan came from, if it did.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// `r`, its error blamed on this plan's batch line if it has one.
+    pub(super) fn blame<T>(&self, r: Result<T>) -> Result<T> {
+        match self.line {
+            Some(line) => r.map_err(|e| e.at_line(line)),
+            None => r,
+        }
     }
 
     fn named(self, name: &FileName) -> Result<LeafPlan> {

@@ -35,7 +35,13 @@ pub struct Renewal {
 
 /// Renew `r.cert`, which this CA must have issued: issue its successor and record the
 /// supersession in the same locked ledger session as the issuance.
-pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime) -> Result<NewCert> {
+pub fn renew(
+    ca: &CaDir,
+    r: &Renewal,
+    secrets: &dyn Secrets,
+    progress: &dyn super::Progress,
+    now: OffsetDateTime,
+) -> Result<NewCert> {
     let der = crate::input::read_cert_items(&r.cert)?.remove(0).der;
     let (_, cert) = X509Certificate::from_der(&der)
         .map_err(|e| Error::BadCertificate { path: r.cert.clone(), reason: e.to_string() })?;
@@ -88,7 +94,7 @@ pub fn renew(ca: &CaDir, r: &Renewal, secrets: &dyn Secrets, now: OffsetDateTime
         Some(days) => plan.validity(ValidityRequest { days, not_before: None, not_after: None }),
         None => plan.lasting(info.not_after - info.not_before),
     };
-    super::issue(ca, &plan, secrets, now)
+    super::issue(ca, &plan, secrets, progress, now)
 }
 
 /// The old key, checked to be the certificate's.

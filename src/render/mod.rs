@@ -10,6 +10,7 @@ mod issue;
 mod lifecycle;
 mod list;
 pub mod notes;
+pub mod progress;
 pub mod sanitize;
 pub mod style;
 mod tls;
@@ -25,6 +26,11 @@ pub use style::Style;
 pub trait Report {
     /// The `--json` document.
     fn to_json(&self) -> serde_json::Value;
+    /// Under `--json`, documents to print one a line (JSON Lines) instead of
+    /// [`Report::to_json`] (`issue batch`).
+    fn json_lines(&self) -> Option<Vec<serde_json::Value>> {
+        None
+    }
     /// The human text (ends with a newline when not empty).
     fn human(&self, style: &Style) -> String;
     /// Warnings for stderr.
@@ -88,7 +94,14 @@ pub fn emit(outcome: &Outcome, options: impl Into<Options>) -> i32 {
         }
     }
     let mut out = std::io::stdout().lock();
-    let res = if global.json {
+    let res = if let (true, Some(lines)) = (global.json, report.json_lines()) {
+        let mut s = String::new();
+        for line in lines {
+            s.push_str(&serde_json::to_string(&line).unwrap_or_else(|_| "null".into()));
+            s.push('\n');
+        }
+        out.write_all(s.as_bytes())
+    } else if global.json {
         let mut s = serde_json::to_string_pretty(&report.to_json()).unwrap_or_else(|_| "null".into());
         s.push('\n');
         out.write_all(s.as_bytes())

@@ -55,3 +55,21 @@ impl From<NewCert> for IssuedReport {
         }
     }
 }
+
+/// What `issue batch` reports: every certificate, in input order, with its line.
+#[derive(Debug)]
+pub struct BatchReport {
+    /// Where the files went.
+    pub out_dir: String,
+    /// Each certificate and the input line it came from.
+    pub issued: Vec<(usize, IssuedReport)>,
+}
+
+impl BatchReport {
+    /// The report of the certificates `issued` from the lines `lines` (in the same order),
+    /// into `out_dir`.
+    pub fn new(out_dir: &std::path::Path, lines: impl IntoIterator<Item = usize>, issued: Vec<NewCert>) -> Self {
+        let issued = lines.into_iter().zip(issued.into_iter().map(IssuedReport::from)).collect();
+        BatchReport { out_dir: out_dir.display().to_string(), issued }
+    }
+}

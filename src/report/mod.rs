@@ -20,7 +20,7 @@ pub use ca::{CaInitReport, CaPathReport};
 pub use fixtures::FixturesReport;
 pub use generated::{ManReport, ScriptReport};
 pub use inspect::{InspectReport, MALFORMED_SHOWN};
-pub use issue::IssuedReport;
+pub use issue::{BatchReport, IssuedReport};
 pub use lifecycle::{
     ConvertReport, CrlReport, CsrReport, LedgerExportReport, P12Report, RenewalReport, RenewalRow, RevokeReport,
 };

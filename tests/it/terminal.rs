@@ -9,7 +9,7 @@ const ESC: char = '\u{1b}';
 
 /// Run `pki ARGS` under a pseudo-terminal (util-linux `script`), returning what the
 /// terminal showed.
-fn on_terminal(pki: &Pki, args: &str, env: &[(&str, &str)]) -> Option<String> {
+pub(crate) fn on_terminal(pki: &Pki, args: &str, env: &[(&str, &str)]) -> Option<String> {
     if !require("script") {
         return None;
     }
