@@ -8,15 +8,15 @@ mod constraint;
 mod db;
 mod ledger;
 mod net;
-mod token;
 mod os;
+mod token;
 pub use batch::{LineError, LineProblem};
 pub use constraint::{ConstraintViolation, Refusal};
 pub use db::{DbError, DbErrorKind};
 pub use ledger::LedgerProblem;
 pub use net::NetError;
-pub use token::TokenError;
 use os::strip_os_error;
+pub use token::TokenError;
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;

@@ -94,10 +94,17 @@ pub enum TokenError {
         token: String,
         /// The module's answer (e.g. "CKR_DEVICE_ERROR").
         reason: String,
+        /// Whether asking again may work (CKR_GENERAL_ERROR, CKR_DEVICE_ERROR).
+        transient: bool,
     },
 }
 
 impl TokenError {
+    /// Whether the token may answer otherwise if asked again a moment later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, TokenError::Failed { transient: true, .. })
+    }
+
     /// What the user can do about it.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
@@ -176,7 +183,7 @@ impl fmt::Display for TokenError {
             TokenError::KeyMismatch { uri, cert } => {
                 write!(f, "the token key '{uri}' does not belong to the certificate '{}'", cert.display())
             }
-            TokenError::Failed { what, token, reason } => write!(f, "PKCS#11 {what} failed on '{token}': {reason}"),
+            TokenError::Failed { what, token, reason, .. } => write!(f, "PKCS#11 {what} failed on '{token}': {reason}"),
         }
     }
 }

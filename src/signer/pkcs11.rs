@@ -126,13 +126,36 @@ pub(super) fn failed(what: &'static str, token: &str, e: CkError) -> Error {
             TokenError::PinIncorrect { token }.into()
         }
         CkError::Pkcs11(RvError::PinLocked, _) => TokenError::PinLocked { token }.into(),
-        e => TokenError::Failed { what, token, reason: e.to_string() }.into(),
+        e => {
+            let transient = matches!(e, CkError::Pkcs11(RvError::GeneralError | RvError::DeviceError, _));
+            TokenError::Failed { what, token, reason: e.to_string(), transient }.into()
+        }
     }
 }
 
 /// Open a read-write session on the token `uri` names and log the user in (asking
 /// `unlock` for the PIN unless the token is logged in already in this process).
+///
+/// A token that answers CKR_GENERAL_ERROR or CKR_DEVICE_ERROR while opening is asked again
+/// a few times, a little later each time (half a second in all). Any other error, and the
+/// last retry's, is the user's. (Processes of one CA directory open its token one at a
+/// time: see `store::lock::TokenLock`.)
 pub(super) fn open_session(uri: &KeyUri, unlock: &dyn Unlock) -> Result<Opened> {
+    const RETRIES: u32 = 5;
+    let mut attempt = 0;
+    loop {
+        match try_open_session(uri, unlock) {
+            Err(Error::Token(t)) if attempt < RETRIES && t.is_transient() => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(8 << attempt));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// One try of [`open_session`].
+fn try_open_session(uri: &KeyUri, unlock: &dyn Unlock) -> Result<Opened> {
     let module = module_for(uri, unlock);
     let ctx = context(&module)?;
     let mod_name = module.display().to_string();

@@ -61,8 +61,14 @@ pub fn read_uri(path: &Path) -> Result<KeyUri> {
 }
 
 /// Load the key of the CA whose files are `files` and whose certificate carries
-/// `cert_public_key`: a token key when `ca-key.uri` is there, else `ca-key.pem`.
-pub(super) fn load(files: &CaFiles, cert_public_key: &[u8], unlock: &dyn Unlock) -> Result<Box<dyn CaKey>> {
+/// `cert_public_key`: a token key when `ca-key.uri` is there, else `ca-key.pem`. A token
+/// is opened holding the CA directory `ca_dir`'s token lock ([`super::lock::TokenLock`]).
+pub(super) fn load(
+    ca_dir: &Path,
+    files: &CaFiles,
+    cert_public_key: &[u8],
+    unlock: &dyn Unlock,
+) -> Result<Box<dyn CaKey>> {
     let has_uri = std::fs::symlink_metadata(&files.key_uri).is_ok();
     if has_uri && std::fs::symlink_metadata(&files.key).is_ok() {
         return Err(Error::BadKey {
@@ -72,7 +78,10 @@ pub(super) fn load(files: &CaFiles, cert_public_key: &[u8], unlock: &dyn Unlock)
     }
     if has_uri {
         let uri = read_uri(&files.key_uri)?;
-        let key = TokenKey::open(&uri, unlock)?;
+        let key = {
+            let _one_at_a_time = super::lock::TokenLock::exclusive(ca_dir)?;
+            TokenKey::open(&uri, unlock)?
+        };
         if key.public_key_raw() != cert_public_key {
             let uri = uri.to_uri_string();
             return Err(TokenError::KeyMismatch { uri, cert: files.cert.clone() }.into());

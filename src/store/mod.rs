@@ -235,10 +235,7 @@ impl CaDir {
         ledger_url: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<PathBuf> {
-        let ledger_url = match ledger_url {
-            Some(u) => Some(u.to_string()),
-            None => self.ledger_url()?,
-        };
+        let ledger_url = if let Some(u) = ledger_url { Some(u.to_string()) } else { self.ledger_url()? };
         let retired = self.dir.join(RETIRED);
         fsutil::create_private_dir(&retired)?;
         name_interrupted_retirements(&retired);
@@ -258,12 +255,11 @@ impl CaDir {
             NewKey::Uri(_) => (self.dir.join(KEY_URI_FILE), self.key_path()),
         };
         let staged_key = fsutil::stage(&key_path, key.bytes(), key.mode())?;
-        let ledger = match &ledger_url {
-            Some(u) => {
-                fsutil::stage(&self.dir.join(LEDGER_URL_FILE), format!("{u}\n").as_bytes(), fsutil::PUBLIC_MODE)?
-            }
-            None => fsutil::stage(&self.dir.join(ledger::FILE_NAME), ledger::HEADER.as_bytes(), fsutil::PUBLIC_MODE)?,
+        let (ledger_name, ledger_bytes) = match &ledger_url {
+            Some(u) => (LEDGER_URL_FILE, format!("{u}\n").into_bytes()),
+            None => (ledger::FILE_NAME, ledger::HEADER.as_bytes().to_vec()),
         };
+        let ledger = fsutil::stage(&self.dir.join(ledger_name), &ledger_bytes, fsutil::PUBLIC_MODE)?;
         let cert = fsutil::stage(&self.cert_path(), cert_pem.as_bytes(), fsutil::PUBLIC_MODE)?;
 
         let tmp = fsutil::private_temp_dir(&retired, RETIRING_PREFIX)?;
@@ -382,7 +378,7 @@ impl CaDir {
                 reason: "it is not a CA certificate (basicConstraints CA:TRUE is missing)".into(),
             });
         }
-        let key = cakey::load(&files, &info.public_key, unlock)?;
+        let key = cakey::load(&self.dir, &files, &info.public_key, unlock)?;
         let chain = match name {
             CaName::Root => Vec::new(),
             CaName::Intermediate(_) => vec![cert.clone()],
@@ -428,7 +424,9 @@ fn remove_stale_new_dirs(parent: &Path) {
             && std::fs::read_dir(e.path()).is_ok_and(|files| {
                 files.flatten().all(|f| {
                     let n = f.file_name();
-                    [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, LEDGER_URL_FILE, ".lock"].iter().any(|k| n == *k)
+                    [CERT_FILE, KEY_FILE, KEY_URI_FILE, ledger::FILE_NAME, LEDGER_URL_FILE, ".lock"]
+                        .iter()
+                        .any(|k| n == *k)
                 })
             });
         if ours && let Ok(Some(_held)) = lock::CaLock::try_exclusive(&e.path()) {
