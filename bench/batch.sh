@@ -20,9 +20,11 @@ N=1000
 [ $quick = 1 ] && N=20
 
 build_pki
-# Under target/, not /tmp (see bench/compare.sh and docs/performance.md).
-mkdir -p target/bench
-W=$(mktemp -d -p "$PWD/target/bench")
+# Under target/, not /tmp (see bench/compare.sh and docs/performance.md); PKI_BENCH_DIR
+# puts the work elsewhere (a tmpfs, to see the batch without this disk's file-creation cost).
+bench_dir=${PKI_BENCH_DIR:-$PWD/target/bench}
+mkdir -p "$bench_dir"
+W=$(mktemp -d -p "$bench_dir")
 export TMPDIR="$W"
 trap 'rm -rf "$W"' EXIT
 cd "$W"
