@@ -80,7 +80,7 @@ pki --ca-dir ./ci-ca ca init --key-type rsa-4096 --path-len 1\n  \
 pki ca init --passphrase-file ca-pass.txt\n  \
 PKI_PKCS11_PIN=1234 pki ca init --key-uri 'pkcs11:token=ca;object=root' --pkcs11-module /usr/lib/softhsm/libsofthsm2.so\n  \
 pki ca init --key-uri 'pkcs11:token=ca;object=root' --key-type ecdsa-p384 --pin-file pin.txt\n  \
-PGPASSWORD=\"$DB_SECRET\" pki ca init --ledger postgres://pki@db.internal/pki\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
+PGPASSWORD=\"$DB_SECRET\" pki ca init --ledger 'postgres://pki@db.internal/pki?sslmode=verify-full&sslrootcert=/etc/pki/db-ca.pem'\n\nEXIT CODES:\n  0 created, or already there with --exist-ok   \
 1 error (a CA exists: pass --exist-ok or --force; an unusable CA with --exist-ok; bad passphrase source; \
 token: no module, no token, wrong PIN, label exists; ledger database unreachable; I/O)   2 usage error"
 )]
@@ -150,8 +150,10 @@ pub struct InitArgs {
     /// The CA directory records the URL (ledger.url) instead of a ledger.jsonl, and every
     /// command that reads or writes the ledger uses the database; its tables are created
     /// now if missing. Never a password in the URL: --ledger-password-file, $PGPASSWORD or
-    /// ~/.pgpass. No TLS in this build (sslmode=disable). With --force and no --ledger, the
-    /// new root keeps the directory's ledger backend. See docs/team.md.
+    /// ~/.pgpass. TLS as in libpq: ?sslmode=verify-full&sslrootcert=/abs/ca.pem checks the
+    /// server's certificate and name (sslcert=, sslkey= for a client certificate; default
+    /// sslmode=prefer). With --force and no --ledger, the new root keeps the directory's
+    /// ledger backend. See docs/team.md.
     #[arg(long, value_name = "URL")]
     pub ledger: Option<String>,
 }

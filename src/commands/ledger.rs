@@ -90,6 +90,10 @@ pub struct LedgerPasswords {
 }
 
 impl PasswordSource for LedgerPasswords {
+    fn libpq_dir(&self) -> Option<PathBuf> {
+        std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".postgresql"))
+    }
+
     fn password(&self, target: &PgTarget) -> Result<Option<(Passphrase, String)>> {
         if let Some(path) = &self.file {
             let source = format!("--ledger-password-file '{}'", path.display());

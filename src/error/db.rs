@@ -21,6 +21,8 @@ pub enum DbErrorKind {
     PasswordInUrl,
     /// No connection within the time limit, or refused.
     Unreachable(String),
+    /// TLS to the server failed: what failed, and what was checked.
+    Tls(String),
     /// The server refused the user.
     Auth {
         /// The user.
@@ -49,13 +51,17 @@ impl DbError {
     /// What the user can do about it.
     pub fn hint(&self) -> String {
         match &self.kind {
-            DbErrorKind::BadUrl(_) => "write it as postgres://USER@HOST[:PORT]/DB[?sslmode=disable]".into(),
+            DbErrorKind::BadUrl(_) => "write it as postgres://USER@HOST[:PORT]/DB[?sslmode=verify-full&sslrootcert=/abs/ca.pem]".into(),
             DbErrorKind::PasswordInUrl => {
                 "remove the password from the URL and give it by PGPASSWORD, ~/.pgpass or --ledger-password-file".into()
             }
             DbErrorKind::Unreachable(_) => {
                 "check that the server runs and accepts connections from this machine; nothing was recorded or written"
                     .into()
+            }
+            DbErrorKind::Tls(_) => "check sslmode, sslrootcert (sslcert, sslkey) in the URL and the server's certificate; see docs/team.md; nothing was recorded or written".into(),
+            DbErrorKind::Auth { detail, .. } if detail.contains("certificate") => {
+                "give the client certificate in the URL (sslcert=/abs/cert.pem&sslkey=/abs/key.pem) or as ~/.postgresql/postgresql.crt and .key".into()
             }
             DbErrorKind::Auth { .. } => {
                 "check the password (--ledger-password-file, else PGPASSWORD, else ~/.pgpass or PGPASSFILE)".into()
@@ -79,6 +85,7 @@ impl fmt::Display for DbError {
             DbErrorKind::Unreachable(why) => {
                 write!(f, "cannot reach the ledger database at {t} within 10 s: {why}")
             }
+            DbErrorKind::Tls(why) => write!(f, "TLS to the ledger database at {t} failed: {why}"),
             DbErrorKind::Auth { user, source, detail } => {
                 write!(f, "the ledger database at {t} refused user '{user}' (password from {source}): {detail}")
             }

@@ -25,6 +25,7 @@ mod name_constraints;
 mod net_limits;
 mod pkcs11;
 mod postgres;
+mod postgres_tls;
 mod recipes;
 mod red_team;
 mod secrets;

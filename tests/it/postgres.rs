@@ -73,6 +73,47 @@ impl Postgres {
         Some(Postgres { url: format!("postgres://pki@127.0.0.1:{port}/{db}"), password, cluster: Some(cluster) })
     }
 
+    /// A fresh database on a cluster of the test's own, then reconfigured and restarted:
+    /// `files` written into the cluster's directory (the server's, mode 0600), `sql` run in
+    /// the database, `conf` added to postgresql.conf and `hba` put first in pg_hba.conf
+    /// (`{dir}` in either stands for the cluster's directory).
+    pub(crate) fn own_configured(files: &[(&str, &[u8])], sql: &str, conf: &str, hba: &str) -> Option<Postgres> {
+        let pg = Postgres::start_with(false)?;
+        let cluster = pg.cluster.as_ref().unwrap();
+        let dir = cluster.dir.path();
+        let mut config: postgres::Config = pg.url.parse().unwrap();
+        config.password(&pg.password);
+        let mut admin = config.connect(postgres::NoTls).expect("admin connection");
+        for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
+            admin.batch_execute(statement).unwrap();
+        }
+        for (name, bytes) in files {
+            std::fs::write(dir.join(name), bytes).unwrap();
+            set_mode(&dir.join(name), 0o600);
+        }
+        let d = dir.display().to_string();
+        let data = dir.join("data");
+        let mut text = std::fs::read_to_string(data.join("postgresql.conf")).unwrap();
+        text.push_str(&conf.replace("{dir}", &d));
+        std::fs::write(data.join("postgresql.conf"), text).unwrap();
+        let old = std::fs::read_to_string(data.join("pg_hba.conf")).unwrap();
+        std::fs::write(data.join("pg_hba.conf"), format!("{}\n{old}", hba.replace("{dir}", &d))).unwrap();
+        as_postgres(&["chown", "-R", "postgres", &d], true);
+        cluster.stop("fast");
+        cluster.start();
+        Some(pg)
+    }
+
+    /// The port of the server.
+    pub(crate) fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().split('/').next().unwrap().parse().unwrap()
+    }
+
+    /// The database's name.
+    pub(crate) fn dbname(&self) -> &str {
+        self.url.rsplit('/').next().unwrap()
+    }
+
     /// Stop our cluster at once (`pg_ctl stop -m immediate`).
     pub(crate) fn stop(&self) {
         self.cluster.as_ref().expect("own cluster").stop("immediate");
@@ -128,7 +169,7 @@ fn as_postgres(args: &[&str], may_fail: bool) {
     assert!(may_fail || out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-fn set_mode(p: &Path, mode: u32) {
+pub(crate) fn set_mode(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
 }

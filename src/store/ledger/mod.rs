@@ -12,6 +12,7 @@
 //! machines.
 
 mod file;
+mod pgtls;
 mod pgurl;
 pub mod postgres;
 #[cfg(test)]
@@ -29,7 +30,7 @@ use crate::profile::Profile;
 pub use crate::error::LedgerProblem;
 pub use file::FileLedger;
 pub(crate) use file::{FILE_NAME, HEADER};
-pub use pgurl::pgpass_lookup;
+pub use pgurl::{RootCerts, SslMode, TlsParams, pgpass_lookup};
 pub use postgres::{PasswordSource, PgLedger, PgTarget};
 
 /// Where a CA's ledger lives, and how to read it and write to it.

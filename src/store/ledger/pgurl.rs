@@ -1,6 +1,7 @@
-//! The PostgreSQL ledger's URL (`postgres://USER@HOST[:PORT]/DB`, never with a password)
-//! and the libpq password file format (`~/.pgpass`), both pure: `commands/` reads the
-//! environment and the files.
+//! The PostgreSQL ledger's URL (`postgres://USER@HOST[:PORT]/DB`, never with a password,
+//! with libpq's TLS parameters `sslmode`, `sslrootcert`, `sslcert`, `sslkey`) and the libpq
+//! password file format (`~/.pgpass`), both pure: `commands/` reads the environment and
+//! `pgtls` the TLS files.
 
 use crate::error::{DbError, DbErrorKind, Error, Result};
 
@@ -17,13 +18,52 @@ pub struct PgTarget {
     pub dbname: String,
     /// The user.
     pub user: String,
+    /// TLS, as the URL asks for it.
+    pub tls: TlsParams,
     /// The driver's configuration (no password yet).
     pub(crate) config: postgres::Config,
 }
 
+/// libpq's `sslmode`: whether to use TLS, and what to check of the server's certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SslMode {
+    /// No TLS.
+    Disable,
+    /// TLS when the server offers it (`allow` and `prefer`, libpq's default).
+    Prefer,
+    /// TLS or no connection; the certificate checked only against a root file if there is one.
+    Require,
+    /// TLS, the server's chain checked against the roots.
+    VerifyCa,
+    /// TLS, the chain and the host name checked.
+    VerifyFull,
+}
+
+/// Where the roots that the server's certificate must chain to come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RootCerts {
+    /// A PEM file (`sslrootcert=/abs/path`).
+    File(std::path::PathBuf),
+    /// The system's trust store (`sslrootcert=system`, as in libpq 16).
+    System,
+}
+
+/// The TLS parameters of a ledger URL (unset: libpq's defaults under `~/.postgresql`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsParams {
+    /// `sslmode` (default `prefer`, as libpq).
+    pub mode: SslMode,
+    /// `sslrootcert`.
+    pub root: Option<RootCerts>,
+    /// `sslcert`: the client certificate, for servers that authenticate by certificate.
+    pub cert: Option<std::path::PathBuf>,
+    /// `sslkey`: its key (unencrypted).
+    pub key: Option<std::path::PathBuf>,
+}
+
 impl PgTarget {
     /// Check `url`: the postgres:// or postgresql:// form with a user, a host and a
-    /// database, no password, and no sslmode that asks for TLS (not built in).
+    /// database, no password; TLS file paths absolute (the URL is read from any directory).
     pub fn parse(url: &str) -> Result<PgTarget> {
         let bad = |why: &str| db_error(url, DbErrorKind::BadUrl(why.into()));
         let url = url.trim();
@@ -35,19 +75,46 @@ impl PgTarget {
             Some((b, q)) => (b, q),
             None => (url, ""),
         };
-        // sslmode is checked here (the driver knows only disable, prefer and require).
+        // The TLS parameters are pki's (the driver knows only disable, prefer and require).
         let mut kept = Vec::new();
+        let mut tls = TlsParams { mode: SslMode::Prefer, root: None, cert: None, key: None };
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            match (k, v) {
-                ("sslmode", "disable" | "allow" | "prefer") => {}
-                ("sslmode", "require" | "verify-ca" | "verify-full") => {
-                    return Err(bad(&format!(
-                        "sslmode={v}: this build of pki connects without TLS; use it over a trusted network, a VPN or an SSH tunnel (sslmode=disable), see docs/team.md"
-                    )));
+            let v = percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned();
+            let path = |what: &str| -> Result<std::path::PathBuf> {
+                let p = std::path::PathBuf::from(&v);
+                match p.is_absolute() {
+                    true => Ok(p),
+                    false => Err(bad(&format!(
+                        "{what}={v}: give an absolute path (the CA directory's ledger.url is read from any directory)"
+                    ))),
                 }
-                ("sslmode", _) => return Err(bad(&format!("unknown sslmode '{v}'"))),
-                ("password", _) => return Err(db_error(authority, DbErrorKind::PasswordInUrl)),
+            };
+            match k {
+                "sslmode" => {
+                    tls.mode = match v.as_str() {
+                        "disable" => SslMode::Disable,
+                        "allow" | "prefer" => SslMode::Prefer,
+                        "require" => SslMode::Require,
+                        "verify-ca" => SslMode::VerifyCa,
+                        "verify-full" => SslMode::VerifyFull,
+                        _ => {
+                            return Err(bad(&format!(
+                                "unknown sslmode '{v}' (disable, allow, prefer, require, verify-ca, verify-full)"
+                            )));
+                        }
+                    }
+                }
+                "sslrootcert" if v == "system" => tls.root = Some(RootCerts::System),
+                "sslrootcert" => tls.root = Some(RootCerts::File(path("sslrootcert")?)),
+                "sslcert" => tls.cert = Some(path("sslcert")?),
+                "sslkey" => tls.key = Some(path("sslkey")?),
+                "sslpassword" => {
+                    // Named by the server only: the URL holds a secret.
+                    let why = "sslpassword: pki reads only an unencrypted sslkey (keep it mode 0600)";
+                    return Err(db_error(authority, DbErrorKind::BadUrl(why.into())));
+                }
+                "password" => return Err(db_error(authority, DbErrorKind::PasswordInUrl)),
                 _ => kept.push(pair),
             }
         }
@@ -79,8 +146,23 @@ impl PgTarget {
             _ => return Err(bad("one port only")),
         };
         let (user, dbname) = (user.to_string(), dbname.to_string());
-        config.ssl_mode(postgres::config::SslMode::Disable).application_name("pki");
-        Ok(PgTarget { url: url.to_string(), host, port, dbname, user, config })
+        let socket = matches!(config.get_hosts(), [postgres::config::Host::Unix(_)]);
+        if socket && !matches!(tls.mode, SslMode::Disable | SslMode::Prefer) {
+            return Err(bad(
+                "TLS is not used over a Unix socket; connect to a host name for sslmode=require or verify-*",
+            ));
+        }
+        if tls.cert.is_some() != tls.key.is_some() {
+            return Err(bad("sslcert and sslkey go together"));
+        }
+        let mode = match tls.mode {
+            SslMode::Disable => postgres::config::SslMode::Disable,
+            SslMode::Prefer if socket => postgres::config::SslMode::Disable,
+            SslMode::Prefer => postgres::config::SslMode::Prefer,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => postgres::config::SslMode::Require,
+        };
+        config.ssl_mode(mode).application_name("pki");
+        Ok(PgTarget { url: url.to_string(), host, port, dbname, user, tls, config })
     }
 
     /// `HOST:PORT`, as messages name the server.
@@ -179,14 +261,29 @@ mod tests {
         assert_eq!(t.server(), "db.example:6543");
         let t = PgTarget::parse("postgresql://pki@127.0.0.1/ledger?sslmode=disable&connect_timeout=3").unwrap();
         assert_eq!((t.port, t.server()), (5432, "127.0.0.1:5432".to_string()));
+        assert_eq!(t.tls.mode, SslMode::Disable);
+        let t = PgTarget::parse("postgres://pki@h/db").unwrap();
+        assert_eq!(t.tls, TlsParams { mode: SslMode::Prefer, root: None, cert: None, key: None });
+        let t = PgTarget::parse(
+            "postgres://pki@h/db?sslmode=verify-full&sslrootcert=/a%20b/ca.pem&sslcert=/c.pem&sslkey=/k.pem",
+        )
+        .unwrap();
+        assert_eq!(t.tls.mode, SslMode::VerifyFull);
+        assert_eq!(t.tls.root, Some(RootCerts::File("/a b/ca.pem".into())));
+        assert_eq!((t.tls.cert.unwrap(), t.tls.key.unwrap()), ("/c.pem".into(), "/k.pem".into()));
+        let t = PgTarget::parse("postgres://pki@h/db?sslrootcert=system&sslmode=verify-ca").unwrap();
+        assert_eq!((t.tls.mode, t.tls.root), (SslMode::VerifyCa, Some(RootCerts::System)));
         for (url, why) in [
             ("postgres://pki:secret@h/db", "password"),
             ("postgres://pki@h/db?password=secret", "password"),
             ("mysql://pki@h/db", "postgres://"),
             ("postgres://h/db", "no user"),
             ("postgres://pki@h", "no database"),
-            ("postgres://pki@h/db?sslmode=verify-full", "without TLS"),
             ("postgres://pki@h/db?sslmode=bogus", "unknown sslmode"),
+            ("postgres://pki@h/db?sslmode=verify-full&sslrootcert=ca.pem", "absolute path"),
+            ("postgres://pki@h/db?sslcert=/c.pem", "go together"),
+            ("postgres://pki@h/db?sslpassword=secret", "unencrypted"),
+            ("postgres://pki@%2Frun%2Fpostgresql/db?sslmode=require", "Unix socket"),
         ] {
             let e = PgTarget::parse(url).unwrap_err().to_string();
             assert!(e.contains(why), "{url}: {e}");

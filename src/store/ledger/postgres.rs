@@ -64,6 +64,12 @@ CREATE INDEX IF NOT EXISTS pki_ledger_by_serial ON pki_ledger (ca, serial);
 pub trait PasswordSource: std::fmt::Debug + Send + Sync {
     /// The password for `target` and where it came from (for messages), or None.
     fn password(&self, target: &PgTarget) -> Result<Option<(Passphrase, String)>>;
+
+    /// libpq's directory of default TLS files (`~/.postgresql`: `root.crt`,
+    /// `postgresql.crt`, `postgresql.key`), used when the URL names none.
+    fn libpq_dir(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// The ledger of one CA in a PostgreSQL database.
@@ -131,6 +137,9 @@ impl PgLedger {
             Some(p) => p.password(&self.target)?,
             None => None,
         };
+        let libpq_dir = self.passwords.as_ref().and_then(|p| p.libpq_dir());
+        let tls = super::pgtls::connector(&self.target, libpq_dir.as_deref())?;
+        let checks = tls.as_ref().map(|(_, c)| c.clone()).unwrap_or_default();
         let source = match &password {
             Some((pw, source)) => {
                 config.password(pw.as_bytes());
@@ -150,21 +159,28 @@ impl PgLedger {
         // nothing is bounded here. A connection left behind ends with the process.
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(config.connect(NoTls));
+            let _ = tx.send(match tls {
+                Some((tls, _)) => config.connect(tls),
+                None => config.connect(NoTls),
+            });
         });
         match rx.recv_timeout(CONNECT_LIMIT) {
             Ok(Ok(c)) => Ok(c),
-            Ok(Err(e)) => Err(self.connect_error(&e, source)),
+            Ok(Err(e)) => Err(self.connect_error(&e, source, &checks)),
             Err(_) => Err(self.target.error(DbErrorKind::Unreachable("no answer".into()))),
         }
     }
 
     /// A failed connection as the user needs it: unreachable, refused credentials, no
     /// such database.
-    fn connect_error(&self, e: &postgres::Error, source: String) -> Error {
+    fn connect_error(&self, e: &postgres::Error, source: String, checks: &str) -> Error {
         let user = self.target.user.clone();
         if let Some(db) = e.as_db_error() {
             let code = db.code().code();
+            if code.starts_with("28") && db.message().ends_with("no encryption") {
+                let why = format!("the server takes this user over TLS only ({})", db.message());
+                return self.target.error(DbErrorKind::Tls(why));
+            }
             if code.starts_with("28") {
                 return self.target.error(DbErrorKind::Auth { user, source, detail: db.message().to_string() });
             }
@@ -174,6 +190,9 @@ impl PgLedger {
             return self.target.error(DbErrorKind::Unreachable(db.message().to_string()));
         }
         let detail = describe(e);
+        if super::pgtls::is_tls(&detail) {
+            return self.target.error(DbErrorKind::Tls(super::pgtls::explain(&detail, checks)));
+        }
         if detail.contains("password missing") {
             return self.target.error(DbErrorKind::Auth {
                 user,
