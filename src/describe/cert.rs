@@ -192,7 +192,7 @@ pub fn describe(der: &[u8], source: &str, index: usize) -> Result<CertDescriptio
         }
     };
 
-    strict_warnings(der, &mut warnings);
+    strict_warnings(&cert, &mut warnings);
     if version < 3 {
         warnings.push(format!(
             "X.509 v{version}: no extensions, so modern validators will not accept it as a CA or a TLS leaf"
@@ -293,9 +293,9 @@ fn key_id(cert: &X509Certificate<'_>, subject: bool) -> Option<Vec<u8>> {
 /// What `pki verify`'s strict profile would hold against this certificate alone, in the
 /// role it seems to have (a self-issued CA is a root). Serial numbers and unreadable
 /// extensions are warned about above already.
-fn strict_warnings(der: &[u8], warnings: &mut Vec<String>) {
+fn strict_warnings(cert: &X509Certificate<'_>, warnings: &mut Vec<String>) {
     use crate::verify::{Code, strict};
-    for f in strict::check_cert(der, strict::role_alone(der)) {
+    for f in strict::check_parsed(cert, strict::role_alone(cert)) {
         if matches!(f.code, Code::SerialInvalid | Code::ExtensionMalformed) {
             continue;
         }

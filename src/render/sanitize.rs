@@ -7,7 +7,7 @@ pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if dangerous(c) && c != '\n' && c != '\t' {
-            out.push_str(&c.escape_unicode().to_string());
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
@@ -17,7 +17,15 @@ pub fn text(s: &str) -> String {
 
 /// Like [`text`], but newlines and tabs are escaped too (for one-line fields).
 pub fn field(s: &str) -> String {
-    s.chars().map(|c| if dangerous(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if dangerous(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn dangerous(c: char) -> bool {

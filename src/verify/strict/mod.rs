@@ -50,10 +50,21 @@ fn finding(code: Code, rule: impl Into<String>, lenient_clients: bool) -> Findin
 /// The rules that concern one certificate alone, in its role (what `pki inspect` warns).
 pub fn check_cert(der: &[u8], role: Role) -> Vec<Finding> {
     let Ok((_, c)) = X509Certificate::from_der(der) else { return Vec::new() };
+    check_parsed(&c, role)
+}
+
+/// [`check_cert`] of a certificate already parsed (`pki inspect` has it).
+pub fn check_parsed(c: &X509Certificate<'_>, role: Role) -> Vec<Finding> {
     let mut out = Vec::new();
-    profile::check(&c, role, legacy::is_legacy_root(der), &mut out);
-    names::check(&c, role, &mut out);
-    keys::check(&c, &mut out);
+    profile::check(c, role, false, &mut out);
+    // The legacy roots are spared some root rules: look one up (a SHA-256 of the
+    // certificate) only when a root broke a rule, not for every root of a bundle.
+    if role == Role::Root && !out.is_empty() && legacy::is_legacy_root(c.as_ref()) {
+        out.clear();
+        profile::check(c, role, true, &mut out);
+    }
+    names::check(c, role, &mut out);
+    keys::check(c, &mut out);
     out
 }
 
@@ -64,8 +75,7 @@ pub fn warning(f: &Finding) -> String {
 
 /// The role a certificate seems to have when seen alone: a self-issued CA is a root, any
 /// other CA an intermediate, the rest leaves.
-pub fn role_alone(der: &[u8]) -> Role {
-    let Ok((_, c)) = X509Certificate::from_der(der) else { return Role::Leaf };
+pub fn role_alone(c: &X509Certificate<'_>) -> Role {
     let ca = c.basic_constraints().ok().flatten().is_some_and(|b| b.value.ca);
     match (ca, c.subject().as_raw() == c.issuer().as_raw()) {
         (true, true) => Role::Root,
