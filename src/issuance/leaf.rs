@@ -122,8 +122,12 @@ fn make_all(leaves: &[Leaf<'_>], progress: &dyn Progress, now: OffsetDateTime) -
         }
         Ok(made)
     };
+    if leaves.len() < PARALLEL_FROM {
+        return make(leaves);
+    }
+    // Asked only now: it reads the cgroup files (ten system calls a `pki issue` skips).
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-    if cpus < 2 || leaves.len() < PARALLEL_FROM {
+    if cpus < 2 {
         return make(leaves);
     }
     let chunks: Vec<Result<Vec<Made>>> = std::thread::scope(|scope| {
