@@ -110,6 +110,18 @@ fn tls_to_the_ledger_checks_what_sslmode_says() {
     let err = err.expect("a certificate for localhost refused at 127.0.0.1");
     assert!(err.contains("not for this host name"), "{err}");
 
+    // sslrootcert=system: the system's store, here as SSL_CERT_FILE names it (which
+    // rustls-native-certs, like OpenSSL, honours).
+    let system = full("localhost", "system");
+    let pki = Pki::new();
+    pg.pki(&pki, &["ca", "init", "-q", "--ledger", &system]).env("SSL_CERT_FILE", &root).ok();
+    let err =
+        pg.pki(&Pki::new(), &["ca", "init", "-q", "--ledger", &system]).env("SSL_CERT_FILE", &other_root).fails(1);
+    assert!(
+        err.contains("not signed by these roots (chain and host name checked against the system trust store)"),
+        "{err}"
+    );
+
     // verify-ca: the chain only, so 127.0.0.1 is fine; another CA still is not.
     let ca_only = |rootfile: &str| url(&pg, "pki", "127.0.0.1", &format!("sslmode=verify-ca&sslrootcert={rootfile}"));
     assert_eq!(init(&pg, &ca_only(&root), None).1, None);
