@@ -4,22 +4,19 @@
 /// Escape characters that could change what a terminal shows: C0/C1 controls (except
 /// newline and tab), bidirectional overrides and isolates, and zero-width characters.
 pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if dangerous(c) && c != '\n' && c != '\t' {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escape(s, |c| c == '\n' || c == '\t')
 }
 
 /// Like [`text`], but newlines and tabs are escaped too (for one-line fields).
 pub fn field(s: &str) -> String {
+    escape(s, |_| false)
+}
+
+/// `s` with every dangerous character but those `keep` allows written as `\u{..}`.
+fn escape(s: &str, keep: fn(char) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if dangerous(c) {
+        if dangerous(c) && !keep(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);

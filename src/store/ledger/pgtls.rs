@@ -32,7 +32,7 @@ pub(crate) fn connector(target: &PgTarget, libpq_dir: Option<&Path>) -> Result<O
         (SslMode::VerifyCa | SslMode::VerifyFull, None) => {
             return Err(fail(format!(
                 "sslmode={} needs the roots the server's certificate chains to: add sslrootcert=/abs/ca.pem (or sslrootcert=system) to the URL, or put them in ~/.postgresql/root.crt",
-                mode_name(tls.mode)
+                tls.mode.name()
             )));
         }
         // require/prefer without roots (libpq's meaning): encrypted, the certificate not
@@ -67,17 +67,6 @@ pub(crate) fn connector(target: &PgTarget, libpq_dir: Option<&Path>) -> Result<O
         None => builder.with_no_client_auth(),
     };
     Ok(Some((MakeRustlsConnect::new(config), checks)))
-}
-
-/// The sslmode's name in URLs.
-fn mode_name(mode: SslMode) -> &'static str {
-    match mode {
-        SslMode::Disable => "disable",
-        SslMode::Prefer => "prefer",
-        SslMode::Require => "require",
-        SslMode::VerifyCa => "verify-ca",
-        SslMode::VerifyFull => "verify-full",
-    }
 }
 
 /// The roots, and where they came from.

@@ -39,6 +39,19 @@ pub enum SslMode {
     VerifyFull,
 }
 
+impl SslMode {
+    /// Its name in URLs.
+    pub fn name(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
 /// Where the roots that the server's certificate must chain to come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RootCerts {
